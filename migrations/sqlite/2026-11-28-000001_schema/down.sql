@@ -1,0 +1,15 @@
+DROP TABLE activity_log;
+DROP TABLE steps;
+DROP TABLE step_rules;
+DROP TABLE step_templates;
+DROP TABLE work_orders;
+DROP TABLE planning_docs;
+DROP TABLE project_managers;
+DROP TABLE clients;
+DROP TABLE sites;
+DROP TABLE fronts;
+DROP TABLE statuses;
+DROP TABLE kinds;
+DROP TABLE app_settings;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,325 @@
+//! Account use cases shared by the web routes and the command line: login with throttling,
+//! creating users, changing passwords, and the first administrator.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::QueryResult;
+use rand::distr::{SampleString, Uniform};
+
+use crate::auth::password;
+use crate::db::{self, DbConn, activity, sessions, users, write_transaction};
+use crate::domain::account::{self, Username};
+use crate::domain::role::Role;
+
+/// Name of the table in activity-log entries about accounts.
+pub const USERS_TABLE: &str = "users";
+
+/// Why an account change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Input the user can fix; the message is Spanish and safe to show.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error")]
+    Db(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+}
+
+/// Result of a login attempt. A refusal never says whether the user exists, the password was
+/// wrong, or the account is locked or disabled.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Accepted(users::User),
+    Refused,
+}
+
+/// Who performs a change, for the activity log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i32>,
+    pub username: String,
+}
+
+impl Actor {
+    /// Changes made from the command line on the server itself.
+    pub fn console() -> Actor {
+        Actor {
+            user_id: None,
+            username: "consola".to_owned(),
+        }
+    }
+}
+
+fn log(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    action: &str,
+    record_id: Option<i32>,
+    detail: Option<String>,
+) -> QueryResult<()> {
+    activity::record(
+        conn,
+        &activity::NewEntry {
+            at: now,
+            user_id: actor.user_id,
+            username: actor.username.clone(),
+            action: action.to_owned(),
+            table_name: USERS_TABLE.to_owned(),
+            record_id,
+            detail,
+            ..Default::default()
+        },
+    )
+}
+
+/// Checks a login. Spends one argon2 verification whatever happens, so timing does not reveal
+/// whether the username exists. After five consecutive failures the account waits (1, 2, 4, 8,
+/// then 15 minutes); attempts during the wait are refused without looking at the password.
+pub fn login(
+    conn: &mut DbConn,
+    raw_username: &str,
+    password_given: &str,
+    now: NaiveDateTime,
+) -> QueryResult<LoginOutcome> {
+    let name = account::login_name(raw_username);
+    let user = match &name {
+        Some(n) => users::find_by_username(conn, n)?,
+        None => None,
+    };
+    let typed: String = raw_username.trim().chars().take(50).collect();
+    let Some(user) = user else {
+        password::verify_dummy(password_given);
+        let actor = Actor {
+            user_id: None,
+            username: typed,
+        };
+        write_transaction(conn, |c| {
+            log(
+                c,
+                now,
+                &actor,
+                "login_fallido",
+                None,
+                Some("usuario desconocido".into()),
+            )
+        })?;
+        return Ok(LoginOutcome::Refused);
+    };
+    let actor = Actor {
+        user_id: Some(user.id),
+        username: user.username.clone(),
+    };
+    let locked = user.locked_until.is_some_and(|until| until > now);
+    if !user.active || locked {
+        password::verify_dummy(password_given);
+        let why = if user.active {
+            "cuenta bloqueada temporalmente"
+        } else {
+            "cuenta desactivada"
+        };
+        write_transaction(conn, |c| {
+            log(
+                c,
+                now,
+                &actor,
+                "login_fallido",
+                Some(user.id),
+                Some(why.into()),
+            )
+        })?;
+        return Ok(LoginOutcome::Refused);
+    }
+    if password_given.len() <= account::MAX_PASSWORD_BYTES
+        && password::verify(password_given, &user.password_hash)
+    {
+        write_transaction(conn, |c| {
+            users::clear_failed_logins(c, user.id)?;
+            sessions::delete_expired(c, now)?;
+            log(c, now, &actor, "login", Some(user.id), None)
+        })?;
+        return Ok(LoginOutcome::Accepted(user));
+    }
+    write_transaction(conn, |c| {
+        let failures = users::add_failed_login(c, user.id, now)?;
+        log(
+            c,
+            now,
+            &actor,
+            "login_fallido",
+            Some(user.id),
+            Some("contraseña incorrecta".into()),
+        )?;
+        if let Some(minutes) = account::lockout_minutes(failures) {
+            users::lock_until(c, user.id, now + Duration::minutes(minutes))?;
+            log(
+                c,
+                now,
+                &actor,
+                "bloqueo",
+                Some(user.id),
+                Some(format!(
+                    "{failures} intentos fallidos: espera de {minutes} min"
+                )),
+            )?;
+        }
+        Ok::<(), diesel::result::Error>(())
+    })?;
+    Ok(LoginOutcome::Refused)
+}
+
+/// Records a logout in the activity log.
+pub fn record_logout(conn: &mut DbConn, actor: &Actor, now: NaiveDateTime) -> QueryResult<()> {
+    write_transaction(conn, |c| log(c, now, actor, "logout", actor.user_id, None))
+}
+
+/// A random password for a new or reset account, easy to read aloud (no 0/O, 1/l/I).
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let dist = Uniform::new(0, ALPHABET.len()).ok();
+    let mut rng = rand::rng();
+    match dist {
+        Some(dist) => (0..20)
+            .map(|_| char::from(ALPHABET[rand::Rng::sample(&mut rng, dist)]))
+            .collect(),
+        None => rand::distr::Alphanumeric.sample_string(&mut rng, 20),
+    }
+}
+
+/// Input for a new account.
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: Option<&'a str>,
+    pub role: Role,
+    pub password: &'a str,
+    pub must_change_password: bool,
+}
+
+/// Creates an account after checking the username and the password policy.
+pub fn create_user(
+    conn: &mut DbConn,
+    new: &NewAccount<'_>,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<i32, AccountError> {
+    let username = Username::parse(new.username).map_err(AccountError::Invalid)?;
+    account::check_password_policy(new.password, username.as_str())
+        .map_err(AccountError::Invalid)?;
+    let display = new
+        .display_name
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or(username.as_str());
+    if display.chars().count() > 200 {
+        return Err(AccountError::Invalid(
+            "El nombre para mostrar admite como máximo 200 caracteres.".into(),
+        ));
+    }
+    let hash = password::hash(new.password)?;
+    let row = users::NewUser {
+        username: username.as_str(),
+        display_name: display,
+        password_hash: &hash,
+        role: new.role.code(),
+        active: true,
+        must_change_password: new.must_change_password,
+        failed_logins: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = write_transaction(conn, |c| {
+        let id = users::insert(c, &row)?;
+        log(
+            c,
+            now,
+            actor,
+            "crear",
+            Some(id),
+            Some(format!("rol {}", new.role.code())),
+        )?;
+        Ok::<_, diesel::result::Error>(id)
+    });
+    match created {
+        Err(e) if db::is_unique_violation(&e) => Err(AccountError::Invalid(format!(
+            "Ya existe un usuario «{}».",
+            username.as_str()
+        ))),
+        other => Ok(other?),
+    }
+}
+
+/// Sets a new password after the policy check and revokes every session of the user (the
+/// caller renews its own). `must_change` is true for a temporary password set by someone else.
+pub fn set_password(
+    conn: &mut DbConn,
+    user: &users::User,
+    new_password: &str,
+    must_change: bool,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    account::check_password_policy(new_password, &user.username).map_err(AccountError::Invalid)?;
+    let hash = password::hash(new_password)?;
+    write_transaction(conn, |c| {
+        users::set_password(c, user.id, &hash, must_change, now)?;
+        sessions::delete_for_user(c, user.id, None)?;
+        log(c, now, actor, "cambio_contrasena", Some(user.id), None)
+    })?;
+    Ok(())
+}
+
+/// Disables an account and revokes its sessions at once.
+pub fn disable_user(
+    conn: &mut DbConn,
+    user: &users::User,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    write_transaction(conn, |c| {
+        users::set_active(c, user.id, false, now)?;
+        sessions::delete_for_user(c, user.id, None)?;
+        log(c, now, actor, "desactivar", Some(user.id), None)
+    })?;
+    Ok(())
+}
+
+/// On a database without any user, creates `admin` with a random password that must be changed
+/// at first login, and returns that password (the caller prints it once). Returns `None` when
+/// users exist. Safe when several instances start at once: one creates, the others see a user.
+pub fn ensure_first_admin(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> Result<Option<String>, AccountError> {
+    let password = temporary_password();
+    let hash = password::hash(&password)?;
+    let created = write_transaction(conn, |c| {
+        if users::count(c)? > 0 {
+            return Ok(None);
+        }
+        let row = users::NewUser {
+            username: "admin",
+            display_name: "Administrador",
+            password_hash: &hash,
+            role: Role::Admin.code(),
+            active: true,
+            must_change_password: true,
+            failed_logins: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        let id = users::insert(c, &row)?;
+        log(
+            c,
+            now,
+            &Actor::console(),
+            "crear",
+            Some(id),
+            Some("primer administrador".into()),
+        )?;
+        Ok::<_, diesel::result::Error>(Some(password))
+    });
+    match created {
+        Err(e) if db::is_unique_violation(&e) => Ok(None),
+        other => Ok(other?),
+    }
+}

@@ -1,0 +1,127 @@
+//! CSRF protection: a synchronizer token bound to the session, checked on every state-changing
+//! request, plus a same-origin check on the browser's `Origin` and `Sec-Fetch-Site` headers.
+
+use actix_session::Session;
+use actix_web::HttpMessage;
+use actix_web::dev::{Payload, ServiceRequest};
+use actix_web::http::{Method, header};
+use actix_web::web::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use rand::distr::{Alphanumeric, SampleString};
+use subtle::ConstantTimeEq;
+
+/// Session key of the token; form field and header that carry it back.
+pub const SESSION_KEY: &str = "csrf";
+pub const FORM_FIELD: &str = "csrf_token";
+pub const HEADER: &str = "x-csrf-token";
+
+/// Largest form body read while looking for the token; larger bodies are refused (413).
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The session's token, created on first use.
+pub fn token(session: &Session) -> String {
+    if let Ok(Some(existing)) = session.get::<String>(SESSION_KEY) {
+        return existing;
+    }
+    let fresh = new_token();
+    if let Err(e) = session.insert(SESSION_KEY, &fresh) {
+        tracing::error!(error = %e, "cannot store the CSRF token in the session");
+    }
+    fresh
+}
+
+/// A new random token (about 238 bits).
+pub fn new_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 40)
+}
+
+/// True for methods that change state and therefore need a token.
+pub fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Why a request was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    CrossOrigin,
+    BadToken,
+    TooLarge,
+}
+
+/// Checks origin and token; on success the request body is left intact for the handler.
+pub async fn verify(req: &mut ServiceRequest, session: &Session) -> Result<(), Refusal> {
+    check_origin(req)?;
+    let expected = match session.get::<String>(SESSION_KEY) {
+        Ok(Some(t)) => t,
+        _ => return Err(Refusal::BadToken),
+    };
+    let sent = match header_token(req) {
+        Some(t) => Some(t),
+        None => form_token(req).await?,
+    };
+    match sent {
+        Some(sent) if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) => Ok(()),
+        _ => Err(Refusal::BadToken),
+    }
+}
+
+fn header_token(req: &ServiceRequest) -> Option<String> {
+    req.headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Browsers say where a request comes from; anything but this site is refused. Clients that send
+/// neither header (scripts, tests) are judged by the token alone.
+fn check_origin(req: &ServiceRequest) -> Result<(), Refusal> {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Err(Refusal::CrossOrigin);
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = req.connection_info().host().to_owned();
+        let origin_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .unwrap_or("");
+        if origin_host != host {
+            return Err(Refusal::CrossOrigin);
+        }
+    }
+    Ok(())
+}
+
+/// Reads an urlencoded body for the token field, then puts the body back.
+async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok(None);
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| Refusal::BadToken)?;
+        if body.len() + chunk.len() > MAX_FORM_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body: Bytes = body.freeze();
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .ok()
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == FORM_FIELD)
+                .map(|(_, v)| v)
+        });
+    req.set_payload(Payload::from(body));
+    Ok(token)
+}

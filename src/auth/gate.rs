@@ -1,0 +1,226 @@
+//! The request gate, run before every handler:
+//! 1. loads the session's user and checks the account is still active;
+//! 2. refuses requests without a session, except on the public paths (redirect to the login page
+//!    for pages, 401 JSON for API paths);
+//! 3. sends a user who must change the password to that page first;
+//! 4. checks the CSRF token and origin on every state-changing request.
+
+use actix_session::{Session, SessionExt};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+
+use super::CurrentUser;
+use super::csrf::{self, Refusal};
+use super::session_store::USER_KEY;
+use crate::db::users;
+use crate::error::{error_page, is_api_path, json_error};
+use crate::startup::AppState;
+
+/// Paths reachable without a session: the login page, the health check and static assets.
+pub fn is_public(path: &str) -> bool {
+    path == "/login" || path == "/healthz" || path.starts_with("/static/")
+}
+
+/// Paths a user who must change the password may still reach.
+fn allowed_before_password_change(path: &str) -> bool {
+    path == PASSWORD_PATH || path == "/logout" || is_public(path)
+}
+
+pub const PASSWORD_PATH: &str = "/cuenta/contrasena";
+
+pub async fn gate(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let session = req.get_session();
+    let path = req.path().to_owned();
+
+    let user = match current_user(&req, &session).await {
+        Ok(user) => user,
+        Err(response) => return Ok(req.into_response(response)),
+    };
+
+    match &user {
+        None if !is_public(&path) => {
+            let response = login_required(&req);
+            return Ok(req.into_response(response));
+        }
+        Some(u) if u.must_change_password && !allowed_before_password_change(&path) => {
+            let response = if is_api_path(&path) {
+                json_error(
+                    StatusCode::FORBIDDEN,
+                    "Debe cambiar su contraseña antes de continuar.",
+                )
+            } else {
+                see_other(PASSWORD_PATH)
+            };
+            return Ok(req.into_response(response));
+        }
+        _ => {}
+    }
+    if let Some(u) = user {
+        req.extensions_mut().insert(u);
+    }
+
+    if csrf::is_unsafe(req.method())
+        && let Err(refusal) = csrf::verify(&mut req, &session).await
+    {
+        tracing::warn!(?refusal, path = %path, "state-changing request refused");
+        let response = refused(&path, refusal);
+        return Ok(req.into_response(response));
+    }
+
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The session's user if the session names one that exists and is active. A session naming a
+/// disabled or deleted user is purged.
+async fn current_user(
+    req: &ServiceRequest,
+    session: &Session,
+) -> Result<Option<CurrentUser>, HttpResponse> {
+    let Ok(Some(uid)) = session.get::<i32>(USER_KEY) else {
+        return Ok(None);
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(None);
+    };
+    let found = web::block(move || -> anyhow::Result<_> {
+        let mut conn = state.pool.get()?;
+        Ok(users::find(&mut conn, uid)?)
+    })
+    .await;
+    match found {
+        Ok(Ok(Some(u))) if u.active => match u.role.parse() {
+            Ok(role) => Ok(Some(CurrentUser {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+                role,
+                must_change_password: u.must_change_password,
+            })),
+            Err(_) => {
+                session.purge();
+                Ok(None)
+            }
+        },
+        Ok(Ok(_)) => {
+            session.purge();
+            Ok(None)
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = ?e, "cannot load the session's user");
+            Err(unavailable(req.path()))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot load the session's user");
+            Err(unavailable(req.path()))
+        }
+    }
+}
+
+fn unavailable(path: &str) -> HttpResponse {
+    let msg = "El servicio no está disponible en este momento. Intente de nuevo en unos minutos.";
+    if is_api_path(path) {
+        json_error(StatusCode::SERVICE_UNAVAILABLE, msg)
+    } else {
+        error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Servicio no disponible",
+            msg,
+        )
+    }
+}
+
+fn login_required(req: &ServiceRequest) -> HttpResponse {
+    if is_api_path(req.path()) {
+        return json_error(
+            StatusCode::UNAUTHORIZED,
+            "Sesión no iniciada o caducada. Inicie sesión.",
+        );
+    }
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let next: String = url_encode(target);
+    see_other(&format!("/login?next={next}"))
+}
+
+fn refused(path: &str, refusal: Refusal) -> HttpResponse {
+    let (status, msg) = match refusal {
+        Refusal::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "El formulario enviado es demasiado grande.",
+        ),
+        Refusal::CrossOrigin | Refusal::BadToken => (
+            StatusCode::FORBIDDEN,
+            "No se pudo verificar la solicitud (token de seguridad ausente, inválido o caducado). \
+             Recargue la página e intente de nuevo.",
+        ),
+    };
+    if is_api_path(path) {
+        json_error(status, msg)
+    } else {
+        error_page(status, "Solicitud rechazada", msg)
+    }
+}
+
+/// 303 See Other to a local path.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+fn url_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|encoded| encoded.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+/// A `next` target is followed only when it is a local absolute path: no scheme, no
+/// protocol-relative `//host`, no backslash tricks.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n
+        }
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/ot?page=2")), "/ot?page=2");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_public_paths_are_exactly_login_health_and_static() {
+        assert!(is_public("/login"));
+        assert!(is_public("/healthz"));
+        assert!(is_public("/static/css/app.css"));
+        assert!(!is_public("/"));
+        assert!(!is_public("/login/extra"));
+        assert!(!is_public("/logout"));
+    }
+}

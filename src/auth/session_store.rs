@@ -1,0 +1,160 @@
+//! Server-side sessions in the database, behind actix-session's `SessionStore`.
+//!
+//! Sessions live in the `sessions` table so that logout, a password change or disabling a user
+//! revokes them at once, and several app instances share them on PostgreSQL. The row id is the
+//! SHA-256 of the cookie's key. Idle expiry is `expires_at` (pushed forward as requests arrive);
+//! absolute expiry is `created_at` plus the configured maximum.
+
+use std::collections::HashMap;
+
+use actix_session::storage::{
+    LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
+};
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::web;
+use chrono::{Duration, NaiveDateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, Pool, sessions};
+
+/// Session state key holding the logged-in user's id.
+pub const USER_KEY: &str = "uid";
+
+/// Don't rewrite `expires_at` more often than this: a write per request is wasted work.
+const TTL_WRITE_SLACK_SECONDS: i64 = 60;
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    pool: Pool,
+    absolute: Duration,
+}
+
+impl DbSessionStore {
+    pub fn new(pool: Pool, absolute: std::time::Duration) -> DbSessionStore {
+        let absolute = Duration::from_std(absolute).unwrap_or(Duration::hours(12));
+        DbSessionStore { pool, absolute }
+    }
+}
+
+/// The row id for a session key.
+pub fn row_id(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn expiry(ttl: &CookieDuration) -> NaiveDateTime {
+    now() + Duration::seconds(ttl.whole_seconds())
+}
+
+fn user_of(state: &HashMap<String, String>) -> Option<i32> {
+    state.get(USER_KEY).and_then(|v| v.parse().ok())
+}
+
+/// Runs a database closure on the blocking pool.
+async fn blocking<T, F>(pool: &Pool, f: F) -> anyhow::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut db::DbConn) -> diesel::QueryResult<T> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || -> anyhow::Result<T> {
+        let mut conn = pool.get()?;
+        Ok(f(&mut conn)?)
+    })
+    .await?
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(
+        &self,
+        session_key: &SessionKey,
+    ) -> Result<Option<HashMap<String, String>>, LoadError> {
+        let id = row_id(session_key.as_ref());
+        let oldest = now() - self.absolute;
+        let row = blocking(&self.pool, move |c| {
+            sessions::load_live(c, &id, now(), oldest)
+        })
+        .await
+        .map_err(LoadError::Other)?;
+        match row {
+            None => Ok(None),
+            Some((state, _)) => serde_json::from_str(&state)
+                .map(Some)
+                .map_err(|e| LoadError::Deserialization(e.into())),
+        }
+    }
+
+    async fn save(
+        &self,
+        session_state: HashMap<String, String>,
+        ttl: &CookieDuration,
+    ) -> Result<SessionKey, SaveError> {
+        let state = serde_json::to_string(&session_state)
+            .map_err(|e| SaveError::Serialization(e.into()))?;
+        let key = generate_session_key();
+        let id = row_id(key.as_ref());
+        let user_id = user_of(&session_state);
+        let expires_at = expiry(ttl);
+        blocking(&self.pool, move |c| {
+            sessions::insert(
+                c,
+                &sessions::NewSession {
+                    id: &id,
+                    user_id,
+                    state: &state,
+                    created_at: now(),
+                    expires_at,
+                },
+            )
+        })
+        .await
+        .map_err(SaveError::Other)?;
+        Ok(key)
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        session_state: HashMap<String, String>,
+        ttl: &CookieDuration,
+    ) -> Result<SessionKey, UpdateError> {
+        let state = serde_json::to_string(&session_state)
+            .map_err(|e| UpdateError::Serialization(e.into()))?;
+        let id = row_id(session_key.as_ref());
+        let user_id = user_of(&session_state);
+        let expires_at = expiry(ttl);
+        // A session revoked meanwhile (logout elsewhere, password change) stays revoked: the
+        // update touches no row and the cookie keeps pointing at nothing.
+        blocking(&self.pool, move |c| {
+            sessions::update_state(c, &id, user_id, &state, expires_at)
+        })
+        .await
+        .map_err(UpdateError::Other)?;
+        Ok(session_key)
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &CookieDuration,
+    ) -> Result<(), anyhow::Error> {
+        let id = row_id(session_key.as_ref());
+        let wanted = expiry(ttl);
+        blocking(&self.pool, move |c| match sessions::expires_at(c, &id)? {
+            Some(current) if wanted - current > Duration::seconds(TTL_WRITE_SLACK_SECONDS) => {
+                sessions::set_expiry(c, &id, wanted)
+            }
+            _ => Ok(()),
+        })
+        .await
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        let id = row_id(session_key.as_ref());
+        blocking(&self.pool, move |c| sessions::delete(c, &id)).await
+    }
+}

@@ -1,0 +1,98 @@
+//! Typed settings from the environment. Nothing here is secret; the cookie key lives in the
+//! database and is never printed.
+
+use std::time::Duration;
+
+/// Where the database lives when `DATABASE_URL` is unset.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/faena.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/faena.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `FAENA_BIND`: address to listen on (default 127.0.0.1:8080; port 0 picks a free one).
+    pub bind: String,
+    /// `FAENA_SECURE_COOKIES`: `true` behind TLS: Secure cookie with the `__Host-` prefix.
+    pub secure_cookies: bool,
+    /// `FAENA_SESSION_IDLE_MINUTES` (default 120): a session unused this long is refused.
+    pub session_idle: Duration,
+    /// A session older than this is refused whatever its use (12 h).
+    pub session_absolute: Duration,
+    /// `FAENA_WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// `FAENA_DB_POOL`: database connections (default 10).
+    pub pool_size: u32,
+}
+
+/// A setting that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("variable de entorno {name} inválida: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    reason: String,
+}
+
+impl Config {
+    /// Reads the environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let idle_minutes: u64 = parse(
+            "FAENA_SESSION_IDLE_MINUTES",
+            var("FAENA_SESSION_IDLE_MINUTES"),
+            120,
+        )?;
+        if idle_minutes == 0 {
+            return Err(ConfigError {
+                name: "FAENA_SESSION_IDLE_MINUTES",
+                reason: "debe ser mayor que 0".into(),
+            });
+        }
+        let secure_cookies = match var("FAENA_SECURE_COOKIES").as_deref() {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes" | "si" | "sí") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "FAENA_SECURE_COOKIES",
+                    reason: format!("«{other}» no es true ni false"),
+                });
+            }
+        };
+        let workers = match var("FAENA_WORKERS") {
+            None => None,
+            some => Some(parse("FAENA_WORKERS", some, 1)?),
+        };
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind: var("FAENA_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
+            secure_cookies,
+            session_idle: Duration::from_secs(idle_minutes * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            workers,
+            pool_size: parse("FAENA_DB_POOL", var("FAENA_DB_POOL"), 10)?,
+        })
+    }
+
+    /// The session cookie's name: `__Host-` prefixed when cookies are Secure.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-faena"
+        } else {
+            "faena"
+        }
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    name: &'static str,
+    value: Option<String>,
+    default: T,
+) -> Result<T, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError {
+            name,
+            reason: format!("«{v}» no es un número válido"),
+        }),
+    }
+}

@@ -1,0 +1,67 @@
+//! Repository for the activity log (W11): who changed what, when, with old and new values.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::activity_log;
+
+/// One entry to record. `field`, `old_value` and `new_value` are set for field-level edits.
+#[derive(Debug, Clone, Default, Insertable)]
+#[diesel(table_name = activity_log)]
+pub struct NewEntry {
+    pub at: NaiveDateTime,
+    pub user_id: Option<i32>,
+    pub username: String,
+    pub action: String,
+    pub table_name: String,
+    pub record_id: Option<i32>,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// A recorded entry.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = activity_log)]
+pub struct Entry {
+    pub id: i32,
+    pub at: NaiveDateTime,
+    pub user_id: Option<i32>,
+    pub username: String,
+    pub action: String,
+    pub table_name: String,
+    pub record_id: Option<i32>,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub detail: Option<String>,
+}
+
+pub fn record(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<()> {
+    diesel::insert_into(activity_log::table)
+        .values(entry)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The history of one record, newest first.
+pub fn for_record(conn: &mut DbConn, table: &str, record_id: i32) -> QueryResult<Vec<Entry>> {
+    activity_log::table
+        .filter(activity_log::table_name.eq(table))
+        .filter(activity_log::record_id.eq(record_id))
+        .order(activity_log::id.desc())
+        .select(Entry::as_select())
+        .load(conn)
+}
+
+/// Entries of one action, newest first (used by tests and the administrator's log page).
+pub fn by_action(conn: &mut DbConn, action: &str, limit: i64) -> QueryResult<Vec<Entry>> {
+    activity_log::table
+        .filter(activity_log::action.eq(action))
+        .order(activity_log::id.desc())
+        .limit(limit)
+        .select(Entry::as_select())
+        .load(conn)
+}

@@ -1,0 +1,210 @@
+//! Persistence: one binary, two backends (SQLite by default, PostgreSQL by URL), one pool.
+//!
+//! See `../shared/docs/STACK.md` for why this is built by hand: the derived MultiConnection
+//! `establish` hides libpq's error, SQLite needs its pragmas on every pooled connection, and
+//! every write transaction on SQLite must start with `BEGIN IMMEDIATE`.
+
+pub mod activity;
+pub mod schema;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, CustomizeConnection, ManageConnection, R2D2Connection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// A connection to either backend; diesel's query builder works on it unchanged.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A file path (parent folders are created on first start).
+    Sqlite(PathBuf),
+    /// A libpq connection URL.
+    Postgres(String),
+}
+
+impl Backend {
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite://path`, `sqlite:path` or a
+    /// bare path selects SQLite.
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres(url.to_owned())
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            Backend::Sqlite(PathBuf::from(path))
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Backend::Sqlite(_))
+    }
+}
+
+/// Opens connections for the pool and passes the backend's real error through.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.backend {
+            Backend::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                SqliteConnection::establish(&path).map(DbConn::Sqlite)
+            }
+            Backend::Postgres(url) => PgConnection::establish(url).map(DbConn::Pg),
+        }
+        .map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// SQLite pragmas, applied to every connection the pool hands out for the first time.
+#[derive(Debug, Clone, Copy)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConn, r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        if let DbConn::Sqlite(c) = conn {
+            // busy_timeout first, so that switching to WAL waits for other connections.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Errors from setting up the database.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot create the folder for the SQLite database {0}")]
+    Folder(PathBuf, #[source] std::io::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("migrations failed: {0}")]
+    Migrate(String),
+}
+
+/// Builds the pool for `url`, creating the SQLite folder when needed.
+pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, SetupError> {
+    let backend = Backend::from_url(url);
+    if let Backend::Sqlite(path) = &backend
+        && let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| SetupError::Folder(dir.to_owned(), e))?;
+    }
+    let manager = Manager { backend };
+    // Fail fast with the real error instead of r2d2's 30 s wait for a pool that cannot connect.
+    let mut probe = manager
+        .connect()
+        .map_err(|e| SetupError::Connect(e.to_string()))?;
+    manager
+        .is_valid(&mut probe)
+        .map_err(|e| SetupError::Connect(e.to_string()))?;
+    drop(probe);
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| SetupError::Connect(e.to_string()))
+}
+
+/// Applies the pending migrations of the pool's backend (schema and catalog seeds).
+/// Several instances starting at once on PostgreSQL serialise on an advisory lock.
+pub fn run_migrations(conn: &mut DbConn) -> Result<(), SetupError> {
+    let migrate = |e: Box<dyn std::error::Error + Send + Sync>| SetupError::Migrate(e.to_string());
+    match conn {
+        DbConn::Sqlite(c) => {
+            c.batch_execute("PRAGMA foreign_keys = ON;")
+                .map_err(|e| SetupError::Migrate(e.to_string()))?;
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|_| ())
+                .map_err(migrate)
+        }
+        DbConn::Pg(c) => {
+            c.batch_execute("SELECT pg_advisory_lock(72616516)")
+                .map_err(|e| SetupError::Migrate(e.to_string()))?;
+            let result = c
+                .run_pending_migrations(PG_MIGRATIONS)
+                .map(|_| ())
+                .map_err(migrate);
+            let unlock = c.batch_execute("SELECT pg_advisory_unlock(72616516)");
+            result?;
+            unlock.map_err(|e| SetupError::Migrate(e.to_string()))
+        }
+    }
+}
+
+/// Runs `f` in one write transaction: `BEGIN IMMEDIATE` on SQLite (a deferred transaction that
+/// reads before it writes fails with "database is locked" under concurrency), a plain `BEGIN` on
+/// PostgreSQL. Commits when `f` succeeds, rolls back otherwise.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as TransactionManager<DbConn>>::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) =
+                <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn)
+            {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// True when the error is a unique-constraint violation (a duplicate the caller can report).
+pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

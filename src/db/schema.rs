@@ -1,0 +1,240 @@
+//! Hand-written schema shared by both backends (see `migrations/sqlite` and `migrations/postgres`).
+//! Only types both backends read the same way: Integer, BigInt, Text, Bool, Date, Timestamp.
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        must_change_password -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Nullable<Integer>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_settings (name) {
+        name -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kinds (id) {
+        id -> Integer,
+        description -> Text,
+        scope -> Integer,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    statuses (id) {
+        id -> Integer,
+        description -> Text,
+        scope -> Integer,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    fronts (id) {
+        id -> Integer,
+        description -> Text,
+        scope -> Integer,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Integer,
+        description -> Text,
+        category_id -> Integer,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> Integer,
+        description -> Text,
+        client_type_id -> Nullable<Integer>,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    project_managers (id) {
+        id -> Integer,
+        description -> Text,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    planning_docs (id) {
+        id -> Integer,
+        folio -> Text,
+        request_letter -> Text,
+        description -> Text,
+        client_id -> Nullable<Integer>,
+        project_manager_id -> Nullable<Integer>,
+        request_date -> Nullable<Date>,
+        delivery_date -> Nullable<Date>,
+        duration_days -> Nullable<Integer>,
+        status -> Integer,
+        record_state -> Integer,
+        comment -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> Integer,
+        kind_id -> Integer,
+        planning_doc_id -> Nullable<Integer>,
+        folio -> Text,
+        oficio -> Text,
+        description -> Text,
+        project_manager_id -> Integer,
+        client_representative -> Text,
+        client_id -> Nullable<Integer>,
+        status_id -> Integer,
+        record_state -> Integer,
+        parent_id -> Nullable<Integer>,
+        revision -> Nullable<Integer>,
+        planned_start -> Nullable<Date>,
+        planned_end -> Nullable<Date>,
+        real_start -> Nullable<Date>,
+        real_end -> Nullable<Date>,
+        real_end_from_status -> Bool,
+        duration_days -> Nullable<Integer>,
+        amount_mxn -> BigInt,
+        amount_usd -> BigInt,
+        front_id -> Nullable<Integer>,
+        vessel_site_id -> Nullable<Integer>,
+        platform_site_id -> Nullable<Integer>,
+        intercom_site_id -> Nullable<Integer>,
+        yard_site_id -> Nullable<Integer>,
+        requires_yard -> Bool,
+        yard_start -> Nullable<Date>,
+        yard_end -> Nullable<Date>,
+        comment -> Text,
+        list_year -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    step_templates (id) {
+        id -> Integer,
+        set_id -> Integer,
+        description -> Text,
+        sort_order -> Integer,
+        client_type_id -> Nullable<Integer>,
+        comment -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    step_rules (id) {
+        id -> Integer,
+        kind_id -> Integer,
+        client_id -> Nullable<Integer>,
+        template_set_id -> Integer,
+    }
+}
+
+diesel::table! {
+    steps (id) {
+        id -> Integer,
+        work_order_id -> Integer,
+        template_id -> Integer,
+        status_id -> Integer,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        delivery_date -> Nullable<Date>,
+        comment -> Text,
+        link -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        user_id -> Nullable<Integer>,
+        username -> Text,
+        action -> Text,
+        table_name -> Text,
+        record_id -> Nullable<Integer>,
+        field -> Nullable<Text>,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sites -> fronts (category_id));
+diesel::joinable!(clients -> kinds (client_type_id));
+diesel::joinable!(steps -> work_orders (work_order_id));
+diesel::joinable!(steps -> step_templates (template_id));
+diesel::joinable!(steps -> statuses (status_id));
+diesel::joinable!(work_orders -> statuses (status_id));
+diesel::joinable!(work_orders -> project_managers (project_manager_id));
+diesel::joinable!(work_orders -> clients (client_id));
+diesel::joinable!(work_orders -> planning_docs (planning_doc_id));
+diesel::joinable!(work_orders -> fronts (front_id));
+diesel::joinable!(activity_log -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    app_settings,
+    kinds,
+    statuses,
+    fronts,
+    sites,
+    clients,
+    project_managers,
+    planning_docs,
+    work_orders,
+    step_templates,
+    step_rules,
+    steps,
+    activity_log,
+);

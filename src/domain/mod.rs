@@ -1,0 +1,4 @@
+//! Pure types and rules: no actix, no diesel. Parsing of user input into valid values.
+
+pub mod account;
+pub mod role;

@@ -1,0 +1,15 @@
+//! Faena: work orders (OT) of an offshore and land construction contractor.
+//!
+//! Layout: `domain` holds pure rules, `db` the persistence on SQLite or PostgreSQL, `auth` the
+//! login, sessions and CSRF, `routes` the HTTP handlers, `web` the page plumbing, and `startup`
+//! wires them into an actix-web server.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod web;

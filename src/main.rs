@@ -1,0 +1,196 @@
+//! The `faena` command: serves the app (default) and administers users from the console.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use faena::accounts::{self, AccountError, Actor, NewAccount};
+use faena::config::Config;
+use faena::db::users;
+use faena::domain::role::Role;
+use faena::startup::{Application, open_database};
+
+#[derive(Parser)]
+#[command(
+    name = "faena",
+    version,
+    about = "Órdenes de trabajo (OT): servidor web y administración"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. Without --password-stdin a temporary password is generated and printed,
+    /// and the user must change it at first login.
+    Add {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Name shown in the app (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input, without a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password. Without --password-stdin a temporary one is generated and printed.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user and close all of their sessions.
+    Disable { username: String },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+        .map_err(|e: faena::domain::role::UnknownRole| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new().block_on(serve(config)),
+        Command::Migrate => {
+            open_database(&config)?;
+            println!("Base de datos al día.");
+            Ok(())
+        }
+        Command::User(cmd) => user_command(&config, cmd),
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = open_database(&config)?;
+    let mut conn = pool.get()?;
+    if let Some(password) = accounts::ensure_first_admin(&mut conn, Utc::now().naive_utc())? {
+        println!(
+            "La base de datos no tenía usuarios: se creó el usuario «admin» con la contraseña \
+             temporal: {password}\nAnótela ahora: no se volverá a mostrar. Se pedirá cambiarla \
+             al iniciar sesión."
+        );
+    }
+    drop(conn);
+    let app = Application::build(config.clone(), pool)?;
+    let host = config.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+    println!("Faena escuchando en http://{host}:{}", app.port());
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn read_password_stdin() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input)?;
+    Ok(input.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn user_command(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
+    let pool = open_database(config)?;
+    let mut conn = pool.get()?;
+    let now = Utc::now().naive_utc();
+    let actor = Actor::console();
+    let show = |e: AccountError| match e {
+        AccountError::Invalid(msg) => anyhow::anyhow!(msg),
+        other => anyhow::anyhow!(other),
+    };
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            name,
+            password_stdin,
+        } => {
+            let (password, temporary) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (accounts::temporary_password(), true)
+            };
+            let new = NewAccount {
+                username: &username,
+                display_name: name.as_deref(),
+                role,
+                password: &password,
+                must_change_password: temporary,
+            };
+            accounts::create_user(&mut conn, &new, &actor, now).map_err(show)?;
+            println!(
+                "Usuario «{}» creado con rol {}.",
+                username.trim().to_lowercase(),
+                role
+            );
+            if temporary {
+                println!("Contraseña temporal (se pedirá cambiarla al iniciar sesión): {password}");
+            }
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let user = find_user(&mut conn, &username)?;
+            let (password, temporary) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (accounts::temporary_password(), true)
+            };
+            accounts::set_password(&mut conn, &user, &password, temporary, &actor, now)
+                .map_err(show)?;
+            println!(
+                "Contraseña de «{}» actualizada; sus sesiones se cerraron.",
+                user.username
+            );
+            if temporary {
+                println!("Contraseña temporal (se pedirá cambiarla al iniciar sesión): {password}");
+            }
+        }
+        UserCommand::Disable { username } => {
+            let user = find_user(&mut conn, &username)?;
+            accounts::disable_user(&mut conn, &user, &actor, now).map_err(show)?;
+            println!(
+                "Usuario «{}» desactivado; sus sesiones se cerraron.",
+                user.username
+            );
+        }
+    }
+    Ok(())
+}
+
+fn find_user(conn: &mut faena::db::DbConn, username: &str) -> anyhow::Result<users::User> {
+    let name = username.trim().to_lowercase();
+    users::find_by_username(conn, &name)?
+        .ok_or_else(|| anyhow::anyhow!("No existe el usuario «{name}»."))
+}

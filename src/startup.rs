@@ -1,0 +1,166 @@
+//! Builds the application: database, cookie key, middleware order, routes.
+
+use std::net::TcpListener;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::Server;
+use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use chrono::Utc;
+use rand::RngCore;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::gate;
+use crate::auth::session_store::DbSessionStore;
+use crate::config::Config;
+use crate::db::{self, Pool, settings};
+use crate::error::{error_page, is_api_path, json_error};
+use crate::routes;
+
+/// Shared by every worker.
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Config,
+}
+
+/// Opens the database named by the configuration and applies pending migrations.
+pub fn open_database(config: &Config) -> anyhow::Result<Pool> {
+    let pool = db::build_pool(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get()?;
+    db::run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+/// The cookie key (64 random bytes), made on first start and kept in the database so that
+/// restarts and other instances accept the same cookies.
+fn cookie_key(pool: &Pool) -> anyhow::Result<Key> {
+    let mut conn = pool.get()?;
+    let stored =
+        settings::get_or_insert_with(&mut conn, "cookie_key", Utc::now().naive_utc(), || {
+            let mut bytes = [0u8; 64];
+            rand::rng().fill_bytes(&mut bytes);
+            hex::encode(bytes)
+        })?;
+    let bytes = hex::decode(stored.trim())?;
+    Key::try_from(bytes.as_slice()).map_err(|e| anyhow::anyhow!("stored cookie key: {e}"))
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `config.bind` (port 0 picks a free port) and wires the app on `pool`.
+    pub fn build(config: Config, pool: Pool) -> anyhow::Result<Application> {
+        let key = cookie_key(&pool)?;
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let workers = config.workers;
+        let state = web::Data::new(AppState { pool, config });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(gate::gate))
+                .wrap(session_middleware(&state, key.clone()))
+                .wrap(security_headers())
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(crate::auth::csrf::MAX_FORM_BYTES)
+                        .error_handler(|err, req| {
+                            tracing::info!(error = %err, "unreadable form");
+                            InternalError::from_response(err, bad_form(req)).into()
+                        }),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|err, req| {
+                    tracing::info!(error = %err, "unreadable query string");
+                    InternalError::from_response(err, bad_form(req)).into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|err, req| {
+                    InternalError::from_response(err, not_found_response(req)).into()
+                }))
+                .configure(routes::configure)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?;
+        let server = match workers {
+            Some(n) => server.workers(n),
+            None => server,
+        };
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn session_middleware(state: &web::Data<AppState>, key: Key) -> SessionMiddleware<DbSessionStore> {
+    let config = &state.config;
+    let idle =
+        CookieDuration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(7200));
+    SessionMiddleware::builder(
+        DbSessionStore::new(state.pool.clone(), config.session_absolute),
+        key,
+    )
+    .cookie_name(config.cookie_name().to_owned())
+    .cookie_secure(config.secure_cookies)
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_path("/".to_owned())
+    .cookie_content_security(CookieContentSecurity::Private)
+    .session_lifecycle(
+        BrowserSession::default()
+            .state_ttl(idle)
+            .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+    )
+    .build()
+}
+
+/// Headers on every response, errors included.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+             form-action 'self'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+}
+
+fn bad_form(req: &HttpRequest) -> HttpResponse {
+    let msg = "Los datos enviados no tienen el formato esperado. Revise el formulario e intente de nuevo.";
+    if is_api_path(req.path()) {
+        json_error(StatusCode::BAD_REQUEST, msg)
+    } else {
+        error_page(StatusCode::BAD_REQUEST, "Solicitud inválida", msg)
+    }
+}
+
+fn not_found_response(req: &HttpRequest) -> HttpResponse {
+    let msg = "La página o el registro que busca no existe.";
+    if is_api_path(req.path()) {
+        json_error(StatusCode::NOT_FOUND, msg)
+    } else {
+        error_page(StatusCode::NOT_FOUND, "Página no encontrada", msg)
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    not_found_response(&req)
+}
