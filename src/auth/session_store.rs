@@ -20,8 +20,11 @@ use crate::db::{self, Pool, sessions};
 /// Session state key holding the logged-in user's id.
 pub const USER_KEY: &str = "uid";
 
-/// Don't rewrite `expires_at` more often than this: a write per request is wasted work.
-const TTL_WRITE_SLACK_SECONDS: i64 = 60;
+/// Don't rewrite `expires_at` on every request (a write per request is wasted work): only when it
+/// would move by more than a tenth of the idle timeout, and at most a minute.
+fn ttl_write_slack(ttl: &CookieDuration) -> Duration {
+    Duration::seconds((ttl.whole_seconds() / 10).min(60))
+}
 
 #[derive(Clone)]
 pub struct DbSessionStore {
@@ -144,10 +147,9 @@ impl SessionStore for DbSessionStore {
     ) -> Result<(), anyhow::Error> {
         let id = row_id(session_key.as_ref());
         let wanted = expiry(ttl);
+        let slack = ttl_write_slack(ttl);
         blocking(&self.pool, move |c| match sessions::expires_at(c, &id)? {
-            Some(current) if wanted - current > Duration::seconds(TTL_WRITE_SLACK_SECONDS) => {
-                sessions::set_expiry(c, &id, wanted)
-            }
+            Some(current) if wanted - current > slack => sessions::set_expiry(c, &id, wanted),
             _ => Ok(()),
         })
         .await

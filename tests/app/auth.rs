@@ -1,0 +1,416 @@
+//! Login, logout, sessions, throttling, password change.
+
+use std::time::Duration;
+
+use faena::db::{activity, users};
+use faena::domain::role::Role;
+use faena::routes::account::LOGIN_REFUSED;
+
+use crate::helpers::{client_with, location, spawn_app, spawn_app_with, texts};
+
+#[tokio::test]
+async fn login_with_the_right_password_opens_a_session_and_logs_it() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+
+    let response = app.login_raw("ana", &ana.password).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+
+    let home = app.get("/").await;
+    assert_eq!(home.status(), 200);
+    let body = home.text().await.unwrap();
+    assert!(
+        texts(&body, ".who")
+            .iter()
+            .any(|t| t.contains("Usuario ana"))
+    );
+
+    let logins = app
+        .db(|c| activity::by_action(c, "login", 10).unwrap())
+        .await;
+    assert_eq!(logins.len(), 1);
+    assert_eq!(logins[0].username, "ana");
+}
+
+#[tokio::test]
+async fn usernames_are_matched_without_regard_to_case_or_spaces() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Consulta).await;
+    let response = app.login_raw("  ANA ", &ana.password).await;
+    assert_eq!(response.status(), 303);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.create_user("ana", Role::Gestor).await;
+
+    let wrong = app.login_raw("ana", "no-es-la-clave-correcta").await;
+    let wrong_status = wrong.status();
+    let wrong_body = wrong.text().await.unwrap();
+    let unknown = app.login_raw("nadie", "no-es-la-clave-correcta").await;
+    let unknown_status = unknown.status();
+    let unknown_body = unknown.text().await.unwrap();
+
+    assert_eq!(wrong_status, 401);
+    assert_eq!(wrong_status, unknown_status);
+    assert_eq!(
+        texts(&wrong_body, ".flash-error"),
+        vec![LOGIN_REFUSED.to_owned()]
+    );
+    assert_eq!(
+        texts(&wrong_body, ".flash-error"),
+        texts(&unknown_body, ".flash-error")
+    );
+    // Nothing was opened: the home page still asks for a login.
+    assert!(location(&app.get("/").await).starts_with("/login"));
+
+    let failures = app
+        .db(|c| activity::by_action(c, "login_fallido", 10).unwrap())
+        .await;
+    assert_eq!(failures.len(), 2, "both failures are in the activity log");
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_for_the_right_password() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    for _ in 0..5 {
+        let r = app.login_raw("ana", "clave-equivocada-123").await;
+        assert_eq!(r.status(), 401);
+    }
+    let locked = app.login_raw("ana", &ana.password).await;
+    assert_eq!(
+        locked.status(),
+        401,
+        "the right password is refused while locked"
+    );
+    assert_eq!(
+        texts(&locked.text().await.unwrap(), ".flash-error"),
+        vec![LOGIN_REFUSED.to_owned()],
+        "a locked account gets the same answer as a wrong password"
+    );
+
+    let user = app
+        .db(|c| users::find_by_username(c, "ana").unwrap().unwrap())
+        .await;
+    assert_eq!(user.failed_logins, 5);
+    let until = user.locked_until.expect("locked");
+    let wait = until - chrono::Utc::now().naive_utc();
+    assert!(wait > chrono::Duration::seconds(30) && wait <= chrono::Duration::minutes(1));
+    assert_eq!(
+        app.db(|c| activity::by_action(c, "bloqueo", 10).unwrap())
+            .await
+            .len(),
+        1
+    );
+
+    // Once the wait is over, the right password works and the counter starts again.
+    app.db(move |c| {
+        users::lock_until(
+            c,
+            user.id,
+            chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1),
+        )
+        .unwrap()
+    })
+    .await;
+    assert_eq!(app.login_raw("ana", &ana.password).await.status(), 303);
+    let user = app
+        .db(|c| users::find_by_username(c, "ana").unwrap().unwrap())
+        .await;
+    assert_eq!(user.failed_logins, 0);
+    assert_eq!(user.locked_until, None);
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_log_in_and_its_open_session_is_refused() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    assert_eq!(app.get("/").await.status(), 200);
+
+    app.db(|c| {
+        let user = users::find_by_username(c, "ana").unwrap().unwrap();
+        faena::accounts::disable_user(
+            c,
+            &user,
+            &faena::accounts::Actor::console(),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap()
+    })
+    .await;
+    assert!(location(&app.get("/").await).starts_with("/login"));
+    assert_eq!(app.login_raw("ana", &ana.password).await.status(), 401);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_old_cookie() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    let cookie = app.session_cookie().expect("session cookie");
+
+    let token = app.csrf_from("/").await;
+    let response = app.post_form("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/login?salida=1");
+
+    // Replay the cookie from before the logout in a fresh client: it opens nothing.
+    let replay = client_with(Default::default())
+        .get(app.url("/"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 303);
+    assert!(location(&replay).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn a_session_past_its_idle_timeout_is_refused() {
+    let app = spawn_app_with(|c| c.session_idle = Duration::from_secs(2)).await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    assert_eq!(app.get("/").await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn activity_keeps_a_session_alive_past_the_idle_timeout() {
+    let app = spawn_app_with(|c| c.session_idle = Duration::from_secs(3)).await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(
+            app.get("/").await.status(),
+            200,
+            "a used session stays open"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_session_older_than_the_absolute_timeout_is_refused_even_if_used() {
+    let app = spawn_app_with(|c| c.session_absolute = Duration::from_secs(2)).await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    assert_eq!(app.get("/").await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(app.get("/").await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(location(&app.get("/").await).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_login() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.csrf_from("/login").await;
+    let before = app
+        .session_cookie()
+        .expect("anonymous session for the login form");
+    app.login(&ana).await;
+    let after = app.session_cookie().expect("session cookie");
+    assert_ne!(before, after);
+
+    // The pre-login cookie does not carry the login.
+    let replay = client_with(Default::default())
+        .get(app.url("/"))
+        .header("cookie", before)
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&replay).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    let first = app.get("/cuenta/contrasena").await;
+    assert_eq!(location(&first), "/login?next=%2Fcuenta%2Fcontrasena");
+
+    let token = app.csrf_from("/login?next=%2Fcuenta%2Fcontrasena").await;
+    let response = app
+        .post_form(
+            "/login",
+            &[
+                ("username", "ana"),
+                ("password", &ana.password),
+                ("next", "/cuenta/contrasena"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/cuenta/contrasena");
+
+    let other = spawn_app().await;
+    let bob = other.create_user("bob", Role::Gestor).await;
+    let token = other.csrf_from("/login").await;
+    let response = other
+        .post_form(
+            "/login",
+            &[
+                ("username", "bob"),
+                ("password", &bob.password),
+                ("next", "//evil.example/robar"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/");
+}
+
+#[tokio::test]
+async fn a_temporary_password_must_be_changed_before_anything_else() {
+    let app = spawn_app().await;
+    let ana = app.create_user_with("ana", Role::Gestor, true).await;
+    let response = app.login_raw("ana", &ana.password).await;
+    assert_eq!(location(&response), "/cuenta/contrasena");
+    // Every other page sends the user back to the password form.
+    assert_eq!(location(&app.get("/").await), "/cuenta/contrasena");
+
+    let token = app.csrf_from("/cuenta/contrasena").await;
+    let new_password = "una frase larga y nueva";
+    let response = app
+        .post_form(
+            "/cuenta/contrasena",
+            &[
+                ("actual", &ana.password),
+                ("nueva", new_password),
+                ("confirmacion", new_password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+    assert_eq!(app.get("/").await.status(), 200);
+    let user = app
+        .db(|c| users::find_by_username(c, "ana").unwrap().unwrap())
+        .await;
+    assert!(!user.must_change_password);
+    assert!(faena::auth::password::verify(
+        new_password,
+        &user.password_hash
+    ));
+}
+
+#[tokio::test]
+async fn a_weak_new_password_is_refused_field_by_field_and_nothing_changes() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    let before = app
+        .db(|c| {
+            users::find_by_username(c, "ana")
+                .unwrap()
+                .unwrap()
+                .password_hash
+        })
+        .await;
+
+    let token = app.csrf_from("/cuenta/contrasena").await;
+    let response = app
+        .post_form(
+            "/cuenta/contrasena",
+            &[
+                ("actual", "no-es-la-actual-para-nada"),
+                ("nueva", "corta"),
+                ("confirmacion", "otra"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let invalid = scraper::Selector::parse(r#"input[aria-invalid="true"]"#).unwrap();
+    let names: Vec<_> = doc
+        .select(&invalid)
+        .filter_map(|e| e.value().attr("name"))
+        .collect();
+    assert_eq!(names, ["actual", "nueva", "confirmacion"]);
+    assert_eq!(texts(&body, ".error").len(), 3);
+    assert!(texts(&body, ".error")[1].contains("12 caracteres"));
+
+    let after = app
+        .db(|c| {
+            users::find_by_username(c, "ana")
+                .unwrap()
+                .unwrap()
+                .password_hash
+        })
+        .await;
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn changing_the_password_closes_the_other_sessions() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+
+    let laptop = spawn_second_client(&app, &ana).await;
+    assert_eq!(laptop.get(app.url("/")).send().await.unwrap().status(), 200);
+
+    let token = app.csrf_from("/cuenta/contrasena").await;
+    let new_password = "otra frase larga distinta";
+    let response = app
+        .post_form(
+            "/cuenta/contrasena",
+            &[
+                ("actual", &ana.password),
+                ("nueva", new_password),
+                ("confirmacion", new_password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        app.get("/").await.status(),
+        200,
+        "the session that changed it goes on"
+    );
+    let other = laptop.get(app.url("/")).send().await.unwrap();
+    assert!(
+        location(&other).starts_with("/login"),
+        "the other session is closed"
+    );
+}
+
+async fn spawn_second_client(
+    app: &crate::helpers::TestApp,
+    user: &crate::helpers::TestUser,
+) -> reqwest::Client {
+    let client = client_with(Default::default());
+    let body = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::helpers::csrf_in(&body).unwrap();
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", &user.password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    client
+}

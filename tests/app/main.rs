@@ -1,0 +1,13 @@
+//! The one integration-test binary: real HTTP against the real app, a fresh database per test.
+//! Runs on SQLite by default and on PostgreSQL when `DATABASE_URL=postgres://…`.
+
+// Panicking on a broken fixture is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod health;
+mod schema;
+mod security;

@@ -1,0 +1,253 @@
+//! The gate: sessions on every route, CSRF on every state-changing request, security headers.
+
+use faena::db::users;
+use faena::domain::role::Role;
+use faena::routes;
+
+use crate::helpers::{location, spawn_app, texts};
+
+/// A concrete path for a route pattern.
+fn sample_path(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        let name = &rest[start + 1..end - 1];
+        out.push_str(if name.starts_with("path") {
+            "css/app.css"
+        } else {
+            "1"
+        });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn every_route_but_the_public_ones_needs_a_session() {
+    let app = spawn_app().await;
+    let table = routes::table();
+    let public: Vec<_> = table.iter().filter(|r| r.public).map(|r| r.path).collect();
+    assert_eq!(
+        public,
+        ["/login", "/login", "/healthz", "/static/{path:.*}"]
+    );
+
+    for route in &table {
+        let path = sample_path(route.path);
+        let response = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(route.method.as_str().as_bytes()).unwrap(),
+                app.url(&path),
+            )
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        if route.public {
+            assert!(
+                !location(&response).starts_with("/login?next="),
+                "{} {path} is public",
+                route.method
+            );
+            continue;
+        }
+        if path.starts_with("/operaciones/") || path.starts_with("/api/") {
+            assert_eq!(status, 401, "{} {path}", route.method);
+        } else {
+            assert_eq!(status, 303, "{} {path}", route.method);
+            assert!(
+                location(&response).starts_with("/login?next="),
+                "{} {path} redirects to the login",
+                route.method
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_need_a_session_too_and_then_get_a_spanish_404() {
+    let app = spawn_app().await;
+    let response = app.get("/no/existe").await;
+    assert!(location(&response).starts_with("/login?next="));
+
+    let ana = app.create_user("ana", Role::Consulta).await;
+    app.login(&ana).await;
+    let response = app.get("/no/existe").await;
+    assert_eq!(response.status(), 404);
+    let body = response.text().await.unwrap();
+    assert_eq!(texts(&body, "h1"), ["Página no encontrada"]);
+}
+
+#[tokio::test]
+async fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+
+    // The login form itself is protected.
+    let response = app
+        .post_form(
+            "/login",
+            &[("username", "ana"), ("password", &ana.password)],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    assert!(
+        location(&app.get("/").await).starts_with("/login"),
+        "no session opened"
+    );
+
+    app.login(&ana).await;
+    let new_password = "frase nueva suficientemente larga";
+    let attempts: [&[(&str, &str)]; 2] = [
+        &[
+            ("actual", &ana.password),
+            ("nueva", new_password),
+            ("confirmacion", new_password),
+        ],
+        &[
+            ("actual", &ana.password),
+            ("nueva", new_password),
+            ("confirmacion", new_password),
+            ("csrf_token", "token-falso"),
+        ],
+    ];
+    for form in attempts {
+        let response = app.post_form("/cuenta/contrasena", form).await;
+        assert_eq!(response.status(), 403);
+        let body = response.text().await.unwrap();
+        assert_eq!(texts(&body, "h1"), ["Solicitud rechazada"]);
+    }
+    // A token sent from another site's page is refused even when it is right.
+    let token = app.csrf_from("/").await;
+    let response = app
+        .client
+        .post(app.url("/cuenta/contrasena"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("actual", ana.password.as_str()),
+            ("nueva", new_password),
+            ("confirmacion", new_password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let response = app
+        .client
+        .post(app.url("/logout"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(app.get("/").await.status(), 200, "still logged in");
+
+    let hash = app
+        .db(|c| {
+            users::find_by_username(c, "ana")
+                .unwrap()
+                .unwrap()
+                .password_hash
+        })
+        .await;
+    assert!(
+        faena::auth::password::verify(&ana.password, &hash),
+        "password unchanged"
+    );
+
+    // The token in the X-CSRF-Token header works for scripts.
+    let response = app
+        .client
+        .post(app.url("/logout"))
+        .header("x-csrf-token", &token)
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(location(&app.get("/").await).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn security_headers_are_on_pages_errors_redirects_and_assets() {
+    let app = spawn_app().await;
+    for path in [
+        "/login",
+        "/",
+        "/static/css/app.css",
+        "/healthz",
+        "/static/nada.css",
+    ] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("CSP on {path}"));
+        for directive in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{directive} on {path}");
+        }
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(
+            h.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(h.get("referrer-policy").unwrap(), "same-origin", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let app = spawn_app().await;
+    let response = app.get("/login").await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("faena="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(cookie.contains("Path=/"));
+}
+
+#[tokio::test]
+async fn behind_tls_the_cookie_is_secure_with_the_host_prefix() {
+    let app = crate::helpers::spawn_app_with(|c| c.secure_cookies = true).await;
+    let response = app.get("/login").await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("__Host-faena="))
+        .expect("__Host- cookie")
+        .to_owned();
+    assert!(cookie.contains("Secure"));
+    assert!(!cookie.contains("Domain="));
+}
+
+#[tokio::test]
+async fn output_is_escaped() {
+    let app = spawn_app().await;
+    let response = app.login_raw("<script>alert(1)</script>", "x").await;
+    let body = response.text().await.unwrap();
+    assert!(!body.contains("<script>alert(1)</script>"));
+    assert!(body.contains("&#60;script&#62;") || body.contains("&lt;script&gt;"));
+}
