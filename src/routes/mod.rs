@@ -4,8 +4,10 @@ pub mod account;
 pub mod health;
 pub mod home;
 
-use actix_web::http::Method;
-use actix_web::{Route, web};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, Route, web};
+
+use crate::error::{error_page, is_api_path, json_error};
 
 use crate::web::assets;
 
@@ -45,10 +47,30 @@ pub fn table() -> Vec<RouteDef> {
     ]
 }
 
-/// Registers the table.
+/// Registers the table: one resource per path, with a Spanish 405 for the other methods.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for route in table() {
-        cfg.route(route.path, (route.handler)(web::method(route.method)));
+    let routes = table();
+    let mut paths: Vec<&'static str> = Vec::new();
+    for route in &routes {
+        if !paths.contains(&route.path) {
+            paths.push(route.path);
+        }
+    }
+    for path in paths {
+        let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
+        for route in routes.iter().filter(|r| r.path == path) {
+            resource = resource.route((route.handler)(web::method(route.method.clone())));
+        }
+        cfg.service(resource);
+    }
+}
+
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    let msg = "Esta dirección no admite ese tipo de solicitud.";
+    if is_api_path(req.path()) {
+        json_error(StatusCode::METHOD_NOT_ALLOWED, msg)
+    } else {
+        error_page(StatusCode::METHOD_NOT_ALLOWED, "Solicitud no admitida", msg)
     }
 }
 

@@ -251,3 +251,14 @@ async fn output_is_escaped() {
     assert!(!body.contains("<script>alert(1)</script>"));
     assert!(body.contains("&#60;script&#62;") || body.contains("&lt;script&gt;"));
 }
+
+#[tokio::test]
+async fn a_known_path_with_the_wrong_method_gets_a_spanish_405() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Consulta).await;
+    app.login(&ana).await;
+    let response = app.get("/logout").await;
+    assert_eq!(response.status(), 405);
+    let body = response.text().await.unwrap();
+    assert_eq!(texts(&body, "h1"), ["Solicitud no admitida"]);
+}
