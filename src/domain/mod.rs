@@ -1,4 +1,9 @@
 //! Pure types and rules: no actix, no diesel. Parsing of user input into valid values.
 
 pub mod account;
+pub mod codes;
+pub mod format;
+pub mod progress;
 pub mod role;
+pub mod step_rule;
+pub mod work_order;

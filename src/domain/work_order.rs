@@ -1,0 +1,748 @@
+//! Work-order input (W1, W4, W5, W6): the form fields, shared by the HTML form and the JSON API,
+//! parsed into a valid value or every field error at once. Checks that need the database
+//! (catalog ids exist and are active, the PTE, the parent, uniqueness) live in the service.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::codes::{front, kind};
+use super::format::{parse_date, parse_money};
+
+pub const MAX_FOLIO: usize = 100;
+pub const MAX_NAME: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+pub const MAX_DURATION_DAYS: i64 = 36_500;
+
+/// The raw fields, with the legacy names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct WorkOrderForm {
+    pub orden_trabajo: String,
+    pub oficio_ot: String,
+    pub id_tipo: String,
+    pub id_pte: String,
+    pub descripcion_trabajo: String,
+    pub responsable_proyecto: String,
+    pub responsable_cliente: String,
+    pub id_cliente: String,
+    pub id_frente: String,
+    pub id_embarcacion: String,
+    pub id_plataforma: String,
+    pub id_intercom: String,
+    pub id_patio: String,
+    pub check_fase_patio: String,
+    pub id_patio_fase: String,
+    pub fecha_inicio_patio: String,
+    pub fecha_fin_patio: String,
+    pub monto_mxn: String,
+    pub monto_usd: String,
+    pub fecha_inicio_programado: String,
+    pub fecha_termino_programado: String,
+    pub fecha_inicio_real: String,
+    pub fecha_termino_real: String,
+    pub plazo_dias: String,
+    pub comentario: String,
+    pub ot_principal: String,
+    pub version: String,
+}
+
+/// Field name → Spanish message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// All messages, in field order, for a summary.
+    pub fn messages(&self) -> Vec<String> {
+        self.0.values().cloned().collect()
+    }
+}
+
+/// The four site fields of an OT.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sites {
+    pub vessel: Option<i32>,
+    pub platform: Option<i32>,
+    pub intercom: Option<i32>,
+    pub yard: Option<i32>,
+}
+
+/// Valid input for creating or editing an OT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkOrderInput {
+    pub kind: i32,
+    pub planning_doc_id: Option<i32>,
+    pub parent_id: Option<i32>,
+    /// Empty for a reprogramming: the service takes the parent's (W4).
+    pub folio: String,
+    pub oficio: String,
+    pub description: String,
+    pub project_manager_id: i32,
+    pub client_representative: String,
+    pub client_id: Option<i32>,
+    pub front_id: Option<i32>,
+    pub sites: Sites,
+    pub requires_yard: bool,
+    pub yard_start: Option<NaiveDate>,
+    pub yard_end: Option<NaiveDate>,
+    pub amount_mxn: i64,
+    pub amount_usd: i64,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub real_start: Option<NaiveDate>,
+    pub real_end: Option<NaiveDate>,
+    pub duration_days: Option<i32>,
+    pub comment: String,
+    /// The version the user edited (W5), when the form carries one.
+    pub version: Option<i32>,
+}
+
+/// What the parse knows about the order beforehand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Create,
+    /// Kind and parent cannot change by edit: the stored ones are used, whatever is posted.
+    Edit {
+        kind: i32,
+        parent_id: Option<i32>,
+        planning_doc_id: Option<i32>,
+    },
+}
+
+fn text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    label: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let value = raw.trim();
+    if value.is_empty() {
+        if required {
+            errors.add(field, format!("{label} es obligatorio."));
+        }
+        return String::new();
+    }
+    if value.chars().count() > max {
+        errors.add(
+            field,
+            format!("{label} admite como máximo {max} caracteres."),
+        );
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.add(field, format!("{label} contiene caracteres no permitidos."));
+    }
+    value.to_owned()
+}
+
+fn id(errors: &mut FieldErrors, field: &'static str, raw: &str, label: &str) -> Option<i32> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match value.parse::<i32>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            errors.add(
+                field,
+                format!("{label}: seleccione una opción de la lista."),
+            );
+            None
+        }
+    }
+}
+
+fn date(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
+    parse_date(raw).unwrap_or_else(|msg| {
+        errors.add(field, msg);
+        None
+    })
+}
+
+fn money(errors: &mut FieldErrors, field: &'static str, raw: &str) -> i64 {
+    parse_money(raw).unwrap_or_else(|msg| {
+        errors.add(field, msg);
+        0
+    })
+}
+
+fn window(
+    errors: &mut FieldErrors,
+    end_field: &'static str,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    what: &str,
+) {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errors.add(
+            end_field,
+            format!("La fecha de término {what} no puede ser anterior a la de inicio."),
+        );
+    }
+}
+
+impl WorkOrderForm {
+    /// True when the yard-phase checkbox was ticked.
+    pub fn yard_phase_checked(&self) -> bool {
+        matches!(
+            self.check_fase_patio.trim(),
+            "on" | "true" | "1" | "si" | "sí"
+        )
+    }
+
+    /// Parses every field; returns all the errors at once.
+    pub fn parse(&self, mode: Mode) -> Result<WorkOrderInput, FieldErrors> {
+        let mut e = FieldErrors::default();
+
+        let (kind, parent_id, planning_doc_id) = match mode {
+            Mode::Edit {
+                kind,
+                parent_id,
+                planning_doc_id,
+            } => (kind, parent_id, planning_doc_id),
+            Mode::Create => {
+                let kind = match self.id_tipo.trim() {
+                    "4" => kind::INITIAL,
+                    "5" => kind::REPROGRAMMING,
+                    "" => {
+                        e.add("id_tipo", "El tipo de OT es obligatorio.");
+                        0
+                    }
+                    _ => {
+                        e.add("id_tipo", "El tipo debe ser INICIAL o REPROGRAMACIÓN.");
+                        0
+                    }
+                };
+                let parent = id(&mut e, "ot_principal", &self.ot_principal, "OT principal");
+                let pte = id(&mut e, "id_pte", &self.id_pte, "PTE");
+                match kind {
+                    kind::INITIAL => {
+                        if pte.is_none() && !e.0.contains_key("id_pte") {
+                            e.add(
+                                "id_pte",
+                                "La PTE de origen es obligatoria para una OT inicial.",
+                            );
+                        }
+                        (kind, None, pte)
+                    }
+                    kind::REPROGRAMMING => {
+                        if parent.is_none() && !e.0.contains_key("ot_principal") {
+                            e.add(
+                                "ot_principal",
+                                "La OT principal es obligatoria para una reprogramación.",
+                            );
+                        }
+                        // The PTE comes from the parent (W4).
+                        (kind, parent, None)
+                    }
+                    _ => (kind, None, None),
+                }
+            }
+        };
+
+        let folio = text(
+            &mut e,
+            "orden_trabajo",
+            &self.orden_trabajo,
+            "El folio de la OT",
+            kind == kind::INITIAL,
+            MAX_FOLIO,
+        );
+        let folio = if kind == kind::REPROGRAMMING {
+            String::new()
+        } else {
+            folio
+        };
+        let oficio = text(
+            &mut e,
+            "oficio_ot",
+            &self.oficio_ot,
+            "El oficio de la OT",
+            true,
+            MAX_FOLIO,
+        );
+        let description = text(
+            &mut e,
+            "descripcion_trabajo",
+            &self.descripcion_trabajo,
+            "La descripción del trabajo",
+            true,
+            MAX_TEXT,
+        );
+        let project_manager_id = id(
+            &mut e,
+            "responsable_proyecto",
+            &self.responsable_proyecto,
+            "Responsable del proyecto",
+        );
+        if project_manager_id.is_none() && !e.0.contains_key("responsable_proyecto") {
+            e.add(
+                "responsable_proyecto",
+                "El responsable del proyecto es obligatorio.",
+            );
+        }
+        let client_representative = text(
+            &mut e,
+            "responsable_cliente",
+            &self.responsable_cliente,
+            "El responsable del cliente",
+            true,
+            MAX_NAME,
+        );
+        let client_id = id(&mut e, "id_cliente", &self.id_cliente, "Cliente");
+        let comment = text(
+            &mut e,
+            "comentario",
+            &self.comentario,
+            "El comentario",
+            false,
+            MAX_TEXT,
+        );
+
+        let front_id = match self.id_frente.trim() {
+            "" => None,
+            "1" => Some(front::LAND),
+            "2" => Some(front::VESSEL),
+            "4" => Some(front::PLATFORM),
+            _ => {
+                e.add("id_frente", "El frente debe ser TIERRA, BARCO o CP/PS.");
+                None
+            }
+        };
+
+        // W6: keep only the site fields that apply to the front; the rest is cleared.
+        let vessel = id(
+            &mut e,
+            "id_embarcacion",
+            &self.id_embarcacion,
+            "Embarcación",
+        );
+        let platform = id(&mut e, "id_plataforma", &self.id_plataforma, "Plataforma");
+        let intercom = id(&mut e, "id_intercom", &self.id_intercom, "Intercom");
+        let land_yard = id(&mut e, "id_patio", &self.id_patio, "Patio");
+        let phase_yard = id(
+            &mut e,
+            "id_patio_fase",
+            &self.id_patio_fase,
+            "Patio de la fase",
+        );
+        let mut sites = Sites::default();
+        let mut requires_yard = false;
+        let (mut yard_start, mut yard_end) = (None, None);
+        match front_id {
+            Some(front::LAND) => {
+                sites = Sites {
+                    vessel: None,
+                    platform,
+                    intercom,
+                    yard: land_yard,
+                };
+            }
+            Some(f @ (front::VESSEL | front::PLATFORM)) => {
+                sites.platform = platform;
+                if f == front::VESSEL {
+                    sites.vessel = vessel;
+                    sites.intercom = intercom;
+                }
+                if self.yard_phase_checked() {
+                    requires_yard = true;
+                    if phase_yard.is_none() && !e.0.contains_key("id_patio_fase") {
+                        e.add("id_patio_fase", "Seleccione el patio de la fase en patio.");
+                    }
+                    sites.yard = phase_yard;
+                    yard_start = date(&mut e, "fecha_inicio_patio", &self.fecha_inicio_patio);
+                    yard_end = date(&mut e, "fecha_fin_patio", &self.fecha_fin_patio);
+                    window(
+                        &mut e,
+                        "fecha_fin_patio",
+                        yard_start,
+                        yard_end,
+                        "de la fase en patio",
+                    );
+                }
+            }
+            _ => {}
+        }
+
+        let amount_mxn = money(&mut e, "monto_mxn", &self.monto_mxn);
+        let amount_usd = money(&mut e, "monto_usd", &self.monto_usd);
+
+        let planned_start = date(
+            &mut e,
+            "fecha_inicio_programado",
+            &self.fecha_inicio_programado,
+        );
+        let mut planned_end = date(
+            &mut e,
+            "fecha_termino_programado",
+            &self.fecha_termino_programado,
+        );
+        let real_start = date(&mut e, "fecha_inicio_real", &self.fecha_inicio_real);
+        let real_end = date(&mut e, "fecha_termino_real", &self.fecha_termino_real);
+        let duration_days = match self.plazo_dias.trim() {
+            "" => None,
+            raw => {
+                match raw.parse::<i64>() {
+                    Ok(n) if (0..=MAX_DURATION_DAYS).contains(&n) => i32::try_from(n).ok(),
+                    Ok(n) if n < 0 => {
+                        e.add("plazo_dias", "El plazo no puede ser negativo.");
+                        None
+                    }
+                    _ => {
+                        e.add(
+                        "plazo_dias",
+                        format!("El plazo debe ser un número entero de días (0 a {MAX_DURATION_DAYS})."),
+                    );
+                        None
+                    }
+                }
+            }
+        };
+        // Inclusive: a 10-day job starting on the 1st ends on the 10th, as progress counts days.
+        if planned_end.is_none()
+            && let (Some(start), Some(days)) = (planned_start, duration_days)
+            && days > 0
+        {
+            planned_end = Some(start + Duration::days(i64::from(days) - 1));
+        }
+        window(
+            &mut e,
+            "fecha_termino_programado",
+            planned_start,
+            planned_end,
+            "programada",
+        );
+        window(&mut e, "fecha_termino_real", real_start, real_end, "real");
+
+        let version = match self.version.trim() {
+            "" => None,
+            raw => match raw.parse::<i32>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    e.add(
+                        "version",
+                        "La versión del formulario no es válida; recargue la página.",
+                    );
+                    None
+                }
+            },
+        };
+
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(WorkOrderInput {
+            kind,
+            planning_doc_id,
+            parent_id,
+            folio,
+            oficio,
+            description,
+            project_manager_id: project_manager_id.unwrap_or_default(),
+            client_representative,
+            client_id,
+            front_id,
+            sites,
+            requires_yard,
+            yard_start,
+            yard_end,
+            amount_mxn,
+            amount_usd,
+            planned_start,
+            planned_end,
+            real_start,
+            real_end,
+            duration_days,
+            comment,
+            version,
+        })
+    }
+}
+
+/// The year the list's year filter uses (W12): the oficio's `-YYYY` suffix, else the planned
+/// start's year.
+pub fn list_year(oficio: &str, planned_start: Option<NaiveDate>) -> Option<i32> {
+    let suffix = oficio.trim().rsplit_once('-').map(|(_, y)| y);
+    match suffix {
+        Some(y) if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) => y.parse().ok(),
+        _ => planned_start.map(|d| d.year()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> WorkOrderForm {
+        WorkOrderForm {
+            orden_trabajo: "OT-2025-001".into(),
+            oficio_ot: "PEP-123-2025".into(),
+            id_tipo: "4".into(),
+            id_pte: "7".into(),
+            descripcion_trabajo: "Mantenimiento".into(),
+            responsable_proyecto: "1".into(),
+            responsable_cliente: "Ing. Pérez".into(),
+            ..Default::default()
+        }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn w1_a_minimal_initial_order_parses_with_blank_amounts_as_zero() {
+        let input = valid().parse(Mode::Create).unwrap();
+        assert_eq!(input.kind, kind::INITIAL);
+        assert_eq!(input.planning_doc_id, Some(7));
+        assert_eq!((input.amount_mxn, input.amount_usd), (0, 0));
+        assert_eq!(input.folio, "OT-2025-001");
+    }
+
+    #[test]
+    fn w1_every_required_field_gets_its_own_message_at_once() {
+        let errors = WorkOrderForm::default().parse(Mode::Create).unwrap_err();
+        for field in [
+            "id_tipo",
+            "oficio_ot",
+            "descripcion_trabajo",
+            "responsable_proyecto",
+            "responsable_cliente",
+        ] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        let mut form = valid();
+        form.orden_trabajo.clear();
+        assert!(
+            form.parse(Mode::Create)
+                .unwrap_err()
+                .get("orden_trabajo")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn w1_bad_values_are_reported_per_field() {
+        let mut form = valid();
+        form.monto_mxn = "abc".into();
+        form.monto_usd = "-5".into();
+        form.fecha_inicio_programado = "31/02/2025".into();
+        form.fecha_termino_real = "2025-13-01".into();
+        form.plazo_dias = "diez".into();
+        form.id_cliente = "x".into();
+        form.orden_trabajo = "F".repeat(101);
+        form.descripcion_trabajo = "a\u{0}b".into();
+        let errors = form.parse(Mode::Create).unwrap_err();
+        let fields: Vec<_> = errors.0.keys().copied().collect();
+        assert_eq!(
+            fields,
+            [
+                "descripcion_trabajo",
+                "fecha_inicio_programado",
+                "fecha_termino_real",
+                "id_cliente",
+                "monto_mxn",
+                "monto_usd",
+                "orden_trabajo",
+                "plazo_dias"
+            ]
+        );
+    }
+
+    #[test]
+    fn w1_start_after_end_is_refused_for_planned_real_and_yard_windows() {
+        let mut form = valid();
+        form.fecha_inicio_programado = "2025-03-10".into();
+        form.fecha_termino_programado = "2025-03-01".into();
+        form.fecha_inicio_real = "10/03/2025".into();
+        form.fecha_termino_real = "01/03/2025".into();
+        form.id_frente = "2".into();
+        form.check_fase_patio = "on".into();
+        form.id_patio_fase = "1".into();
+        form.fecha_inicio_patio = "2025-03-10".into();
+        form.fecha_fin_patio = "2025-03-09".into();
+        let errors = form.parse(Mode::Create).unwrap_err();
+        assert!(errors.get("fecha_termino_programado").is_some());
+        assert!(errors.get("fecha_termino_real").is_some());
+        assert!(errors.get("fecha_fin_patio").is_some());
+    }
+
+    #[test]
+    fn w1_duration_fills_a_blank_planned_end_inclusively_and_never_overrides_a_given_one() {
+        let mut form = valid();
+        form.fecha_inicio_programado = "2025-03-01".into();
+        form.plazo_dias = "10".into();
+        assert_eq!(
+            form.parse(Mode::Create).unwrap().planned_end,
+            d(2025, 3, 10)
+        );
+        form.fecha_termino_programado = "2025-03-11".into();
+        let input = form.parse(Mode::Create).unwrap();
+        assert_eq!(input.planned_end, d(2025, 3, 11), "stored as given");
+        assert_eq!(input.duration_days, Some(10));
+    }
+
+    #[test]
+    fn w4_a_reprogramming_needs_its_parent_and_takes_no_folio_or_pte_from_the_form() {
+        let mut form = valid();
+        form.id_tipo = "5".into();
+        assert!(
+            form.parse(Mode::Create)
+                .unwrap_err()
+                .get("ot_principal")
+                .is_some()
+        );
+        form.ot_principal = "3".into();
+        form.orden_trabajo.clear();
+        let input = form.parse(Mode::Create).unwrap();
+        assert_eq!(input.parent_id, Some(3));
+        assert_eq!(input.planning_doc_id, None);
+        assert_eq!(input.folio, "");
+    }
+
+    #[test]
+    fn w2_an_initial_order_needs_a_pte_and_unknown_kinds_are_refused() {
+        let mut form = valid();
+        form.id_pte.clear();
+        assert!(
+            form.parse(Mode::Create)
+                .unwrap_err()
+                .get("id_pte")
+                .is_some()
+        );
+        form.id_tipo = "6".into();
+        assert!(
+            form.parse(Mode::Create)
+                .unwrap_err()
+                .get("id_tipo")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn w5_edit_keeps_the_stored_kind_and_parent_whatever_is_posted() {
+        let mut form = valid();
+        form.id_tipo = "5".into();
+        form.ot_principal = "99".into();
+        let mode = Mode::Edit {
+            kind: kind::INITIAL,
+            parent_id: None,
+            planning_doc_id: Some(7),
+        };
+        let input = form.parse(mode).unwrap();
+        assert_eq!(
+            (input.kind, input.parent_id, input.planning_doc_id),
+            (kind::INITIAL, None, Some(7))
+        );
+    }
+
+    #[test]
+    fn w6_land_keeps_the_yard_as_location_and_clears_vessel_and_yard_phase() {
+        let mut form = valid();
+        form.id_frente = "1".into();
+        form.id_patio = "2".into();
+        form.id_embarcacion = "6".into();
+        form.id_plataforma = "9".into();
+        form.check_fase_patio = "on".into();
+        form.id_patio_fase = "3".into();
+        form.fecha_inicio_patio = "2025-01-01".into();
+        let input = form.parse(Mode::Create).unwrap();
+        assert_eq!(
+            input.sites,
+            Sites {
+                vessel: None,
+                platform: Some(9),
+                intercom: None,
+                yard: Some(2)
+            }
+        );
+        assert!(!input.requires_yard);
+        assert_eq!((input.yard_start, input.yard_end), (None, None));
+    }
+
+    #[test]
+    fn w6_vessel_with_the_phase_checked_needs_a_yard_and_keeps_its_dates() {
+        let mut form = valid();
+        form.id_frente = "2".into();
+        form.id_embarcacion = "6".into();
+        form.id_patio = "1".into();
+        form.check_fase_patio = "on".into();
+        assert!(
+            form.parse(Mode::Create)
+                .unwrap_err()
+                .get("id_patio_fase")
+                .is_some()
+        );
+        form.id_patio_fase = "3".into();
+        form.fecha_inicio_patio = "2025-01-01".into();
+        form.fecha_fin_patio = "2025-01-31".into();
+        let input = form.parse(Mode::Create).unwrap();
+        assert!(input.requires_yard);
+        assert_eq!(input.sites.yard, Some(3), "the land yard field is ignored");
+        assert_eq!(input.sites.vessel, Some(6));
+        assert_eq!(
+            (input.yard_start, input.yard_end),
+            (d(2025, 1, 1), d(2025, 1, 31))
+        );
+    }
+
+    #[test]
+    fn w6_unchecked_phase_clears_yard_and_platform_front_clears_vessel_and_intercom() {
+        let mut form = valid();
+        form.id_frente = "4".into();
+        form.id_embarcacion = "6".into();
+        form.id_intercom = "4".into();
+        form.id_plataforma = "9".into();
+        form.id_patio_fase = "3".into();
+        form.fecha_inicio_patio = "2025-01-01".into();
+        let input = form.parse(Mode::Create).unwrap();
+        assert_eq!(
+            input.sites,
+            Sites {
+                platform: Some(9),
+                ..Sites::default()
+            }
+        );
+        assert!(!input.requires_yard);
+        assert_eq!(input.yard_start, None);
+    }
+
+    #[test]
+    fn w6_no_front_clears_every_site() {
+        let mut form = valid();
+        form.id_embarcacion = "6".into();
+        form.id_patio = "1".into();
+        let input = form.parse(Mode::Create).unwrap();
+        assert_eq!(input.sites, Sites::default());
+    }
+
+    #[test]
+    fn w12_list_year_comes_from_the_oficio_suffix_else_the_planned_start() {
+        assert_eq!(list_year("PEP-123-2024", d(2025, 1, 1)), Some(2024));
+        assert_eq!(list_year("PEP-123", d(2025, 1, 1)), Some(2025));
+        assert_eq!(list_year("PENDIENTE", None), None);
+        assert_eq!(list_year("A-20245", d(2023, 5, 1)), Some(2023));
+    }
+}
