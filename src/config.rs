@@ -23,6 +23,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `FAENA_DB_POOL`: database connections (default 10).
     pub pool_size: u32,
+    /// `FAENA_TODAY` (YYYY-MM-DD): a fixed "today" for progress, for demos and tests. Unset in
+    /// production: today is the date in America/Mexico_City.
+    pub fixed_today: Option<chrono::NaiveDate>,
 }
 
 /// A setting that could not be read.
@@ -70,6 +73,13 @@ impl Config {
             session_absolute: Duration::from_secs(12 * 3600),
             workers,
             pool_size: parse("FAENA_DB_POOL", var("FAENA_DB_POOL"), 10)?,
+            fixed_today: match var("FAENA_TODAY") {
+                None => None,
+                Some(v) => Some(v.trim().parse().map_err(|_| ConfigError {
+                    name: "FAENA_TODAY",
+                    reason: format!("«{v}» no es una fecha AAAA-MM-DD"),
+                })?),
+            },
         })
     }
 

@@ -138,3 +138,15 @@ pub fn json_error(status: StatusCode, message: &str) -> HttpResponse {
 pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/operaciones/") || path.starts_with("/api/")
 }
+
+impl From<crate::orders::OrderError> for AppError {
+    fn from(e: crate::orders::OrderError) -> AppError {
+        use crate::orders::OrderError;
+        match e {
+            OrderError::NotFound => AppError::NotFound,
+            OrderError::Conflict(msg) => AppError::Conflict(msg),
+            OrderError::Invalid(errors) => AppError::BadRequest(errors.messages().join(" ")),
+            OrderError::Db(e) => AppError::internal(e),
+        }
+    }
+}

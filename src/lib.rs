@@ -10,6 +10,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod orders;
+pub mod ptes;
 pub mod routes;
 pub mod startup;
 pub mod web;

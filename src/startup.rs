@@ -18,6 +18,7 @@ use crate::auth::gate;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::db::{self, Pool, settings};
+use crate::domain::progress::Clock;
 use crate::error::{error_page, is_api_path, json_error};
 use crate::routes;
 
@@ -25,6 +26,8 @@ use crate::routes;
 pub struct AppState {
     pub pool: Pool,
     pub config: Config,
+    /// "Today" for progress (W10): Mexico City's date, or the configured fixed date.
+    pub clock: Clock,
 }
 
 /// Opens the database named by the configuration and applies pending migrations.
@@ -62,7 +65,12 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let workers = config.workers;
-        let state = web::Data::new(AppState { pool, config });
+        let clock = config.fixed_today.map_or_else(Clock::system, Clock::fixed);
+        let state = web::Data::new(AppState {
+            pool,
+            config,
+            clock,
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(gate::gate))

@@ -5,10 +5,14 @@
 //! every write transaction on SQLite must start with `BEGIN IMMEDIATE`.
 
 pub mod activity;
+pub mod catalogs;
+pub mod planning_docs;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod steps;
 pub mod users;
+pub mod work_orders;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -207,4 +211,32 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
         err,
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQL `lower()`, the same on both backends for ASCII.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `LIKE` pattern (escape character `\\`) matching `text` anywhere, lower-cased.
+pub fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// `1, 2, 3` for an SQL `IN` list. Integers only: nothing a user typed reaches SQL text.
+pub fn id_list(ids: &[i32]) -> String {
+    ids.iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

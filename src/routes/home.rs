@@ -1,18 +1,9 @@
-//! `GET /`: the start page.
+//! `GET /`: the work-order list is the start page.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
-use askama::Template;
 
-use crate::error::AppError;
-use crate::web::page::{PageCtx, render};
+use crate::auth::gate::see_other;
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    ctx: PageCtx,
-}
-
-pub async fn home(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &HomePage { ctx })
+pub async fn home() -> HttpResponse {
+    see_other("/ot")
 }

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod health;
 pub mod home;
+pub mod planning_docs;
+pub mod work_orders;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, Route, web};
@@ -38,6 +40,42 @@ pub fn table() -> Vec<RouteDef> {
         }),
         def(Method::POST, "/logout", false, |r| r.to(account::logout)),
         def(Method::GET, "/", false, |r| r.to(home::home)),
+        def(Method::GET, "/ot", false, |r| r.to(work_orders::list::list)),
+        def(Method::POST, "/ot", false, |r| {
+            r.to(work_orders::form::create)
+        }),
+        def(Method::GET, "/ot/nueva", false, |r| {
+            r.to(work_orders::form::new_form)
+        }),
+        def(Method::GET, "/ot/{id}", false, |r| {
+            r.to(work_orders::detail::detail)
+        }),
+        def(Method::POST, "/ot/{id}", false, |r| {
+            r.to(work_orders::form::update)
+        }),
+        def(Method::GET, "/ot/{id}/editar", false, |r| {
+            r.to(work_orders::form::edit_form)
+        }),
+        def(Method::GET, "/ot/{id}/eliminar", false, |r| {
+            r.to(work_orders::delete::confirm)
+        }),
+        def(Method::POST, "/ot/{id}/eliminar", false, |r| {
+            r.to(work_orders::delete::delete)
+        }),
+        def(Method::POST, "/ot/{id}/restaurar", false, |r| {
+            r.to(work_orders::delete::restore)
+        }),
+        def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
+        def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
+        def(Method::GET, "/pte/nueva", false, |r| {
+            r.to(planning_docs::new_form)
+        }),
+        def(Method::GET, "/pte/{id}", false, |r| {
+            r.to(planning_docs::detail)
+        }),
+        def(Method::POST, "/pte/{id}/ot-rapida", false, |r| {
+            r.to(planning_docs::quick_create)
+        }),
         def(Method::GET, "/cuenta/contrasena", false, |r| {
             r.to(account::password_form)
         }),

@@ -22,6 +22,16 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_str!("../../static/css/print.css"),
     },
+    Asset {
+        path: "js/ot-form.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/js/ot-form.js"),
+    },
+    Asset {
+        path: "js/print.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/js/print.js"),
+    },
 ];
 
 /// `GET /static/{path}`.

@@ -17,7 +17,7 @@ async fn login_with_the_right_password_opens_a_session_and_logs_it() {
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/");
 
-    let home = app.get("/").await;
+    let home = app.get("/ot").await;
     assert_eq!(home.status(), 200);
     let body = home.text().await.unwrap();
     assert!(
@@ -64,7 +64,7 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
         texts(&unknown_body, ".flash-error")
     );
     // Nothing was opened: the home page still asks for a login.
-    assert!(location(&app.get("/").await).starts_with("/login"));
+    assert!(location(&app.get("/ot").await).starts_with("/login"));
 
     let failures = app
         .db(|c| activity::by_action(c, "login_fallido", 10).unwrap())
@@ -129,7 +129,7 @@ async fn a_disabled_account_cannot_log_in_and_its_open_session_is_refused() {
     let app = spawn_app().await;
     let ana = app.create_user("ana", Role::Gestor).await;
     app.login(&ana).await;
-    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/ot").await.status(), 200);
 
     app.db(|c| {
         let user = users::find_by_username(c, "ana").unwrap().unwrap();
@@ -142,7 +142,7 @@ async fn a_disabled_account_cannot_log_in_and_its_open_session_is_refused() {
         .unwrap()
     })
     .await;
-    assert!(location(&app.get("/").await).starts_with("/login"));
+    assert!(location(&app.get("/ot").await).starts_with("/login"));
     assert_eq!(app.login_raw("ana", &ana.password).await.status(), 401);
 }
 
@@ -153,14 +153,14 @@ async fn logout_revokes_the_old_cookie() {
     app.login(&ana).await;
     let cookie = app.session_cookie().expect("session cookie");
 
-    let token = app.csrf_from("/").await;
+    let token = app.csrf_from("/ot").await;
     let response = app.post_form("/logout", &[("csrf_token", &token)]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/login?salida=1");
 
     // Replay the cookie from before the logout in a fresh client: it opens nothing.
     let replay = client_with(Default::default())
-        .get(app.url("/"))
+        .get(app.url("/ot"))
         .header("cookie", cookie)
         .send()
         .await
@@ -174,9 +174,9 @@ async fn a_session_past_its_idle_timeout_is_refused() {
     let app = spawn_app_with(|c| c.session_idle = Duration::from_secs(2)).await;
     let ana = app.create_user("ana", Role::Gestor).await;
     app.login(&ana).await;
-    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/ot").await.status(), 200);
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let response = app.get("/").await;
+    let response = app.get("/ot").await;
     assert_eq!(response.status(), 303);
     assert!(location(&response).starts_with("/login"));
 }
@@ -189,7 +189,7 @@ async fn activity_keeps_a_session_alive_past_the_idle_timeout() {
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_millis(1200)).await;
         assert_eq!(
-            app.get("/").await.status(),
+            app.get("/ot").await.status(),
             200,
             "a used session stays open"
         );
@@ -201,11 +201,11 @@ async fn a_session_older_than_the_absolute_timeout_is_refused_even_if_used() {
     let app = spawn_app_with(|c| c.session_absolute = Duration::from_secs(2)).await;
     let ana = app.create_user("ana", Role::Gestor).await;
     app.login(&ana).await;
-    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/ot").await.status(), 200);
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/ot").await.status(), 200);
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert!(location(&app.get("/").await).starts_with("/login"));
+    assert!(location(&app.get("/ot").await).starts_with("/login"));
 }
 
 #[tokio::test]
@@ -222,7 +222,7 @@ async fn the_session_id_changes_at_login() {
 
     // The pre-login cookie does not carry the login.
     let replay = client_with(Default::default())
-        .get(app.url("/"))
+        .get(app.url("/ot"))
         .header("cookie", before)
         .send()
         .await
@@ -275,7 +275,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     let response = app.login_raw("ana", &ana.password).await;
     assert_eq!(location(&response), "/cuenta/contrasena");
     // Every other page sends the user back to the password form.
-    assert_eq!(location(&app.get("/").await), "/cuenta/contrasena");
+    assert_eq!(location(&app.get("/ot").await), "/cuenta/contrasena");
 
     let token = app.csrf_from("/cuenta/contrasena").await;
     let new_password = "una frase larga y nueva";
@@ -292,7 +292,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/");
-    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/ot").await.status(), 200);
     let user = app
         .db(|c| users::find_by_username(c, "ana").unwrap().unwrap())
         .await;
@@ -359,7 +359,10 @@ async fn changing_the_password_closes_the_other_sessions() {
     app.login(&ana).await;
 
     let laptop = spawn_second_client(&app, &ana).await;
-    assert_eq!(laptop.get(app.url("/")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        laptop.get(app.url("/ot")).send().await.unwrap().status(),
+        200
+    );
 
     let token = app.csrf_from("/cuenta/contrasena").await;
     let new_password = "otra frase larga distinta";
@@ -376,11 +379,11 @@ async fn changing_the_password_closes_the_other_sessions() {
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(
-        app.get("/").await.status(),
+        app.get("/ot").await.status(),
         200,
         "the session that changed it goes on"
     );
-    let other = laptop.get(app.url("/")).send().await.unwrap();
+    let other = laptop.get(app.url("/ot")).send().await.unwrap();
     assert!(
         location(&other).starts_with("/login"),
         "the other session is closed"

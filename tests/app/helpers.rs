@@ -145,6 +145,7 @@ pub fn test_config(url: &str) -> Config {
         session_absolute: Duration::from_secs(12 * 3600),
         workers: Some(1),
         pool_size: 4,
+        fixed_today: None,
     }
 }
 

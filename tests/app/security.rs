@@ -98,7 +98,7 @@ async fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing
         .await;
     assert_eq!(response.status(), 403);
     assert!(
-        location(&app.get("/").await).starts_with("/login"),
+        location(&app.get("/ot").await).starts_with("/login"),
         "no session opened"
     );
 
@@ -124,7 +124,7 @@ async fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing
         assert_eq!(texts(&body, "h1"), ["Solicitud rechazada"]);
     }
     // A token sent from another site's page is refused even when it is right.
-    let token = app.csrf_from("/").await;
+    let token = app.csrf_from("/ot").await;
     let response = app
         .client
         .post(app.url("/cuenta/contrasena"))
@@ -148,7 +148,7 @@ async fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
-    assert_eq!(app.get("/").await.status(), 200, "still logged in");
+    assert_eq!(app.get("/ot").await.status(), 200, "still logged in");
 
     let hash = app
         .db(|c| {
@@ -173,7 +173,7 @@ async fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    assert!(location(&app.get("/").await).starts_with("/login"));
+    assert!(location(&app.get("/ot").await).starts_with("/login"));
 }
 
 #[tokio::test]

@@ -1,0 +1,122 @@
+//! Repository for planning documents (PTE).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{planning_docs, work_orders};
+use crate::domain::codes::{kind, record_state};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = planning_docs)]
+pub struct PlanningDoc {
+    pub id: i32,
+    pub folio: String,
+    pub request_letter: String,
+    pub description: String,
+    pub client_id: Option<i32>,
+    pub project_manager_id: Option<i32>,
+    pub request_date: Option<chrono::NaiveDate>,
+    pub delivery_date: Option<chrono::NaiveDate>,
+    pub duration_days: Option<i32>,
+    pub status: i32,
+    pub record_state: i32,
+    pub comment: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<i32>,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<i32>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = planning_docs)]
+pub struct NewPlanningDoc<'a> {
+    pub folio: &'a str,
+    pub request_letter: &'a str,
+    pub description: &'a str,
+    pub client_id: Option<i32>,
+    pub project_manager_id: Option<i32>,
+    pub status: i32,
+    pub record_state: i32,
+    pub comment: &'a str,
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<i32>,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<i32>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewPlanningDoc<'_>) -> QueryResult<i32> {
+    diesel::insert_into(planning_docs::table)
+        .values(new)
+        .returning(planning_docs::id)
+        .get_result(conn)
+}
+
+/// A PTE that is not deleted.
+pub fn find_visible(conn: &mut DbConn, id: i32) -> QueryResult<Option<PlanningDoc>> {
+    planning_docs::table
+        .find(id)
+        .filter(planning_docs::record_state.ne(record_state::DELETED))
+        .select(PlanningDoc::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn folio_exists(conn: &mut DbConn, folio: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        planning_docs::table
+            .filter(planning_docs::folio.eq(folio))
+            .filter(planning_docs::record_state.ne(record_state::DELETED)),
+    ))
+    .get_result(conn)
+}
+
+/// One page of PTEs, newest first, with a case-insensitive filter on folio and description.
+pub fn page(
+    conn: &mut DbConn,
+    q: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(i64, Vec<PlanningDoc>)> {
+    let filtered = || {
+        let mut query = planning_docs::table
+            .filter(planning_docs::record_state.ne(record_state::DELETED))
+            .into_boxed();
+        if let Some(q) = q {
+            let pattern = super::like_pattern(q);
+            query = query.filter(
+                super::lower(planning_docs::folio)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(super::lower(planning_docs::description)
+                        .like(pattern)
+                        .escape('\\')),
+            );
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(planning_docs::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(PlanningDoc::as_select())
+        .load(conn)?;
+    Ok((total, rows))
+}
+
+/// PTEs without a non-deleted initial OT, newest first: the ones a new initial OT can come from.
+pub fn available_for_initial(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String)>> {
+    let taken = work_orders::table
+        .filter(work_orders::kind_id.eq(kind::INITIAL))
+        .filter(work_orders::record_state.ne(record_state::DELETED))
+        .filter(work_orders::planning_doc_id.is_not_null())
+        .select(work_orders::planning_doc_id.assume_not_null());
+    planning_docs::table
+        .filter(planning_docs::record_state.ne(record_state::DELETED))
+        .filter(planning_docs::id.ne_all(taken))
+        .order(planning_docs::id.desc())
+        .limit(limit)
+        .select((planning_docs::id, planning_docs::folio))
+        .load(conn)
+}

@@ -1,0 +1,121 @@
+//! Repository for the execution steps of OTs.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{statuses, step_templates, steps};
+use crate::domain::codes::step_status;
+use crate::domain::progress::StepCounts;
+
+/// Creates one pending step per template, in template order (W3).
+pub fn create_for_order(
+    conn: &mut DbConn,
+    work_order_id: i32,
+    template_ids: &[i32],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let rows: Vec<_> = template_ids
+        .iter()
+        .map(|template_id| {
+            (
+                steps::work_order_id.eq(work_order_id),
+                steps::template_id.eq(*template_id),
+                steps::status_id.eq(step_status::PENDING),
+                steps::comment.eq(""),
+                steps::updated_at.eq(now),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    // Multi-row inserts do not compile through MultiConnection: run them on the inner connection.
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(steps::table).values(&rows).execute(c),
+        DbConn::Pg(c) => diesel::insert_into(steps::table).values(&rows).execute(c),
+    }
+}
+
+/// A step as the detail page shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct StepView {
+    pub id: i32,
+    pub template_id: i32,
+    pub sort_order: i32,
+    pub description: String,
+    pub status_id: i32,
+    pub status_name: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub delivery_date: Option<NaiveDate>,
+    pub comment: String,
+    pub link: Option<String>,
+}
+
+/// The steps of an order, in template order.
+pub fn for_order(conn: &mut DbConn, work_order_id: i32) -> QueryResult<Vec<StepView>> {
+    steps::table
+        .inner_join(step_templates::table)
+        .inner_join(statuses::table)
+        .filter(steps::work_order_id.eq(work_order_id))
+        .order((steps::template_id.asc(), steps::id.asc()))
+        .select((
+            steps::id,
+            steps::template_id,
+            step_templates::sort_order,
+            step_templates::description,
+            steps::status_id,
+            statuses::description,
+            steps::start_date,
+            steps::end_date,
+            steps::delivery_date,
+            steps::comment,
+            steps::link,
+        ))
+        .load(conn)
+}
+
+#[derive(Debug, QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    work_order_id: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    total: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    completed: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    applicable: i64,
+}
+
+/// Step counts for many orders in one query (W10: never a query per row).
+pub fn counts(conn: &mut DbConn, order_ids: &[i32]) -> QueryResult<HashMap<i32, StepCounts>> {
+    if order_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT work_order_id, CAST(COUNT(*) AS BIGINT) AS total, \
+         CAST(SUM(CASE WHEN status_id = {done} THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
+         CAST(SUM(CASE WHEN status_id <> {na} THEN 1 ELSE 0 END) AS BIGINT) AS applicable \
+         FROM steps WHERE work_order_id IN ({ids}) GROUP BY work_order_id",
+        done = step_status::COMPLETED,
+        na = step_status::NOT_APPLICABLE,
+        ids = super::id_list(order_ids),
+    );
+    Ok(diesel::sql_query(sql)
+        .load::<CountRow>(conn)?
+        .into_iter()
+        .map(|r| {
+            (
+                r.work_order_id,
+                StepCounts {
+                    total: r.total,
+                    completed: r.completed,
+                    applicable: r.applicable,
+                },
+            )
+        })
+        .collect())
+}

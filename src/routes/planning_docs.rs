@@ -1,0 +1,362 @@
+//! Planning documents (PTE): list, create, detail with "Nueva OT" and "Crear OT rápida" (W2).
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::accounts::Actor;
+use crate::auth::CurrentUser;
+use crate::auth::gate::see_other;
+use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::{planning_docs, work_orders};
+use crate::domain::codes::{kind, pte_status, record_state};
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::domain::work_order::FieldErrors;
+use crate::error::AppError;
+use crate::orders::{self, OrderError};
+use crate::ptes::{self, PteForm};
+use crate::routes::work_orders::form::Opt;
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, flash, render};
+
+const PER_PAGE: i64 = 25;
+
+pub struct PteRow {
+    pub id: i32,
+    pub folio: String,
+    pub description: String,
+    pub client: String,
+    pub manager: String,
+    pub status: String,
+}
+
+fn status_name(status: i32) -> String {
+    pte_status::ALL
+        .iter()
+        .find(|(id, _)| *id == status)
+        .map_or("", |(_, name)| name)
+        .to_owned()
+}
+
+fn row(catalogs: &Catalogs, p: &planning_docs::PlanningDoc) -> PteRow {
+    PteRow {
+        id: p.id,
+        folio: p.folio.clone(),
+        description: p.description.clone(),
+        client: catalogs.name(Kind::Client, p.client_id),
+        manager: catalogs.name(Kind::ProjectManager, p.project_manager_id),
+        status: status_name(p.status),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ptes/list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    q: String,
+    total: i64,
+    rows: Vec<PteRow>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_create: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    page: String,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.q.trim().chars().take(100).collect::<String>();
+    let page: i64 = query
+        .page
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p| *p > 0)
+        .unwrap_or(1);
+    let text = q.clone();
+    let (catalogs, total, docs) = blocking(&state, move |c| {
+        let catalogs = Catalogs::load(c)?;
+        let filter = (!text.is_empty()).then_some(text.as_str());
+        let (total, docs) = planning_docs::page(c, filter, (page - 1) * PER_PAGE, PER_PAGE)?;
+        Ok::<_, diesel::result::Error>((catalogs, total, docs))
+    })
+    .await??;
+    let link = |p: i64| {
+        serde_urlencoded::to_string([("q", q.as_str()), ("page", &p.to_string())])
+            .map(|qs| format!("/pte?{qs}"))
+            .unwrap_or_default()
+    };
+    render(
+        StatusCode::OK,
+        &ListPage {
+            can_create: user.role.allows(Role::Gestor),
+            ctx,
+            total,
+            rows: docs.iter().map(|d| row(&catalogs, d)).collect(),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page * PER_PAGE < total).then(|| link(page + 1)),
+            q,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "ptes/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    f: PteForm,
+    errors: FieldErrors,
+    clients: Vec<Opt>,
+    managers: Vec<Opt>,
+}
+
+fn active_opts(entries: &[crate::db::catalogs::Entry]) -> Vec<Opt> {
+    entries
+        .iter()
+        .filter(|e| e.active)
+        .map(|e| Opt {
+            value: e.id.to_string(),
+            label: e.description.clone(),
+        })
+        .collect()
+}
+
+fn form_page(ctx: PageCtx, catalogs: &Catalogs, f: PteForm, errors: FieldErrors) -> FormPage {
+    FormPage {
+        ctx,
+        f,
+        errors,
+        clients: active_opts(&catalogs.clients),
+        managers: active_opts(&catalogs.project_managers),
+    }
+}
+
+pub async fn new_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let catalogs = blocking(&state, Catalogs::load).await??;
+    render(
+        StatusCode::OK,
+        &form_page(ctx, &catalogs, PteForm::default(), FieldErrors::default()),
+    )
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    user: CurrentUser,
+    form: web::Form<PteForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let f = form.into_inner();
+    let actor = Actor::from(&user);
+    let submitted = f.clone();
+    let (result, catalogs) = blocking(&state, move |c| {
+        let result = ptes::create(c, &submitted, &actor, Utc::now().naive_utc());
+        let catalogs = Catalogs::load(c)?;
+        Ok::<_, diesel::result::Error>((result, catalogs))
+    })
+    .await??;
+    match result {
+        Ok(id) => {
+            flash(&session, true, "PTE registrada.");
+            Ok(see_other(&format!("/pte/{id}")))
+        }
+        Err(OrderError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, &catalogs, f, errors),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct OrderLink {
+    pub id: i32,
+    pub folio: String,
+    pub kind: String,
+    pub to_define: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ptes/detail.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    pte: PteRow,
+    created: String,
+    orders: Vec<OrderLink>,
+    /// The PTE's initial OT, which a quick reprogramming would be of.
+    initial: Option<OrderLink>,
+    can_create: bool,
+    quick_error: Option<String>,
+    quick_folio: String,
+}
+
+async fn show_detail(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &CurrentUser,
+    id: i32,
+    quick_error: Option<String>,
+    quick_folio: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (catalogs, doc, orders) = blocking(state, move |c| -> Result<_, AppError> {
+        let doc = planning_docs::find_visible(c, id)?.ok_or(AppError::NotFound)?;
+        let catalogs = Catalogs::load(c)?;
+        let orders = work_orders::for_pte(c, id)?;
+        Ok((catalogs, doc, orders))
+    })
+    .await??;
+    let links: Vec<OrderLink> = orders
+        .iter()
+        .map(|o| OrderLink {
+            id: o.id,
+            folio: o.folio.clone(),
+            kind: if o.kind_id == kind::REPROGRAMMING {
+                format!("REPROGRAMACIÓN {}", o.revision.unwrap_or_default())
+            } else {
+                "INICIAL".to_owned()
+            },
+            to_define: o.record_state == record_state::TO_DEFINE,
+        })
+        .collect();
+    let initial = orders
+        .iter()
+        .find(|o| o.kind_id == kind::INITIAL)
+        .map(|o| OrderLink {
+            id: o.id,
+            folio: o.folio.clone(),
+            kind: "INICIAL".into(),
+            to_define: false,
+        });
+    render(
+        status,
+        &DetailPage {
+            ctx,
+            pte: row(&catalogs, &doc),
+            created: format::timestamp(doc.created_at),
+            orders: links,
+            initial,
+            can_create: user.role.allows(Role::Gestor),
+            quick_error,
+            quick_folio,
+        },
+    )
+}
+
+pub async fn detail(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    show_detail(
+        &state,
+        ctx,
+        &user,
+        path.into_inner(),
+        None,
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct QuickForm {
+    orden_trabajo: String,
+    id_tipo: String,
+    ot_principal: String,
+}
+
+/// `POST /pte/{id}/ot-rapida`: quick creation (W2) of a POR DEFINIR order.
+pub async fn quick_create(
+    state: web::Data<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+    form: web::Form<QuickForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let kind_id = if form.id_tipo.trim() == "5" {
+        kind::REPROGRAMMING
+    } else {
+        kind::INITIAL
+    };
+    let parent = form.ot_principal.trim().parse::<i32>().ok();
+    let actor = Actor::from(&user);
+    let folio = form.orden_trabajo.clone();
+    let result = blocking(&state, move |c| {
+        orders::quick_create(
+            c,
+            id,
+            kind_id,
+            &folio,
+            parent,
+            &actor,
+            Utc::now().naive_utc(),
+        )
+    })
+    .await?;
+    match result {
+        Ok(created) => {
+            flash(
+                &session,
+                true,
+                format!(
+                    "OT creada POR DEFINIR con {} pasos: complétela con «Editar».",
+                    created.steps
+                ),
+            );
+            Ok(see_other(&format!("/ot/{}", created.id)))
+        }
+        Err(OrderError::Invalid(errors)) => {
+            let msg = errors.messages().join(" ");
+            show_detail(
+                &state,
+                ctx,
+                &user,
+                id,
+                Some(msg),
+                form.orden_trabajo,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(OrderError::Conflict(msg)) => {
+            show_detail(
+                &state,
+                ctx,
+                &user,
+                id,
+                Some(msg),
+                form.orden_trabajo,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

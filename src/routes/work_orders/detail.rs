@@ -1,0 +1,332 @@
+//! `GET /ot/{id}`: the detail page, printable on Letter paper (W13), with steps, progress, the
+//! parent or the reprogrammings, and the history (W11).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::{ProgressView, front_and_site};
+use crate::auth::CurrentUser;
+use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::work_orders::{self, WorkOrder};
+use crate::db::{activity, planning_docs, steps};
+use crate::domain::codes::{kind, record_state};
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, render};
+
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct StepRow {
+    pub number: usize,
+    pub description: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub start: String,
+    pub end: String,
+    pub delivery: String,
+    pub comment: String,
+    pub link: Option<String>,
+}
+
+pub struct RelatedRow {
+    pub id: i32,
+    pub revision: String,
+    pub folio: String,
+    pub oficio: String,
+    pub planned_start: String,
+    pub planned_end: String,
+    pub status: String,
+    pub progress: ProgressView,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub field: String,
+    pub old: String,
+    pub new: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/detail.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    id: i32,
+    folio: String,
+    kind_label: String,
+    to_define: bool,
+    deleted: bool,
+    fields: Vec<Field>,
+    progress: ProgressView,
+    steps: Vec<StepRow>,
+    parent: Option<RelatedRow>,
+    reprogrammings: Vec<RelatedRow>,
+    effective_window: String,
+    history: Vec<HistoryRow>,
+    can_edit: bool,
+    can_reprogram: bool,
+    is_admin: bool,
+    print_date: String,
+}
+
+fn step_class(status: i32) -> &'static str {
+    use crate::domain::codes::step_status as s;
+    match status {
+        s::PENDING => "st-pendiente",
+        s::IN_PROCESS => "st-proceso",
+        s::COMPLETED => "st-completado",
+        s::CANCELLED => "st-cancelado",
+        s::NOT_APPLICABLE => "st-na",
+        _ => "",
+    }
+}
+
+fn action_label(action: &str) -> String {
+    match action {
+        "crear" => "Creación",
+        "editar" => "Edición",
+        "eliminar" => "Eliminación",
+        "restaurar" => "Restauración",
+        "estatus" => "Cambio de estatus",
+        "paso" => "Cambio de paso",
+        "importar" => "Importación",
+        other => other,
+    }
+    .to_owned()
+}
+
+pub async fn detail(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let is_admin = user.role.allows(Role::Admin);
+    let today = state.clock.today();
+    let loaded = blocking(&state, move |c| -> Result<_, AppError> {
+        let order = work_orders::find(c, id)?.ok_or(AppError::NotFound)?;
+        // W7: a deleted order is a 404 except for administrators, who may restore it.
+        if order.record_state == record_state::DELETED && !is_admin {
+            return Err(AppError::NotFound);
+        }
+        let catalogs = Catalogs::load(c)?;
+        let pte = match order.planning_doc_id {
+            Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
+            None => None,
+        };
+        let step_list = steps::for_order(c, id)?;
+        let parent = match order.parent_id {
+            Some(p) => work_orders::find(c, p)?.filter(|p| p.record_state != record_state::DELETED),
+            None => None,
+        };
+        let children = if order.kind_id == kind::INITIAL {
+            work_orders::reprogrammings(c, id)?
+        } else {
+            Vec::new()
+        };
+        let mut ids: Vec<i32> = children.iter().map(|o| o.id).collect();
+        ids.push(id);
+        if let Some(p) = &parent {
+            ids.push(p.id);
+        }
+        let counts = steps::counts(c, &ids)?;
+        let history = activity::for_record(c, crate::orders::TABLE, id)?;
+        Ok((
+            order, catalogs, pte, step_list, parent, children, counts, history,
+        ))
+    })
+    .await??;
+    let (order, catalogs, pte, step_list, parent, children, counts, history) = loaded;
+
+    let related = |o: &WorkOrder| RelatedRow {
+        id: o.id,
+        revision: o.revision.map(|r| r.to_string()).unwrap_or_default(),
+        folio: o.folio.clone(),
+        oficio: o.oficio.clone(),
+        planned_start: format::date(o.planned_start),
+        planned_end: format::date(o.planned_end),
+        status: catalogs.name(Kind::Status, Some(o.status_id)),
+        progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
+    };
+    let site = |id| catalogs.name(Kind::Site, id);
+    let o = &order;
+    let mut fields = vec![
+        Field {
+            label: "Folio OT",
+            value: o.folio.clone(),
+        },
+        Field {
+            label: "Oficio OT",
+            value: o.oficio.clone(),
+        },
+        Field {
+            label: "PTE de origen",
+            value: pte.unwrap_or_default(),
+        },
+        Field {
+            label: "Estatus",
+            value: catalogs.name(Kind::Status, Some(o.status_id)),
+        },
+        Field {
+            label: "Cliente",
+            value: catalogs.name(Kind::Client, o.client_id),
+        },
+        Field {
+            label: "Responsable del cliente",
+            value: o.client_representative.clone(),
+        },
+        Field {
+            label: "Responsable del proyecto",
+            value: catalogs.name(Kind::ProjectManager, Some(o.project_manager_id)),
+        },
+        Field {
+            label: "Frente / sitio principal",
+            value: front_and_site(&catalogs, o),
+        },
+        Field {
+            label: "Embarcación",
+            value: site(o.vessel_site_id),
+        },
+        Field {
+            label: "Plataforma",
+            value: site(o.platform_site_id),
+        },
+        Field {
+            label: "Intercom",
+            value: site(o.intercom_site_id),
+        },
+        Field {
+            label: if o.requires_yard {
+                "Patio (fase en patio)"
+            } else {
+                "Patio"
+            },
+            value: site(o.yard_site_id),
+        },
+    ];
+    if o.requires_yard {
+        fields.push(Field {
+            label: "Fase en patio",
+            value: format!(
+                "{} – {}",
+                format::date(o.yard_start),
+                format::date(o.yard_end)
+            ),
+        });
+    }
+    fields.extend([
+        Field {
+            label: "Monto MXN",
+            value: format!("{} MXN", format::money(o.amount_mxn)),
+        },
+        Field {
+            label: "Monto USD",
+            value: format!("{} USD", format::money(o.amount_usd)),
+        },
+        Field {
+            label: "Inicio programado",
+            value: format::date(o.planned_start),
+        },
+        Field {
+            label: "Término programado",
+            value: format::date(o.planned_end),
+        },
+        Field {
+            label: "Plazo (días)",
+            value: o.duration_days.map(|d| d.to_string()).unwrap_or_default(),
+        },
+        Field {
+            label: "Inicio real",
+            value: format::date(o.real_start),
+        },
+        Field {
+            label: "Término real",
+            value: format::date(o.real_end),
+        },
+        Field {
+            label: "Descripción del trabajo",
+            value: o.description.clone(),
+        },
+        Field {
+            label: "Comentario",
+            value: o.comment.clone(),
+        },
+    ]);
+
+    // The parent's effective window (W4): real or planned start; the latest end of it and its
+    // active reprogrammings.
+    let effective_window = if o.kind_id == kind::INITIAL {
+        let start = o.real_start.or(o.planned_start);
+        let end = std::iter::once(o.real_end.or(o.planned_end))
+            .chain(children.iter().map(|c| c.real_end.or(c.planned_end)))
+            .flatten()
+            .max();
+        format!("{} – {}", format::date(start), format::date(end))
+    } else {
+        String::new()
+    };
+
+    let steps_view = step_list
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepRow {
+            number: i + 1,
+            description: s.description.clone(),
+            status: s.status_name.clone(),
+            status_class: step_class(s.status_id),
+            start: format::date(s.start_date),
+            end: format::date(s.end_date),
+            delivery: format::date(s.delivery_date),
+            comment: s.comment.clone(),
+            link: s.link.clone(),
+        })
+        .collect();
+    let history = history
+        .into_iter()
+        .map(|h| HistoryRow {
+            at: format::timestamp(h.at),
+            user: h.username,
+            action: action_label(&h.action),
+            field: h.field.unwrap_or_default(),
+            old: h.old_value.unwrap_or_default(),
+            new: h.new_value.unwrap_or_default(),
+            detail: h.detail.unwrap_or_default(),
+        })
+        .collect();
+    let deleted = o.record_state == record_state::DELETED;
+    let can_edit = user.role.allows(Role::Gestor) && !deleted;
+    let page = DetailPage {
+        id: o.id,
+        folio: o.folio.clone(),
+        kind_label: if o.kind_id == kind::REPROGRAMMING {
+            format!("REPROGRAMACIÓN {}", o.revision.unwrap_or_default())
+        } else {
+            "INICIAL".to_owned()
+        },
+        to_define: o.record_state == record_state::TO_DEFINE,
+        deleted,
+        progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
+        fields,
+        steps: steps_view,
+        parent: parent.as_ref().map(related),
+        reprogrammings: children.iter().map(related).collect(),
+        effective_window,
+        history,
+        can_edit,
+        can_reprogram: can_edit && o.kind_id == kind::INITIAL,
+        is_admin,
+        print_date: format::date(Some(today)),
+        ctx,
+    };
+    render(StatusCode::OK, &page)
+}

@@ -1,0 +1,476 @@
+//! Create and edit (W1–W6): one form template for both, shared field names with the JSON API.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::accounts::Actor;
+use crate::auth::CurrentUser;
+use crate::auth::gate::see_other;
+use crate::db::catalogs::{Catalogs, Entry};
+use crate::db::work_orders::{self, WorkOrder};
+use crate::db::{DbConn, planning_docs};
+use crate::domain::codes::{front, kind, record_state, site_category};
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::domain::work_order::{FieldErrors, WorkOrderForm};
+use crate::error::AppError;
+use crate::orders::{self, OrderError};
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, flash, render};
+
+/// How many PTEs and parents the pickers offer (newest first).
+const PICKER_LIMIT: i64 = 500;
+
+/// An `<option>`.
+#[derive(Debug, Clone)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+}
+
+fn opts(entries: &[Entry], keep: &str) -> Vec<Opt> {
+    entries
+        .iter()
+        .filter(|e| e.active || e.id.to_string() == keep)
+        .map(|e| Opt {
+            value: e.id.to_string(),
+            label: if e.active {
+                e.description.clone()
+            } else {
+                format!("{} (desactivado)", e.description)
+            },
+        })
+        .collect()
+}
+
+fn site_opts(catalogs: &Catalogs, category: i32, keep: &str) -> Vec<Opt> {
+    let of_category: Vec<Entry> = catalogs
+        .sites
+        .iter()
+        .filter(|s| s.group == Some(category))
+        .cloned()
+        .collect();
+    opts(&of_category, keep)
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    title: String,
+    action: String,
+    /// Kind fixed (edit, or a reprogramming started from its parent).
+    kind_fixed: bool,
+    f: WorkOrderForm,
+    errors: FieldErrors,
+    conflict: Option<String>,
+    pte_label: String,
+    parent_label: String,
+    managers: Vec<Opt>,
+    clients: Vec<Opt>,
+    vessels: Vec<Opt>,
+    platforms: Vec<Opt>,
+    intercoms: Vec<Opt>,
+    yards: Vec<Opt>,
+    ptes: Vec<Opt>,
+    parents: Vec<Opt>,
+    cancel: String,
+}
+
+struct Choices {
+    catalogs: Catalogs,
+    ptes: Vec<Opt>,
+    parents: Vec<Opt>,
+    pte_label: String,
+    parent_label: String,
+}
+
+fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::result::Error> {
+    let catalogs = Catalogs::load(c)?;
+    let mut ptes: Vec<Opt> = planning_docs::available_for_initial(c, PICKER_LIMIT)?
+        .into_iter()
+        .map(|(id, folio)| Opt {
+            value: id.to_string(),
+            label: folio,
+        })
+        .collect();
+    let mut pte_label = String::new();
+    if let Ok(id) = f.id_pte.trim().parse::<i32>()
+        && let Some(p) = planning_docs::find_visible(c, id)?
+    {
+        pte_label = p.folio.clone();
+        if !ptes.iter().any(|o| o.value == f.id_pte.trim()) {
+            ptes.insert(
+                0,
+                Opt {
+                    value: id.to_string(),
+                    label: p.folio,
+                },
+            );
+        }
+    }
+    let mut parents: Vec<Opt> = work_orders::recent_initials(c, PICKER_LIMIT)?
+        .into_iter()
+        .map(|(id, folio, oficio)| Opt {
+            value: id.to_string(),
+            label: format!("{folio} — {oficio}"),
+        })
+        .collect();
+    let mut parent_label = String::new();
+    if let Ok(id) = f.ot_principal.trim().parse::<i32>()
+        && let Some(p) = work_orders::find(c, id)?
+    {
+        parent_label = format!("{} — {}", p.folio, p.oficio);
+        if !parents.iter().any(|o| o.value == f.ot_principal.trim()) {
+            parents.insert(
+                0,
+                Opt {
+                    value: id.to_string(),
+                    label: parent_label.clone(),
+                },
+            );
+        }
+    }
+    Ok(Choices {
+        catalogs,
+        ptes,
+        parents,
+        pte_label,
+        parent_label,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    ctx: PageCtx,
+    choices: Choices,
+    f: WorkOrderForm,
+    errors: FieldErrors,
+    conflict: Option<String>,
+    editing: Option<i32>,
+    kind_fixed: bool,
+) -> FormPage {
+    let c = &choices.catalogs;
+    let (title, action, cancel) = match editing {
+        Some(id) => (
+            format!("Editar OT {}", f.orden_trabajo),
+            format!("/ot/{id}"),
+            format!("/ot/{id}"),
+        ),
+        None if f.id_tipo == "5" => (
+            "Nueva reprogramación".to_owned(),
+            "/ot".to_owned(),
+            "/ot".to_owned(),
+        ),
+        None => (
+            "Nueva orden de trabajo".to_owned(),
+            "/ot".to_owned(),
+            "/ot".to_owned(),
+        ),
+    };
+    FormPage {
+        ctx,
+        title,
+        action,
+        kind_fixed,
+        managers: opts(&c.project_managers, &f.responsable_proyecto),
+        clients: opts(&c.clients, &f.id_cliente),
+        vessels: site_opts(c, site_category::VESSEL, &f.id_embarcacion),
+        platforms: site_opts(c, site_category::PLATFORM, &f.id_plataforma),
+        intercoms: site_opts(c, site_category::INTERCOM, &f.id_intercom),
+        yards: site_opts(
+            c,
+            site_category::YARD,
+            &format!("{} {}", f.id_patio, f.id_patio_fase),
+        ),
+        pte_label: choices.pte_label,
+        parent_label: choices.parent_label,
+        ptes: choices.ptes,
+        parents: choices.parents,
+        f,
+        errors,
+        conflict,
+        cancel,
+    }
+}
+
+/// The raw form of a stored order (for edit, and to pre-fill a reprogramming).
+pub fn form_of(o: &WorkOrder) -> WorkOrderForm {
+    let id = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
+    let land = o.front_id == Some(front::LAND);
+    WorkOrderForm {
+        orden_trabajo: o.folio.clone(),
+        oficio_ot: o.oficio.clone(),
+        id_tipo: o.kind_id.to_string(),
+        id_pte: id(o.planning_doc_id),
+        descripcion_trabajo: o.description.clone(),
+        responsable_proyecto: o.project_manager_id.to_string(),
+        responsable_cliente: o.client_representative.clone(),
+        id_cliente: id(o.client_id),
+        id_frente: id(o.front_id),
+        id_embarcacion: id(o.vessel_site_id),
+        id_plataforma: id(o.platform_site_id),
+        id_intercom: id(o.intercom_site_id),
+        id_patio: if land {
+            id(o.yard_site_id)
+        } else {
+            String::new()
+        },
+        check_fase_patio: if o.requires_yard {
+            "on".into()
+        } else {
+            String::new()
+        },
+        id_patio_fase: if land {
+            String::new()
+        } else {
+            id(o.yard_site_id)
+        },
+        fecha_inicio_patio: format::date_iso(o.yard_start),
+        fecha_fin_patio: format::date_iso(o.yard_end),
+        monto_mxn: format::money_plain(o.amount_mxn),
+        monto_usd: format::money_plain(o.amount_usd),
+        fecha_inicio_programado: format::date_iso(o.planned_start),
+        fecha_termino_programado: format::date_iso(o.planned_end),
+        fecha_inicio_real: format::date_iso(o.real_start),
+        fecha_termino_real: format::date_iso(o.real_end),
+        plazo_dias: id(o.duration_days),
+        comentario: o.comment.clone(),
+        ot_principal: id(o.parent_id),
+        version: o.version.to_string(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    pte: String,
+    padre: String,
+}
+
+/// `GET /ot/nueva[?pte=ID | ?padre=ID]`.
+pub async fn new_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let query = query.into_inner();
+    let (f, choices, kind_fixed) = blocking(&state, move |c| -> Result<_, AppError> {
+        let mut f = WorkOrderForm {
+            id_tipo: kind::INITIAL.to_string(),
+            ..WorkOrderForm::default()
+        };
+        let mut kind_fixed = false;
+        if let Ok(parent_id) = query.padre.trim().parse::<i32>() {
+            // W4: pre-fill from the parent; dates stay empty.
+            let parent = work_orders::find(c, parent_id)?
+                .filter(|p| p.record_state != record_state::DELETED && p.kind_id == kind::INITIAL)
+                .ok_or(AppError::NotFound)?;
+            let p = form_of(&parent);
+            f = WorkOrderForm {
+                id_tipo: kind::REPROGRAMMING.to_string(),
+                ot_principal: parent.id.to_string(),
+                orden_trabajo: p.orden_trabajo,
+                oficio_ot: p.oficio_ot,
+                descripcion_trabajo: p.descripcion_trabajo,
+                responsable_proyecto: p.responsable_proyecto,
+                responsable_cliente: p.responsable_cliente,
+                id_cliente: p.id_cliente,
+                monto_mxn: p.monto_mxn,
+                monto_usd: p.monto_usd,
+                id_frente: p.id_frente,
+                id_embarcacion: p.id_embarcacion,
+                id_plataforma: p.id_plataforma,
+                id_intercom: p.id_intercom,
+                id_patio: p.id_patio,
+                ..WorkOrderForm::default()
+            };
+            kind_fixed = true;
+        } else if let Ok(pte_id) = query.pte.trim().parse::<i32>() {
+            let pte = planning_docs::find_visible(c, pte_id)?.ok_or(AppError::NotFound)?;
+            f.id_pte = pte.id.to_string();
+            f.descripcion_trabajo = pte.description;
+            f.id_cliente = pte.client_id.map(|v| v.to_string()).unwrap_or_default();
+            f.responsable_proyecto = pte
+                .project_manager_id
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            kind_fixed = true;
+        }
+        let choices = load_choices(c, &f)?;
+        Ok((f, choices, kind_fixed))
+    })
+    .await??;
+    render(
+        StatusCode::OK,
+        &page(
+            ctx,
+            choices,
+            f,
+            FieldErrors::default(),
+            None,
+            None,
+            kind_fixed,
+        ),
+    )
+}
+
+/// `POST /ot`.
+pub async fn create(
+    state: web::Data<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    user: CurrentUser,
+    form: web::Form<WorkOrderForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let f = form.into_inner();
+    let actor = Actor::from(&user);
+    let submitted = f.clone();
+    let (result, choices) = blocking(&state, move |c| -> Result<_, AppError> {
+        let result = orders::create(c, &submitted, &actor, Utc::now().naive_utc());
+        let choices = match &result {
+            Ok(_) => None,
+            Err(_) => Some(load_choices(c, &submitted)?),
+        };
+        Ok((result, choices))
+    })
+    .await??;
+    let kind_fixed = false;
+    match (result, choices) {
+        (Ok(created), _) => {
+            flash(
+                &session,
+                true,
+                format!("OT creada con {} pasos.", created.steps),
+            );
+            Ok(see_other(&format!("/ot/{}", created.id)))
+        }
+        (Err(OrderError::Invalid(errors)), Some(choices)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(ctx, choices, f, errors, None, None, kind_fixed),
+        ),
+        (Err(OrderError::Conflict(msg)), Some(choices)) => render(
+            StatusCode::CONFLICT,
+            &page(
+                ctx,
+                choices,
+                f,
+                FieldErrors::default(),
+                Some(msg),
+                None,
+                kind_fixed,
+            ),
+        ),
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+/// `GET /ot/{id}/editar`.
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let id = path.into_inner();
+    let (f, choices) = blocking(&state, move |c| -> Result<_, AppError> {
+        let order = work_orders::find(c, id)?
+            .filter(|o| o.record_state != record_state::DELETED)
+            .ok_or(AppError::NotFound)?;
+        let f = form_of(&order);
+        let choices = load_choices(c, &f)?;
+        Ok((f, choices))
+    })
+    .await??;
+    render(
+        StatusCode::OK,
+        &page(
+            ctx,
+            choices,
+            f,
+            FieldErrors::default(),
+            None,
+            Some(id),
+            true,
+        ),
+    )
+}
+
+/// `POST /ot/{id}`.
+pub async fn update(
+    state: web::Data<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+    form: web::Form<WorkOrderForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let id = path.into_inner();
+    let mut f = form.into_inner();
+    let actor = Actor::from(&user);
+    let submitted = f.clone();
+    let (result, current, choices) = blocking(&state, move |c| -> Result<_, AppError> {
+        let result = orders::update(c, id, &submitted, &actor, Utc::now().naive_utc());
+        if result.is_ok() {
+            return Ok((result, None, None));
+        }
+        let current = work_orders::find(c, id)?;
+        let mut shown = submitted.clone();
+        if let Some(o) = &current {
+            // Kind, parent and PTE are the stored ones; the labels come from them.
+            shown.id_tipo = o.kind_id.to_string();
+            shown.ot_principal = o.parent_id.map(|v| v.to_string()).unwrap_or_default();
+            shown.id_pte = o.planning_doc_id.map(|v| v.to_string()).unwrap_or_default();
+        }
+        let choices = load_choices(c, &shown)?;
+        Ok((result, current, Some(choices)))
+    })
+    .await??;
+    if let Some(o) = &current {
+        f.id_tipo = o.kind_id.to_string();
+        f.ot_principal = o.parent_id.map(|v| v.to_string()).unwrap_or_default();
+        f.id_pte = o.planning_doc_id.map(|v| v.to_string()).unwrap_or_default();
+        if o.kind_id == kind::REPROGRAMMING {
+            f.orden_trabajo = o.folio.clone();
+        }
+    }
+    match (result, choices) {
+        (Ok(()), _) => {
+            flash(&session, true, "Cambios guardados.");
+            Ok(see_other(&format!("/ot/{id}")))
+        }
+        (Err(OrderError::Invalid(errors)), Some(choices)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(ctx, choices, f, errors, None, Some(id), true),
+        ),
+        (Err(OrderError::Conflict(msg)), Some(choices)) => {
+            // Keep what the user typed; the next save applies it over the current version.
+            if let Some(o) = &current {
+                f.version = o.version.to_string();
+            }
+            render(
+                StatusCode::CONFLICT,
+                &page(
+                    ctx,
+                    choices,
+                    f,
+                    FieldErrors::default(),
+                    Some(msg),
+                    Some(id),
+                    true,
+                ),
+            )
+        }
+        (Err(e), _) => Err(e.into()),
+    }
+}

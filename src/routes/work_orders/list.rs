@@ -1,0 +1,329 @@
+//! `GET /ot`: the list (W12), with its filters, sort and page in the query string.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web;
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::{ProgressView, front_and_site};
+use crate::db::catalogs::{Catalogs, Entry};
+use crate::db::steps;
+use crate::db::work_orders::{self, ListFilter, SortKey};
+use crate::domain::codes::{kind, record_state};
+use crate::domain::format;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, render};
+
+pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
+const DEFAULT_PAGE_SIZE: i64 = 25;
+
+/// The query string, kept raw so that a bad value is ignored rather than refused.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub tipo: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub estatus: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub responsable: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub cliente: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sitio: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub anio: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub orden: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub per: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub page: String,
+}
+
+fn num(raw: &str) -> Option<i32> {
+    raw.trim().parse().ok().filter(|n: &i32| *n > 0)
+}
+
+impl ListQuery {
+    pub fn per_page(&self) -> i64 {
+        self.per
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(DEFAULT_PAGE_SIZE)
+    }
+
+    pub fn page_number(&self) -> i64 {
+        self.page
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n: &i64| *n > 0)
+            .unwrap_or(1)
+    }
+
+    /// (key, descending); default newest first.
+    pub fn sort(&self) -> (SortKey, bool) {
+        let raw = self.orden.trim();
+        let (desc, code) = match raw.strip_prefix('-') {
+            Some(code) => (true, code),
+            None => (false, raw),
+        };
+        match SortKey::from_code(code) {
+            Some(key) => (key, desc),
+            None => (SortKey::Id, true),
+        }
+    }
+
+    pub fn to_filter(&self) -> ListFilter {
+        let (sort, descending) = self.sort();
+        let per = self.per_page();
+        let text = self.q.trim();
+        ListFilter {
+            kind: match self.tipo.trim() {
+                "5" => Some(kind::REPROGRAMMING),
+                "todos" => None,
+                _ => Some(kind::INITIAL),
+            },
+            status: num(&self.estatus),
+            project_manager: num(&self.responsable),
+            client: num(&self.cliente),
+            site: num(&self.sitio),
+            year: num(&self.anio).filter(|y| (1900..=2100).contains(y)),
+            parent: None,
+            text: (!text.is_empty()).then(|| text.chars().take(100).collect()),
+            sort,
+            descending,
+            offset: (self.page_number() - 1).saturating_mul(per),
+            limit: per,
+        }
+    }
+
+    /// This view's URL with some parameters changed.
+    pub fn href(&self, change: impl FnOnce(&mut ListQuery)) -> String {
+        let mut q = self.clone();
+        change(&mut q);
+        let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
+        if qs.is_empty() {
+            "/ot".to_owned()
+        } else {
+            format!("/ot?{qs}")
+        }
+    }
+}
+
+/// One row of the table.
+pub struct Row {
+    pub id: i32,
+    pub folio: String,
+    pub oficio: String,
+    pub pte: String,
+    pub client: String,
+    pub front_site: String,
+    pub planned_start: String,
+    pub planned_end: String,
+    pub real_start: String,
+    pub real_end: String,
+    pub status: String,
+    pub to_define: bool,
+    pub revision: Option<i32>,
+    pub reprogrammings: i64,
+    pub progress: ProgressView,
+}
+
+/// A sortable column header.
+pub struct Column {
+    pub label: &'static str,
+    pub href: String,
+    /// "asc", "desc" or "" when the list is not sorted by it.
+    pub sorted: &'static str,
+}
+
+pub struct PageLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    query: ListQuery,
+    total: i64,
+    rows: Vec<Row>,
+    columns: Vec<Column>,
+    pages: Vec<PageLink>,
+    per_links: Vec<PageLink>,
+    statuses: Vec<Entry>,
+    managers: Vec<Entry>,
+    clients: Vec<Entry>,
+    sites: Vec<Entry>,
+    years: Vec<i32>,
+    filtered: bool,
+    can_create: bool,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let filter = query.to_filter();
+    let today = state.clock.today();
+    let f = filter.clone();
+    let (catalogs, total, listed, counts, children) = blocking(&state, move |c| {
+        let catalogs = Catalogs::load(c)?;
+        let (total, listed) = work_orders::list(c, &f)?;
+        let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
+        let counts = steps::counts(c, &ids)?;
+        let children = work_orders::reprogramming_counts(c, &ids)?;
+        Ok::<_, diesel::result::Error>((catalogs, total, listed, counts, children))
+    })
+    .await??;
+
+    let rows = listed
+        .into_iter()
+        .map(|l| {
+            let o = &l.order;
+            Row {
+                id: o.id,
+                folio: o.folio.clone(),
+                oficio: o.oficio.clone(),
+                pte: l.pte_folio.clone().unwrap_or_default(),
+                client: l.client_name.clone().unwrap_or_default(),
+                front_site: front_and_site(&catalogs, o),
+                planned_start: format::date(o.planned_start),
+                planned_end: format::date(o.planned_end),
+                real_start: format::date(o.real_start),
+                real_end: format::date(o.real_end),
+                status: l.status_name.clone(),
+                to_define: o.record_state == record_state::TO_DEFINE,
+                revision: o.revision,
+                reprogrammings: children.get(&o.id).copied().unwrap_or(0),
+                progress: ProgressView::of(
+                    o,
+                    counts.get(&o.id).copied().unwrap_or_default(),
+                    today,
+                ),
+            }
+        })
+        .collect();
+
+    let (sort, desc) = query.sort();
+    let column = |label: &'static str, key: SortKey| {
+        let sorted = if sort == key {
+            if desc { "desc" } else { "asc" }
+        } else {
+            ""
+        };
+        let next = if sort == key && !desc {
+            format!("-{}", key.code())
+        } else {
+            key.code().to_owned()
+        };
+        Column {
+            label,
+            href: query.href(|q| {
+                q.orden = next;
+                q.page.clear();
+            }),
+            sorted,
+        }
+    };
+    let columns = vec![
+        column("Folio", SortKey::Folio),
+        column("Oficio", SortKey::Oficio),
+        column("PTE", SortKey::Pte),
+        column("Cliente", SortKey::Client),
+        column("Inicio prog.", SortKey::PlannedStart),
+        column("Término prog.", SortKey::PlannedEnd),
+        column("Inicio real", SortKey::RealStart),
+        column("Término real", SortKey::RealEnd),
+        column("Estatus", SortKey::Status),
+    ];
+
+    let per = filter.limit;
+    let last_page = ((total + per - 1) / per).max(1);
+    let current = query.page_number();
+    let mut pages = Vec::new();
+    let window = (current.saturating_sub(3).max(1))..=((current + 3).min(last_page));
+    if current > 1 {
+        pages.push(PageLink {
+            label: "« Anterior".into(),
+            href: query.href(|q| q.page = (current - 1).to_string()),
+            current: false,
+        });
+    }
+    for n in window {
+        pages.push(PageLink {
+            label: n.to_string(),
+            href: query.href(|q| q.page = n.to_string()),
+            current: n == current,
+        });
+    }
+    if current < last_page {
+        pages.push(PageLink {
+            label: "Siguiente »".into(),
+            href: query.href(|q| q.page = (current + 1).to_string()),
+            current: false,
+        });
+    }
+    let per_links = PAGE_SIZES
+        .iter()
+        .map(|n| PageLink {
+            label: n.to_string(),
+            href: query.href(|q| {
+                q.per = n.to_string();
+                q.page.clear();
+            }),
+            current: *n == per,
+        })
+        .collect();
+
+    let this_year = chrono::Datelike::year(&today);
+    let filtered = filter
+        != ListFilter {
+            offset: 0,
+            limit: per,
+            sort,
+            descending: desc,
+            ..ListFilter::default()
+        };
+    let active = |list: &[Entry]| {
+        list.iter()
+            .filter(|e| e.active)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    render(
+        StatusCode::OK,
+        &ListPage {
+            can_create: ctx
+                .user
+                .as_ref()
+                .is_some_and(|u| u.role.allows(crate::domain::role::Role::Gestor)),
+            ctx,
+            total,
+            rows,
+            columns,
+            pages,
+            per_links,
+            statuses: catalogs.ot_statuses().into_iter().cloned().collect(),
+            managers: active(&catalogs.project_managers),
+            clients: active(&catalogs.clients),
+            sites: active(&catalogs.sites),
+            years: (2018..=this_year + 1).rev().collect(),
+            filtered,
+            query,
+        },
+    )
+}

@@ -1,0 +1,66 @@
+//! Work orders in the browser: list (W12), create and edit (W1–W6), detail and print (W13),
+//! delete and restore (W7).
+
+pub mod delete;
+pub mod detail;
+pub mod form;
+pub mod list;
+
+use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::work_orders::WorkOrder;
+use crate::domain::codes::front;
+use crate::domain::progress::{Progress, StepCounts};
+
+/// Progress as the pages show it (W10).
+#[derive(Debug, Clone)]
+pub struct ProgressView {
+    pub percent: i32,
+    pub colour: &'static str,
+    pub elapsed: i64,
+    pub total_days: i64,
+    pub completed: i64,
+    pub applicable: i64,
+    pub steps_total: i64,
+    pub step_percent: i32,
+    pub time_percent: i32,
+}
+
+impl ProgressView {
+    pub fn of(order: &WorkOrder, counts: StepCounts, today: chrono::NaiveDate) -> ProgressView {
+        let p = Progress::compute(
+            order.planned_start,
+            order.planned_end,
+            order.real_start,
+            counts,
+            today,
+        );
+        ProgressView {
+            percent: p.combined,
+            colour: p.colour(),
+            elapsed: p.time.elapsed_days,
+            total_days: p.time.total_days,
+            completed: counts.completed,
+            applicable: counts.applicable,
+            steps_total: counts.total,
+            step_percent: p.step_percent,
+            time_percent: p.time.percent,
+        }
+    }
+}
+
+/// "BARCO · Emb. Isla del Carmen": the front and its main site.
+pub fn front_and_site(catalogs: &Catalogs, o: &WorkOrder) -> String {
+    let front_name = catalogs.name(Kind::Front, o.front_id);
+    let main_site = match o.front_id {
+        Some(front::LAND) => o.yard_site_id,
+        Some(front::VESSEL) => o.vessel_site_id,
+        Some(front::PLATFORM) => o.platform_site_id,
+        _ => None,
+    };
+    let site = catalogs.name(Kind::Site, main_site);
+    match (front_name.is_empty(), site.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => front_name,
+        (false, false) => format!("{front_name} · {site}"),
+    }
+}
