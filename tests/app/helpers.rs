@@ -322,3 +322,147 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or("")
         .to_owned()
 }
+
+/// The id at the end of a `Location: /ot/{id}` or `/pte/{id}` header.
+pub fn id_from_location(response: &reqwest::Response) -> i32 {
+    let loc = location(response);
+    loc.rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no id in Location «{loc}»"))
+}
+
+/// Names of the inputs and selects marked `aria-invalid="true"`.
+pub fn invalid_fields(body: &str) -> Vec<String> {
+    let doc = Html::parse_document(body);
+    let sel = Selector::parse(r#"[aria-invalid="true"]"#).expect("selector");
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr("name").map(str::to_owned))
+        .collect()
+}
+
+impl TestApp {
+    /// Creates a user of `role` and logs in as them.
+    pub async fn logged_in(&self, username: &str, role: Role) -> TestUser {
+        let user = self.create_user(username, role).await;
+        self.login(&user).await;
+        user
+    }
+
+    /// Creates a PTE through the form; returns its id.
+    pub async fn create_pte(&self, folio: &str, client: &str) -> i32 {
+        let token = self.csrf_from("/pte/nueva").await;
+        let response = self
+            .post_form(
+                "/pte",
+                &[
+                    ("oficio_pte", folio),
+                    ("descripcion_trabajo", "Rehabilitación de ductos de proceso"),
+                    ("id_cliente", client),
+                    ("responsable_proyecto", "1"),
+                    ("csrf_token", &token),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "PTE {folio}");
+        id_from_location(&response)
+    }
+
+    /// Posts the work-order form (create when `id` is None) with the given fields, adding the
+    /// CSRF token.
+    pub async fn post_order(
+        &self,
+        id: Option<i32>,
+        fields: &[(&str, String)],
+    ) -> reqwest::Response {
+        let token = self.csrf_from("/ot").await;
+        let mut form: Vec<(&str, String)> = fields.to_vec();
+        form.push(("csrf_token", token));
+        let path = id.map_or("/ot".to_owned(), |id| format!("/ot/{id}"));
+        self.client
+            .post(self.url(&path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST order")
+    }
+
+    /// Creates an initial OT from a new PTE; returns (order id, pte id).
+    pub async fn create_initial(&self, folio: &str, extra: &[(&str, &str)]) -> (i32, i32) {
+        let pte = self.create_pte(&format!("PTE-{folio}"), "1").await;
+        let mut fields = initial_fields(pte, folio);
+        for (k, v) in extra {
+            set(&mut fields, k, v);
+        }
+        let response = self.post_order(None, &fields).await;
+        let status = response.status();
+        if status != 303 {
+            let body = response.text().await.unwrap_or_default();
+            panic!(
+                "create {folio}: {status} {:?} {:?}",
+                invalid_fields(&body),
+                texts(&body, ".error")
+            );
+        }
+        (id_from_location(&response), pte)
+    }
+}
+
+/// A valid full form for an initial OT.
+pub fn initial_fields(pte: i32, folio: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("id_tipo", "4".into()),
+        ("id_pte", pte.to_string()),
+        ("orden_trabajo", folio.into()),
+        ("oficio_ot", format!("PEP-{folio}-2025")),
+        (
+            "descripcion_trabajo",
+            "Mantenimiento a líneas de descarga".into(),
+        ),
+        ("responsable_proyecto", "1".into()),
+        ("responsable_cliente", "Ing. Roberto Pérez".into()),
+        ("id_cliente", "1".into()),
+        ("monto_mxn", "$1,234,567.89".into()),
+        ("monto_usd", "1500".into()),
+        ("fecha_inicio_programado", "2025-03-01".into()),
+        ("fecha_termino_programado", "31/03/2025".into()),
+    ]
+}
+
+/// Sets (or adds) a field of a form.
+pub fn set(fields: &mut Vec<(&'static str, String)>, name: &str, value: &str) {
+    match fields.iter_mut().find(|(k, _)| *k == name) {
+        Some((_, v)) => *v = value.to_owned(),
+        None => {
+            let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+            fields.push((name, value.to_owned()));
+        }
+    }
+}
+
+/// A second browser: a new user of `role` logged in with its own cookie jar.
+pub async fn spawn_second_login(app: &TestApp, username: &str, role: Role) -> reqwest::Client {
+    let user = app.create_user(username, role).await;
+    let client = client_with(Default::default());
+    let body = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let token = csrf_in(&body).expect("token");
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", &user.password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 303);
+    client
+}

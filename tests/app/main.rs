@@ -11,3 +11,4 @@ mod cli;
 mod health;
 mod schema;
 mod security;
+mod work_orders;

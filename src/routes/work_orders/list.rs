@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ProgressView, front_and_site};
 use crate::db::catalogs::{Catalogs, Entry};
-use crate::db::steps;
 use crate::db::work_orders::{self, ListFilter, SortKey};
+use crate::db::{DbConn, steps};
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::error::AppError;
@@ -171,6 +171,30 @@ struct ListPage {
     can_create: bool,
 }
 
+/// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
+pub struct ListData {
+    pub catalogs: Catalogs,
+    pub total: i64,
+    pub listed: Vec<work_orders::ListedOrder>,
+    pub counts: std::collections::HashMap<i32, crate::domain::progress::StepCounts>,
+    pub children: std::collections::HashMap<i32, i64>,
+}
+
+pub fn load(c: &mut DbConn, filter: &ListFilter) -> diesel::QueryResult<ListData> {
+    let catalogs = Catalogs::load(c)?;
+    let (total, listed) = work_orders::list(c, filter)?;
+    let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
+    let counts = steps::counts(c, &ids)?;
+    let children = work_orders::reprogramming_counts(c, &ids)?;
+    Ok(ListData {
+        catalogs,
+        total,
+        listed,
+        counts,
+        children,
+    })
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -180,15 +204,13 @@ pub async fn list(
     let filter = query.to_filter();
     let today = state.clock.today();
     let f = filter.clone();
-    let (catalogs, total, listed, counts, children) = blocking(&state, move |c| {
-        let catalogs = Catalogs::load(c)?;
-        let (total, listed) = work_orders::list(c, &f)?;
-        let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
-        let counts = steps::counts(c, &ids)?;
-        let children = work_orders::reprogramming_counts(c, &ids)?;
-        Ok::<_, diesel::result::Error>((catalogs, total, listed, counts, children))
-    })
-    .await??;
+    let ListData {
+        catalogs,
+        total,
+        listed,
+        counts,
+        children,
+    } = blocking(&state, move |c| load(c, &f)).await??;
 
     let rows = listed
         .into_iter()

@@ -1,0 +1,708 @@
+//! Work orders in the browser: the rules W1–W7, W11–W13 on the HTML routes.
+
+use diesel::prelude::*;
+use faena::db::schema::{activity_log, steps, work_orders};
+use faena::db::work_orders::{self as repo, WorkOrder};
+use faena::domain::role::Role;
+
+use crate::helpers::{
+    TestApp, id_from_location, initial_fields, invalid_fields, location, set, spawn_app, texts,
+};
+
+async fn order(app: &TestApp, id: i32) -> WorkOrder {
+    app.db(move |c| repo::find(c, id).unwrap().unwrap()).await
+}
+
+async fn count_orders(app: &TestApp) -> i64 {
+    app.db(|c| work_orders::table.count().get_result::<i64>(c).unwrap())
+        .await
+}
+
+async fn count_steps(app: &TestApp) -> i64 {
+    app.db(|c| steps::table.count().get_result::<i64>(c).unwrap())
+        .await
+}
+
+async fn step_rows(app: &TestApp, id: i32) -> Vec<String> {
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    texts(&body, "table#pasos > tbody > tr")
+}
+
+#[tokio::test]
+async fn w1_w3_a_valid_form_creates_the_order_with_its_steps_and_shows_it() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app.create_initial("OT-2025-001", &[]).await;
+
+    let o = order(&app, id).await;
+    assert_eq!(o.folio, "OT-2025-001");
+    assert_eq!(o.amount_mxn, 123_456_789);
+    assert_eq!(o.amount_usd, 150_000);
+    assert_eq!(
+        o.client_id,
+        Some(1),
+        "the client given is kept (legacy forced 1)"
+    );
+    assert_eq!(o.record_state, 1);
+    assert_eq!(o.list_year, Some(2025));
+
+    // W3: kind 4 → set 5, six active templates, in template order, all PENDIENTE.
+    let rows = step_rows(&app, id).await;
+    assert_eq!(rows.len(), 6);
+    assert!(rows[0].contains("Reunión de arranque"));
+    assert!(rows.iter().all(|r| r.contains("PENDIENTE")));
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&body, "dd").contains(&"$1,234,567.89 MXN".to_owned()));
+    assert!(texts(&body, "dd").contains(&"31/03/2025".to_owned()));
+    assert!(
+        texts(&body, "#historial td")
+            .iter()
+            .any(|t| t.contains("creada con 6 pasos"))
+    );
+}
+
+#[tokio::test]
+async fn w1_a_form_with_errors_is_shown_again_with_every_field_marked_and_nothing_written() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let pte = app.create_pte("PTE-1", "1").await;
+    let mut fields = initial_fields(pte, "OT-1");
+    set(&mut fields, "oficio_ot", "");
+    set(&mut fields, "descripcion_trabajo", "   ");
+    set(&mut fields, "responsable_cliente", "");
+    set(&mut fields, "monto_mxn", "abc");
+    let response = app.post_order(None, &fields).await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    let mut marked = invalid_fields(&body);
+    marked.sort();
+    assert_eq!(
+        marked,
+        [
+            "descripcion_trabajo",
+            "monto_mxn",
+            "oficio_ot",
+            "responsable_cliente"
+        ]
+    );
+    assert_eq!(texts(&body, ".error").len(), 4);
+    // The user's input is kept.
+    let doc = scraper::Html::parse_document(&body);
+    let folio = scraper::Selector::parse("#f-orden_trabajo").unwrap();
+    assert_eq!(
+        doc.select(&folio).next().unwrap().value().attr("value"),
+        Some("OT-1")
+    );
+    assert_eq!(count_orders(&app).await, 0);
+    assert_eq!(count_steps(&app).await, 0);
+}
+
+#[tokio::test]
+async fn w1_bad_values_each_get_a_message_on_their_field_and_change_nothing() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let pte = app.create_pte("PTE-1", "1").await;
+    let long = "F".repeat(101);
+    let huge = "x".repeat(10_001);
+    let cases: Vec<(&str, &str, &str)> = vec![
+        (
+            "fecha_inicio_programado",
+            "31/02/2025",
+            "fecha_inicio_programado",
+        ),
+        (
+            "fecha_termino_programado",
+            "2025-13-01",
+            "fecha_termino_programado",
+        ),
+        ("monto_mxn", "-5", "monto_mxn"),
+        ("monto_usd", "1e309", "monto_usd"),
+        ("orden_trabajo", &long, "orden_trabajo"),
+        ("descripcion_trabajo", &huge, "descripcion_trabajo"),
+        ("plazo_dias", "-3", "plazo_dias"),
+        ("responsable_proyecto", "999", "responsable_proyecto"),
+        ("id_cliente", "999", "id_cliente"),
+        ("id_tipo", "7", "id_tipo"),
+        ("id_pte", "999", "id_pte"),
+    ];
+    for (field, value, marked) in cases {
+        let mut fields = initial_fields(pte, "OT-1");
+        set(&mut fields, field, value);
+        let response = app.post_order(None, &fields).await;
+        assert_eq!(response.status(), 422, "{field}={value}");
+        let body = response.text().await.unwrap();
+        assert!(
+            invalid_fields(&body).contains(&marked.to_owned()),
+            "{field}={value}: {:?}",
+            invalid_fields(&body)
+        );
+    }
+    // Sites: a vessel id in the platform field, an unknown site, a deactivated yard.
+    let site_cases = [
+        ("2", "id_plataforma", "6"),
+        ("2", "id_embarcacion", "999"),
+        ("1", "id_patio", "13"),
+    ];
+    for (front, field, value) in site_cases {
+        let mut fields = initial_fields(pte, "OT-1");
+        set(&mut fields, "id_frente", front);
+        set(&mut fields, field, value);
+        let response = app.post_order(None, &fields).await;
+        assert_eq!(response.status(), 422, "{field}={value}");
+        let body = response.text().await.unwrap();
+        assert!(
+            invalid_fields(&body).contains(&field.to_owned()),
+            "{field}={value}"
+        );
+    }
+    assert_eq!(count_orders(&app).await, 0);
+    assert_eq!(count_steps(&app).await, 0);
+}
+
+#[tokio::test]
+async fn w1_planned_end_is_computed_inclusively_from_start_and_duration() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app
+        .create_initial(
+            "OT-1",
+            &[
+                ("fecha_inicio_programado", "01/03/2025"),
+                ("fecha_termino_programado", ""),
+                ("plazo_dias", "10"),
+            ],
+        )
+        .await;
+    let o = order(&app, id).await;
+    assert_eq!(o.planned_end, chrono::NaiveDate::from_ymd_opt(2025, 3, 10));
+}
+
+#[tokio::test]
+async fn w2_one_initial_order_per_pte_and_unique_folios_ignoring_deleted_ones() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (first, pte) = app.create_initial("OT-1", &[]).await;
+
+    let response = app.post_order(None, &initial_fields(pte, "OT-2")).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(invalid_fields(&response.text().await.unwrap()), ["id_pte"]);
+
+    let other_pte = app.create_pte("PTE-otra", "1").await;
+    let response = app
+        .post_order(None, &initial_fields(other_pte, "OT-1"))
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        invalid_fields(&response.text().await.unwrap()),
+        ["orden_trabajo"]
+    );
+
+    // Deleted orders do not count (legacy counted them).
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(&format!("/ot/{first}/eliminar"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let response = app.post_order(None, &initial_fields(pte, "OT-1")).await;
+    assert_eq!(response.status(), 303);
+}
+
+#[tokio::test]
+async fn w2_quick_creation_from_the_pte_makes_a_highlighted_por_definir_order_until_edited() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let pte = app.create_pte("PTE-9", "2").await;
+    let token = app.csrf_from(&format!("/pte/{pte}")).await;
+    let response = app
+        .post_form(
+            &format!("/pte/{pte}/ot-rapida"),
+            &[
+                ("orden_trabajo", "OT-R-1"),
+                ("id_tipo", "4"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let id = id_from_location(&response);
+    let o = order(&app, id).await;
+    assert_eq!(o.record_state, -1);
+    assert_eq!(o.oficio, "PENDIENTE");
+    assert_eq!(o.client_representative, "POR DEFINIR");
+    assert_eq!(o.client_id, Some(2), "copied from the PTE");
+    assert_eq!(o.description, "Rehabilitación de ductos de proceso");
+    assert_eq!(o.status_id, 5);
+    assert_eq!(step_rows(&app, id).await.len(), 6);
+
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert_eq!(texts(&list, "tr.por-definir").len(), 1);
+
+    // W5: the first edit makes it active.
+    let mut fields = initial_fields(pte, "OT-R-1");
+    set(&mut fields, "version", &o.version.to_string());
+    let response = app.post_order(Some(id), &fields).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(order(&app, id).await.record_state, 1);
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert!(texts(&list, "tr.por-definir").is_empty());
+}
+
+#[tokio::test]
+async fn w3_steps_follow_the_rule_table_for_kind_and_client() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (parent, _) = app.create_initial("OT-1", &[("id_cliente", "2")]).await;
+    assert_eq!(
+        step_rows(&app, parent).await.len(),
+        6,
+        "kind 4 with client 2 still gets set 5"
+    );
+
+    for (client, expected, first) in [
+        ("2", 4, "Solicitud de servicio Intercom"),
+        ("1", 6, "Reunión de arranque"),
+        ("5", 6, "Reunión de arranque"),
+        ("", 6, "Reunión de arranque"),
+    ] {
+        let response = app
+            .post_order(
+                None,
+                &[
+                    ("id_tipo", "5".into()),
+                    ("ot_principal", parent.to_string()),
+                    ("oficio_ot", "PEP-R-2025".into()),
+                    ("descripcion_trabajo", "Reprogramación".into()),
+                    ("responsable_proyecto", "1".into()),
+                    ("responsable_cliente", "Ing. Pérez".into()),
+                    ("id_cliente", client.into()),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "client {client}");
+        let rows = step_rows(&app, id_from_location(&response)).await;
+        assert_eq!(rows.len(), expected, "client {client}");
+        assert!(rows[0].contains(first), "client {client}: {rows:?}");
+    }
+}
+
+fn reprogramming(parent: i32) -> Vec<(&'static str, String)> {
+    vec![
+        ("id_tipo", "5".into()),
+        ("ot_principal", parent.to_string()),
+        ("orden_trabajo", "OTRO-FOLIO".into()),
+        ("num_reprogramacion", "77".into()),
+        ("oficio_ot", "PEP-R-2025".into()),
+        ("descripcion_trabajo", "Reprogramación".into()),
+        ("responsable_proyecto", "1".into()),
+        ("responsable_cliente", "Ing. Pérez".into()),
+    ]
+}
+
+#[tokio::test]
+async fn w4_reprogrammings_take_the_parents_folio_and_pte_and_a_server_assigned_revision() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (parent, pte) = app.create_initial("OT-1", &[]).await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let response = app.post_order(None, &reprogramming(parent)).await;
+        assert_eq!(response.status(), 303);
+        ids.push(id_from_location(&response));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let o = order(&app, *id).await;
+        assert_eq!(o.revision, Some(i32::try_from(i).unwrap() + 1));
+        assert_eq!(o.folio, "OT-1");
+        assert_eq!(o.planning_doc_id, Some(pte));
+        assert_eq!(o.parent_id, Some(parent));
+    }
+    // The parent lists them; each links back.
+    let body = app
+        .get(&format!("/ot/{parent}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(texts(&body, "#reprogramaciones tbody tr").len(), 2);
+    let child = app
+        .get(&format!("/ot/{}", ids[0]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(child.contains(&format!("href=\"/ot/{parent}\"")));
+
+    // A reprogramming of a reprogramming, or of a deleted order, is refused.
+    let response = app.post_order(None, &reprogramming(ids[0])).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        invalid_fields(&response.text().await.unwrap()),
+        ["ot_principal"]
+    );
+    let token = app.csrf_from("/ot").await;
+    app.post_form(&format!("/ot/{parent}/eliminar"), &[("csrf_token", &token)])
+        .await;
+    let response = app.post_order(None, &reprogramming(parent)).await;
+    assert_eq!(response.status(), 422);
+}
+
+#[tokio::test]
+async fn w4_concurrent_reprogrammings_of_one_order_get_distinct_revisions() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (parent, _) = app.create_initial("OT-1", &[]).await;
+    let token = app.csrf_from("/ot").await;
+    let mut form = reprogramming(parent);
+    form.push(("csrf_token", token));
+    let requests = (0..6).map(|_| app.client.post(app.url("/ot")).form(&form).send());
+    let responses = futures_util::future::join_all(requests).await;
+    for r in responses {
+        assert_eq!(r.unwrap().status(), 303);
+    }
+    let mut revisions: Vec<i32> = app
+        .db(move |c| {
+            work_orders::table
+                .filter(work_orders::parent_id.eq(parent))
+                .select(work_orders::revision.assume_not_null())
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    revisions.sort();
+    assert_eq!(revisions, [1, 2, 3, 4, 5, 6]);
+}
+
+#[tokio::test]
+async fn w5_edit_clears_blank_fields_and_logs_each_changed_field() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, pte) = app
+        .create_initial("OT-1", &[("fecha_inicio_real", "2025-03-02")])
+        .await;
+    let mut fields = initial_fields(pte, "OT-1");
+    set(&mut fields, "fecha_inicio_real", "");
+    set(&mut fields, "oficio_ot", "PEP-NUEVO-2026");
+    set(&mut fields, "version", "1");
+    set(&mut fields, "id_tipo", "5");
+    let response = app.post_order(Some(id), &fields).await;
+    assert_eq!(response.status(), 303);
+    let o = order(&app, id).await;
+    assert_eq!(o.real_start, None, "a blank date clears it");
+    assert_eq!(o.oficio, "PEP-NUEVO-2026");
+    assert_eq!(o.kind_id, 4, "the kind cannot change by edit");
+    assert_eq!(o.version, 2);
+    assert_eq!(o.list_year, Some(2026));
+
+    let changes: Vec<(Option<String>, Option<String>, Option<String>)> = app
+        .db(move |c| {
+            activity_log::table
+                .filter(activity_log::record_id.eq(id))
+                .filter(activity_log::action.eq("editar"))
+                .select((
+                    activity_log::field,
+                    activity_log::old_value,
+                    activity_log::new_value,
+                ))
+                .order(activity_log::field)
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        changes,
+        [
+            (
+                Some("fecha_inicio_real".into()),
+                Some("02/03/2025".into()),
+                Some(String::new())
+            ),
+            (
+                Some("oficio_ot".into()),
+                Some("PEP-OT-1-2025".into()),
+                Some("PEP-NUEVO-2026".into())
+            ),
+        ]
+    );
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&body, "#historial td").contains(&"PEP-NUEVO-2026".to_owned()));
+}
+
+#[tokio::test]
+async fn w5_the_second_of_two_edits_of_one_version_is_refused_naming_who_saved_first() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, pte) = app.create_initial("OT-1", &[]).await;
+
+    let mut first = initial_fields(pte, "OT-1");
+    set(&mut first, "responsable_cliente", "Primera persona");
+    set(&mut first, "version", "1");
+    assert_eq!(app.post_order(Some(id), &first).await.status(), 303);
+
+    let mut second = initial_fields(pte, "OT-1");
+    set(&mut second, "responsable_cliente", "Segunda persona");
+    set(&mut second, "version", "1");
+    let response = app.post_order(Some(id), &second).await;
+    assert_eq!(response.status(), 409);
+    let body = response.text().await.unwrap();
+    let message = texts(&body, "#conflicto").join(" ");
+    assert!(message.contains("Usuario ana"), "{message}");
+    assert!(message.contains(&chrono::Utc::now().format("%Y").to_string()));
+    // Nothing lost: the database keeps the first save, the form keeps the second person's text.
+    assert_eq!(
+        order(&app, id).await.client_representative,
+        "Primera persona"
+    );
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse("#f-responsable_cliente").unwrap();
+    assert_eq!(
+        doc.select(&sel).next().unwrap().value().attr("value"),
+        Some("Segunda persona")
+    );
+}
+
+#[tokio::test]
+async fn w6_yard_phase_is_kept_for_vessels_and_cleared_when_the_front_becomes_land() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, pte) = app
+        .create_initial(
+            "OT-1",
+            &[
+                ("id_frente", "2"),
+                ("id_embarcacion", "6"),
+                ("id_plataforma", "9"),
+                ("check_fase_patio", "on"),
+                ("id_patio_fase", "2"),
+                ("fecha_inicio_patio", "2025-02-01"),
+                ("fecha_fin_patio", "2025-02-20"),
+            ],
+        )
+        .await;
+    let o = order(&app, id).await;
+    assert!(o.requires_yard);
+    assert_eq!((o.vessel_site_id, o.yard_site_id), (Some(6), Some(2)));
+    assert!(o.yard_start.is_some());
+
+    let mut fields = initial_fields(pte, "OT-1");
+    for (k, v) in [
+        ("id_frente", "1"),
+        ("id_embarcacion", "6"),
+        ("id_patio", "1"),
+        ("check_fase_patio", "on"),
+        ("id_patio_fase", "2"),
+        ("fecha_inicio_patio", "2025-02-01"),
+        ("version", "1"),
+    ] {
+        set(&mut fields, k, v);
+    }
+    assert_eq!(app.post_order(Some(id), &fields).await.status(), 303);
+    let o = order(&app, id).await;
+    assert!(!o.requires_yard);
+    assert_eq!(o.yard_site_id, Some(1), "the land yard is the location");
+    assert_eq!(o.vessel_site_id, None);
+    assert_eq!((o.yard_start, o.yard_end), (None, None));
+}
+
+#[tokio::test]
+async fn w7_deleted_orders_vanish_for_users_and_an_admin_can_restore_them() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    app.create_initial("OT-2", &[]).await;
+    let total = |body: &str| texts(body, "#total-ot")[0].clone();
+    assert_eq!(total(&app.get("/ot").await.text().await.unwrap()), "2");
+
+    let confirm = app.get(&format!("/ot/{id}/eliminar")).await;
+    assert_eq!(confirm.status(), 200);
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(&format!("/ot/{id}/eliminar"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(location(&r), "/ot");
+    assert_eq!(total(&app.get("/ot").await.text().await.unwrap()), "1");
+    assert_eq!(
+        total(&app.get("/ot?q=OT-1").await.text().await.unwrap()),
+        "0"
+    );
+    assert_eq!(app.get(&format!("/ot/{id}")).await.status(), 404);
+    assert_eq!(app.get(&format!("/ot/{id}/editar")).await.status(), 404);
+    assert_eq!(count_steps(&app).await, 12, "steps stay");
+
+    let admin = crate::helpers::spawn_second_login(&app, "root", Role::Admin).await;
+    assert_eq!(
+        admin
+            .get(app.url(&format!("/ot/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let body = admin
+        .get(app.url("/ot"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::helpers::csrf_in(&body).unwrap();
+    let r = admin
+        .post(app.url(&format!("/ot/{id}/restaurar")))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(order(&app, id).await.record_state, 1);
+    // A gestor cannot restore.
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(&format!("/ot/{id}/restaurar"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn consulta_reads_and_prints_but_cannot_write() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, pte) = app.create_initial("OT-1", &[]).await;
+
+    let viewer = crate::helpers::spawn_second_login(&app, "vera", Role::Consulta).await;
+    let get = |path: String| viewer.get(app.url(&path)).send();
+    assert_eq!(get("/ot".into()).await.unwrap().status(), 200);
+    assert_eq!(get(format!("/ot/{id}")).await.unwrap().status(), 200);
+    assert_eq!(get("/pte".into()).await.unwrap().status(), 200);
+    for path in [
+        "/ot/nueva".to_owned(),
+        format!("/ot/{id}/editar"),
+        format!("/ot/{id}/eliminar"),
+        "/pte/nueva".into(),
+    ] {
+        assert_eq!(get(path.clone()).await.unwrap().status(), 403, "{path}");
+    }
+    let body = get("/ot".into()).await.unwrap().text().await.unwrap();
+    assert!(texts(&body, "a.button").iter().all(|t| t != "Nueva OT"));
+    let token = crate::helpers::csrf_in(&body).unwrap();
+    let mut fields = initial_fields(pte, "OT-2");
+    fields.push(("csrf_token", token.clone()));
+    let posts = [
+        ("/ot".to_owned(), fields.clone()),
+        (format!("/ot/{id}"), fields.clone()),
+        (
+            format!("/ot/{id}/eliminar"),
+            vec![("csrf_token", token.clone())],
+        ),
+        (
+            "/pte".to_owned(),
+            vec![("oficio_pte", "X".into()), ("csrf_token", token.clone())],
+        ),
+        (
+            format!("/pte/{pte}/ot-rapida"),
+            vec![("orden_trabajo", "Q".into()), ("csrf_token", token.clone())],
+        ),
+    ];
+    for (path, form) in posts {
+        let r = viewer
+            .post(app.url(&path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+    }
+    assert_eq!(count_orders(&app).await, 1);
+    assert_eq!(order(&app, id).await.version, 1);
+}
+
+#[tokio::test]
+async fn html_typed_into_any_field_is_shown_escaped_in_list_detail_print_and_history() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let evil = "<script>alert('x')</script>";
+    let (id, pte) = app
+        .create_initial(
+            "<b>OT</b>",
+            &[
+                ("descripcion_trabajo", evil),
+                ("responsable_cliente", evil),
+                ("comentario", evil),
+                ("oficio_ot", "<img src=x onerror=alert(1)>"),
+            ],
+        )
+        .await;
+    let mut fields = initial_fields(pte, "<b>OT</b>");
+    set(&mut fields, "descripcion_trabajo", "<iframe src=//evil>");
+    set(&mut fields, "version", "1");
+    assert_eq!(app.post_order(Some(id), &fields).await.status(), 303);
+    for path in [
+        "/ot".to_owned(),
+        format!("/ot/{id}"),
+        format!("/ot/{id}/editar"),
+    ] {
+        let body = app.get(&path).await.text().await.unwrap();
+        for raw in ["<script>alert", "<img src=x", "<iframe", "<b>OT</b>"] {
+            assert!(!body.contains(raw), "{raw} unescaped on {path}");
+        }
+    }
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(
+        texts(&body, "#historial td")
+            .iter()
+            .any(|t| t.contains("<iframe src=//evil>")),
+        "shown as text"
+    );
+}
+
+#[tokio::test]
+async fn w13_the_detail_page_prints_with_signatures_and_without_navigation() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let print_css = scraper::Selector::parse(
+        r#"link[rel="stylesheet"][media="print"][href="/static/css/print.css"]"#,
+    )
+    .unwrap();
+    assert_eq!(doc.select(&print_css).count(), 1);
+    assert_eq!(texts(&body, ".signatures > div").len(), 3);
+    assert_eq!(texts(&body, "button[data-print]"), ["Imprimir"]);
+    let css = app.get("/static/css/print.css").await.text().await.unwrap();
+    assert!(css.contains("size: letter"));
+    assert!(css.contains(".topbar"));
+    let js = app.get("/static/js/print.js").await;
+    assert_eq!(js.status(), 200);
+}
+
+#[tokio::test]
+async fn pte_form_validates_and_refuses_a_duplicate_folio() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    app.create_pte("PTE-1", "1").await;
+    let token = app.csrf_from("/pte/nueva").await;
+    let response = app
+        .post_form(
+            "/pte",
+            &[
+                ("oficio_pte", "PTE-1"),
+                ("descripcion_trabajo", ""),
+                ("id_cliente", "999"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let mut marked = invalid_fields(&response.text().await.unwrap());
+    marked.sort();
+    assert_eq!(
+        marked,
+        [
+            "descripcion_trabajo",
+            "id_cliente",
+            "oficio_pte",
+            "responsable_proyecto"
+        ]
+    );
+}
