@@ -9,6 +9,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod health;
+mod list;
 mod schema;
 mod security;
 mod work_orders;

@@ -1,0 +1,238 @@
+//! W12 list: filters in the URL, sorting, paging; W10: a fixed number of queries per page.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::Utc;
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::prelude::*;
+use faena::accounts::Actor;
+use faena::db::DbConn;
+use faena::db::schema::work_orders;
+use faena::domain::role::Role;
+use faena::domain::work_order::WorkOrderForm;
+use faena::orders;
+use faena::ptes::{self, PteForm};
+use faena::routes::work_orders::list::{ListQuery, load};
+
+use crate::helpers::{TestApp, spawn_app, texts};
+
+/// Creates a PTE and its initial OT through the services (fast fixtures).
+fn seed(c: &mut DbConn, folio: &str, tweak: impl FnOnce(&mut WorkOrderForm)) -> i32 {
+    let now = Utc::now().naive_utc();
+    let pte = ptes::create(
+        c,
+        &PteForm {
+            oficio_pte: format!("PTE-{folio}"),
+            descripcion_trabajo: format!("Trabajo de {folio}"),
+            id_cliente: "1".into(),
+            responsable_proyecto: "1".into(),
+        },
+        &Actor::console(),
+        now,
+    )
+    .unwrap();
+    let mut form = WorkOrderForm {
+        id_tipo: "4".into(),
+        id_pte: pte.to_string(),
+        orden_trabajo: folio.into(),
+        oficio_ot: format!("OF-{folio}"),
+        descripcion_trabajo: format!("Trabajo de {folio}"),
+        responsable_proyecto: "1".into(),
+        responsable_cliente: "Ing. Pérez".into(),
+        id_cliente: "1".into(),
+        fecha_inicio_programado: "2025-01-10".into(),
+        fecha_termino_programado: "2025-02-10".into(),
+        ..Default::default()
+    };
+    tweak(&mut form);
+    orders::create(c, &form, &Actor::console(), now).unwrap().id
+}
+
+fn reprogram(c: &mut DbConn, parent: i32) -> i32 {
+    let form = WorkOrderForm {
+        id_tipo: "5".into(),
+        ot_principal: parent.to_string(),
+        oficio_ot: "OF-R".into(),
+        descripcion_trabajo: "Reprogramación".into(),
+        responsable_proyecto: "2".into(),
+        responsable_cliente: "Ing. Pérez".into(),
+        ..Default::default()
+    };
+    orders::create(c, &form, &Actor::console(), Utc::now().naive_utc())
+        .unwrap()
+        .id
+}
+
+async fn total(app: &TestApp, query: &str) -> i64 {
+    let body = app.get(&format!("/ot{query}")).await.text().await.unwrap();
+    texts(&body, "#total-ot")[0].parse().unwrap()
+}
+
+async fn folios(app: &TestApp, query: &str) -> Vec<String> {
+    let body = app.get(&format!("/ot{query}")).await.text().await.unwrap();
+    texts(&body, "#lista-ot tbody tr td:first-child a")
+}
+
+#[tokio::test]
+async fn w12_filters_live_in_the_query_string_and_combine() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Consulta).await;
+    let ids = app
+        .db(|c| {
+            let a = seed(c, "A-1", |f| {
+                f.id_cliente = "2".into();
+                f.oficio_ot = "OF-1-2023".into();
+            });
+            let b = seed(c, "B-2", |f| {
+                f.responsable_proyecto = "2".into();
+                f.id_frente = "2".into();
+                f.id_embarcacion = "7".into();
+            });
+            let cc = seed(c, "C-3", |f| {
+                f.id_frente = "1".into();
+                f.id_patio = "3".into();
+                f.fecha_inicio_programado = "2024-05-01".into();
+                f.fecha_termino_programado = "2024-06-01".into();
+                f.oficio_ot = "SIN-ANIO".into();
+            });
+            let r = reprogram(c, a);
+            diesel::update(work_orders::table.find(b))
+                .set(work_orders::status_id.eq(8))
+                .execute(c)
+                .unwrap();
+            (a, b, cc, r)
+        })
+        .await;
+    let _ = ids;
+    assert_eq!(total(&app, "").await, 3, "default kind INICIAL");
+    assert_eq!(total(&app, "?tipo=5").await, 1);
+    assert_eq!(total(&app, "?tipo=todos").await, 4);
+    assert_eq!(total(&app, "?estatus=8").await, 1);
+    assert_eq!(total(&app, "?responsable=2").await, 1);
+    assert_eq!(total(&app, "?cliente=2").await, 1);
+    assert_eq!(total(&app, "?sitio=7").await, 1);
+    assert_eq!(total(&app, "?sitio=3").await, 1, "a yard matches too");
+    assert_eq!(total(&app, "?anio=2023").await, 1, "oficio suffix");
+    assert_eq!(total(&app, "?anio=2024").await, 1, "planned start year");
+    assert_eq!(total(&app, "?anio=2025").await, 1);
+    assert_eq!(total(&app, "?q=b-2").await, 1, "folio, any case");
+    assert_eq!(total(&app, "?q=PTE-C").await, 1, "PTE folio");
+    assert_eq!(total(&app, "?q=trabajo").await, 3, "description");
+    assert_eq!(total(&app, "?q=%25").await, 0, "LIKE wildcards are literal");
+    assert_eq!(total(&app, "?q=A-1&cliente=2&anio=2023").await, 1);
+    assert_eq!(total(&app, "?q=A-1&cliente=1").await, 0);
+    // Bad values are ignored rather than refused.
+    assert_eq!(
+        total(&app, "?estatus=abc&page=-4&per=7&orden=nada").await,
+        3
+    );
+    // The filter form shows the current values.
+    let body = app.get("/ot?cliente=2&q=A").await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse("#cliente option[selected]").unwrap();
+    assert_eq!(
+        doc.select(&sel).next().unwrap().value().attr("value"),
+        Some("2")
+    );
+}
+
+#[tokio::test]
+async fn w12_sorting_by_a_column_sorts_by_what_it_shows_and_pages_are_bounded() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Consulta).await;
+    app.db(|c| {
+        for (i, folio) in [
+            "M-05", "A-01", "Z-09", "C-03", "B-02", "K-04", "D-07", "E-08", "F-10", "G-11", "H-12",
+            "J-13",
+        ]
+        .iter()
+        .enumerate()
+        {
+            seed(c, folio, |f| {
+                f.id_cliente = if i % 2 == 0 { "1".into() } else { "5".into() }
+            });
+        }
+    })
+    .await;
+    let newest_first = folios(&app, "").await;
+    assert_eq!(newest_first.first().map(String::as_str), Some("J-13"));
+    let by_folio = folios(&app, "?orden=folio&per=10").await;
+    assert_eq!(by_folio.len(), 10);
+    assert_eq!(&by_folio[..3], ["A-01", "B-02", "C-03"]);
+    let by_folio_desc = folios(&app, "?orden=-folio&per=10").await;
+    assert_eq!(by_folio_desc[0], "Z-09");
+    let page2 = folios(&app, "?orden=folio&per=10&page=2").await;
+    assert_eq!(page2, ["M-05", "Z-09"]);
+    // Client column sorts by the client's name (Constructora… before PEMEX…).
+    let by_client = folios(&app, "?orden=cliente&per=100").await;
+    assert_eq!(by_client.len(), 12);
+    assert!(
+        ["A-01", "K-04", "B-02"].contains(&by_client[0].as_str()),
+        "{by_client:?}"
+    );
+    // Header links keep the filters and flip the direction.
+    let body = app.get("/ot?q=0&orden=folio").await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse("th[aria-sort] a").unwrap();
+    let href = doc
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert!(
+        href.contains("q=0") && href.contains("orden=-folio"),
+        "{href}"
+    );
+}
+
+#[derive(Clone, Default)]
+struct QueryCounter(Arc<AtomicUsize>);
+
+impl Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn queries_for(c: &mut DbConn, query: &str) -> (usize, usize) {
+    let counter = QueryCounter::default();
+    c.set_instrumentation(counter.clone());
+    let q: ListQuery = serde_urlencoded::from_str(query).unwrap();
+    let data = load(c, &q.to_filter()).unwrap();
+    c.set_instrumentation(QueryCounter::default());
+    (counter.0.load(Ordering::SeqCst), data.listed.len())
+}
+
+#[tokio::test]
+async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_data() {
+    let app = spawn_app().await;
+    let (small, big, more) = app
+        .db(|c| {
+            for i in 0..30 {
+                let id = seed(c, &format!("OT-{i:03}"), |_| {});
+                if i % 2 == 0 {
+                    reprogram(c, id);
+                }
+            }
+            let small = queries_for(c, "per=10");
+            let big = queries_for(c, "per=100&tipo=todos");
+            for i in 30..60 {
+                seed(c, &format!("OT-{i:03}"), |_| {});
+            }
+            let more = queries_for(c, "per=50&q=OT&orden=cliente");
+            (small, big, more)
+        })
+        .await;
+    assert_eq!(small.1, 10);
+    assert_eq!(big.1, 45);
+    assert_eq!(more.1, 50);
+    assert_eq!(small.0, big.0, "page size does not change the query count");
+    assert_eq!(small.0, more.0, "data size does not change the query count");
+    assert!(small.0 <= 9, "{} queries", small.0);
+}
