@@ -13,5 +13,6 @@ pub mod error;
 pub mod orders;
 pub mod ptes;
 pub mod routes;
+pub mod seed;
 pub mod startup;
 pub mod web;

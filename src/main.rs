@@ -33,6 +33,12 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Fill the database with realistic demo orders (for trying the app and benchmarks).
+    SeedDemo {
+        /// How many orders (two thirds initial, one third reprogrammings).
+        #[arg(long, default_value_t = 1000)]
+        ots: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -92,6 +98,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&config, cmd),
+        Command::SeedDemo { ots } => {
+            let pool = open_database(&config)?;
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let done = faena::seed::seed_demo(&mut conn, ots, Utc::now().naive_utc())?;
+            println!(
+                "Se crearon {} OT iniciales (cada una con su PTE), {} reprogramaciones y {} pasos en {:.1} s.",
+                done.initial,
+                done.reprogrammings,
+                done.steps,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -199,7 +199,8 @@ fn insert(
         updated_at: now,
         updated_by: actor.user_id,
     };
-    let id = repo::insert(c, &create, &fields_of(&input))?;
+    let pte = pte_folio(c, input.planning_doc_id)?;
+    let id = repo::insert(c, &create, &fields_of(&input, &pte))?;
     // W3: steps in the same transaction, from the rule table, frozen from now on.
     let rules = catalogs::step_rules(c)?;
     let template_ids = match pick_template_set(&rules, input.kind, input.client_id) {
@@ -304,8 +305,19 @@ fn check_catalog_ids(
     }
 }
 
-fn fields_of(input: &WorkOrderInput) -> OrderFields {
+/// The folio of the order's PTE, for the search text.
+fn pte_folio(c: &mut DbConn, pte: Option<i32>) -> QueryResult<String> {
+    Ok(match pte {
+        Some(id) => planning_docs::find_visible(c, id)?
+            .map(|p| p.folio)
+            .unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+fn fields_of(input: &WorkOrderInput, pte_folio: &str) -> OrderFields {
     OrderFields {
+        search_text: repo::search_text(&input.folio, &input.oficio, pte_folio, &input.description),
         folio: input.folio.clone(),
         oficio: input.oficio.clone(),
         description: input.description.clone(),
@@ -373,7 +385,8 @@ pub fn update(
         if !errors.is_empty() {
             return Err(OrderError::Invalid(errors));
         }
-        let fields = fields_of(&input);
+        let pte = pte_folio(c, current.planning_doc_id)?;
+        let fields = fields_of(&input, &pte);
         let new_state = record_state::ACTIVE;
         if !repo::update_if_version(
             c,

@@ -148,6 +148,7 @@ diesel::table! {
         yard_end -> Nullable<Date>,
         comment -> Text,
         list_year -> Nullable<Integer>,
+        search_text -> Text,
         version -> Integer,
         created_at -> Timestamp,
         created_by -> Nullable<Integer>,

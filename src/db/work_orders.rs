@@ -44,6 +44,7 @@ pub struct WorkOrder {
     pub yard_end: Option<NaiveDate>,
     pub comment: String,
     pub list_year: Option<i32>,
+    pub search_text: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub created_by: Option<i32>,
@@ -78,6 +79,7 @@ pub struct OrderFields {
     pub yard_end: Option<NaiveDate>,
     pub comment: String,
     pub list_year: Option<i32>,
+    pub search_text: String,
 }
 
 /// The fields only a create sets.
@@ -334,13 +336,12 @@ pub struct ListedOrder {
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
+/// Applies the list filters to a query over `work_orders` (alone for the count, joined with the
+/// names for the page). Every filter is on `work_orders` columns, so the count needs no join.
 macro_rules! filtered_list {
-    ($f:expr) => {{
+    ($source:expr, $f:expr) => {{
         let f: &ListFilter = $f;
-        let mut q = work_orders::table
-            .left_join(planning_docs::table)
-            .left_join(clients::table)
-            .inner_join(statuses::table)
+        let mut q = $source
             .filter(work_orders::record_state.eq_any(record_state::VISIBLE))
             .into_boxed::<Backend>();
         if let Some(k) = f.kind {
@@ -371,31 +372,32 @@ macro_rules! filtered_list {
             q = q.filter(work_orders::list_year.eq(y));
         }
         if let Some(text) = f.text.as_deref() {
-            let pattern = super::like_pattern(text);
             q = q.filter(
-                super::lower(work_orders::folio)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(super::lower(work_orders::oficio)
-                        .like(pattern.clone())
-                        .escape('\\'))
-                    .or(super::lower(work_orders::description)
-                        .like(pattern.clone())
-                        .escape('\\'))
-                    .or(super::lower(planning_docs::folio.assume_not_null())
-                        .like(pattern)
-                        .escape('\\')
-                        .assume_not_null()),
+                work_orders::search_text
+                    .like(super::like_pattern(text))
+                    .escape('\\'),
             );
         }
         q
     }};
 }
 
+/// The text the free-text filter searches (W12): folio, oficio, PTE folio and description,
+/// lower-cased here (Unicode-aware, the same on both backends).
+pub fn search_text(folio: &str, oficio: &str, pte_folio: &str, description: &str) -> String {
+    format!("{folio}\n{oficio}\n{pte_folio}\n{description}").to_lowercase()
+}
+
 /// One page of the list and the count of all matching orders: two queries.
 pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOrder>)> {
-    let total: i64 = filtered_list!(f).select(count_star()).first(conn)?;
-    let mut q = filtered_list!(f).select((
+    let total: i64 = filtered_list!(work_orders::table, f)
+        .select(count_star())
+        .first(conn)?;
+    let joined = work_orders::table
+        .left_join(planning_docs::table)
+        .left_join(clients::table)
+        .inner_join(statuses::table);
+    let mut q = filtered_list!(joined, f).select((
         WorkOrder::as_select(),
         planning_docs::folio.nullable(),
         clients::description.nullable(),

@@ -134,6 +134,8 @@ CREATE TABLE work_orders (
     yard_end DATE,
     comment TEXT NOT NULL DEFAULT '',
     list_year INTEGER,
+    -- W12 free text: lower-cased folio, oficio, PTE folio and description, kept by the app.
+    search_text TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL DEFAULT 1,
     created_at TIMESTAMP NOT NULL,
     created_by INTEGER REFERENCES users (id),
@@ -142,7 +144,9 @@ CREATE TABLE work_orders (
 );
 -- W12 list filters and W4/W2 lookups.
 CREATE INDEX work_orders_list_idx ON work_orders (record_state, kind_id, id);
-CREATE INDEX work_orders_status_idx ON work_orders (status_id);
+CREATE INDEX work_orders_status_idx ON work_orders (record_state, kind_id, status_id);
+-- Covering index: counting and scanning a text search reads the index, not the wide rows.
+CREATE INDEX work_orders_search_idx ON work_orders (record_state, kind_id, search_text);
 CREATE INDEX work_orders_pm_idx ON work_orders (project_manager_id);
 CREATE INDEX work_orders_client_idx ON work_orders (client_id);
 CREATE INDEX work_orders_year_idx ON work_orders (list_year);
