@@ -352,9 +352,9 @@ fn make_order(
         real_start,
         real_end: finished.then_some(end),
         duration_days: Some(days),
-        amount_mxn: rng.random_range(50_000_00..90_000_000_00),
+        amount_mxn: rng.random_range(5_000_000..9_000_000_000),
         amount_usd: if rng.random_bool(0.4) {
-            rng.random_range(10_000_00..5_000_000_00)
+            rng.random_range(1_000_000..500_000_000)
         } else {
             0
         },
