@@ -106,15 +106,15 @@ pub fn page(
 }
 
 /// PTEs without a non-deleted initial OT, newest first: the ones a new initial OT can come from.
+/// The probe per PTE uses the partial unique index of W2.
 pub fn available_for_initial(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String)>> {
     let taken = work_orders::table
+        .filter(work_orders::planning_doc_id.eq(planning_docs::id.nullable()))
         .filter(work_orders::kind_id.eq(kind::INITIAL))
-        .filter(work_orders::record_state.ne(record_state::DELETED))
-        .filter(work_orders::planning_doc_id.is_not_null())
-        .select(work_orders::planning_doc_id.assume_not_null());
+        .filter(work_orders::record_state.ne(record_state::DELETED));
     planning_docs::table
         .filter(planning_docs::record_state.ne(record_state::DELETED))
-        .filter(planning_docs::id.ne_all(taken))
+        .filter(diesel::dsl::not(diesel::dsl::exists(taken)))
         .order(planning_docs::id.desc())
         .limit(limit)
         .select((planning_docs::id, planning_docs::folio))

@@ -151,6 +151,11 @@ pub fn set_record_state(
         .map(drop)
 }
 
+/// W7 in one place: every list, count and picker reads only rows that are not deleted.
+pub fn visible() -> diesel::dsl::NotEq<work_orders::record_state, i32> {
+    work_orders::record_state.ne(record_state::DELETED)
+}
+
 /// Any row, deleted or not.
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
     work_orders::table
@@ -220,7 +225,7 @@ pub fn max_revision(conn: &mut DbConn, parent_id: i32) -> QueryResult<i32> {
 pub fn reprogrammings(conn: &mut DbConn, parent_id: i32) -> QueryResult<Vec<WorkOrder>> {
     work_orders::table
         .filter(work_orders::parent_id.eq(parent_id))
-        .filter(work_orders::record_state.eq_any(record_state::VISIBLE))
+        .filter(visible())
         .order((work_orders::revision.asc(), work_orders::id.asc()))
         .select(WorkOrder::as_select())
         .load(conn)
@@ -230,7 +235,7 @@ pub fn reprogrammings(conn: &mut DbConn, parent_id: i32) -> QueryResult<Vec<Work
 pub fn recent_initials(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String, String)>> {
     work_orders::table
         .filter(work_orders::kind_id.eq(kind::INITIAL))
-        .filter(work_orders::record_state.eq_any(record_state::VISIBLE))
+        .filter(visible())
         .order(work_orders::id.desc())
         .limit(limit)
         .select((work_orders::id, work_orders::folio, work_orders::oficio))
@@ -241,7 +246,7 @@ pub fn recent_initials(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, S
 pub fn for_pte(conn: &mut DbConn, pte_id: i32) -> QueryResult<Vec<WorkOrder>> {
     work_orders::table
         .filter(work_orders::planning_doc_id.eq(pte_id))
-        .filter(work_orders::record_state.eq_any(record_state::VISIBLE))
+        .filter(visible())
         .order(work_orders::id.desc())
         .select(WorkOrder::as_select())
         .load(conn)
@@ -341,9 +346,7 @@ type Backend = <DbConn as diesel::Connection>::Backend;
 macro_rules! filtered_list {
     ($source:expr, $f:expr) => {{
         let f: &ListFilter = $f;
-        let mut q = $source
-            .filter(work_orders::record_state.eq_any(record_state::VISIBLE))
-            .into_boxed::<Backend>();
+        let mut q = $source.filter(visible()).into_boxed::<Backend>();
         if let Some(k) = f.kind {
             q = q.filter(work_orders::kind_id.eq(k));
         }
@@ -397,12 +400,8 @@ pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOr
         .left_join(planning_docs::table)
         .left_join(clients::table)
         .inner_join(statuses::table);
-    let mut q = filtered_list!(joined, f).select((
-        WorkOrder::as_select(),
-        planning_docs::folio.nullable(),
-        clients::description.nullable(),
-        statuses::description,
-    ));
+    // The page's ids first (narrow rows sort cheaply), then the full rows of those ids.
+    let mut q = filtered_list!(joined, f).select(work_orders::id);
     q = match (f.sort, f.descending) {
         (SortKey::Id, false) => q.order(work_orders::id.asc()),
         (SortKey::Id, true) => q.order(work_orders::id.desc()),
@@ -437,9 +436,18 @@ pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOr
         (SortKey::Status, false) => q.order((statuses::description.asc(), work_orders::id.asc())),
         (SortKey::Status, true) => q.order((statuses::description.desc(), work_orders::id.desc())),
     };
-    let rows = q
-        .offset(f.offset)
-        .limit(f.limit)
+    let ids: Vec<i32> = q.offset(f.offset).limit(f.limit).load(conn)?;
+    let mut rows: Vec<ListedOrder> = work_orders::table
+        .left_join(planning_docs::table)
+        .left_join(clients::table)
+        .inner_join(statuses::table)
+        .filter(work_orders::id.eq_any(&ids))
+        .select((
+            WorkOrder::as_select(),
+            planning_docs::folio.nullable(),
+            clients::description.nullable(),
+            statuses::description,
+        ))
         .load::<(WorkOrder, Option<String>, Option<String>, String)>(conn)?
         .into_iter()
         .map(|(order, pte_folio, client_name, status_name)| ListedOrder {
@@ -449,6 +457,7 @@ pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOr
             status_name,
         })
         .collect();
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.order.id));
     Ok((total, rows))
 }
 
@@ -471,11 +480,10 @@ pub fn reprogramming_counts(
     let ids = super::id_list(parent_ids);
     let sql = format!(
         "SELECT parent_id, CAST(COUNT(*) AS BIGINT) AS n FROM work_orders \
-         WHERE parent_id IN ({ids}) AND kind_id = {} AND record_state IN ({}, {}) \
+         WHERE parent_id IN ({ids}) AND kind_id = {} AND record_state <> {} \
          GROUP BY parent_id",
         kind::REPROGRAMMING,
-        record_state::ACTIVE,
-        record_state::TO_DEFINE
+        record_state::DELETED,
     );
     Ok(diesel::sql_query(sql)
         .load::<ChildCount>(conn)?

@@ -64,8 +64,6 @@ pub mod record_state {
     pub const DELETED: i32 = 0;
     pub const ACTIVE: i32 = 1;
     pub const TO_DEFINE: i32 = -1;
-    /// The states a list, count or picker may show (W7).
-    pub const VISIBLE: [i32; 2] = [ACTIVE, TO_DEFINE];
 }
 
 /// PTE statuses.

@@ -142,11 +142,12 @@ CREATE TABLE work_orders (
     updated_at TIMESTAMP NOT NULL,
     updated_by INTEGER REFERENCES users (id)
 );
--- W12 list filters and W4/W2 lookups.
-CREATE INDEX work_orders_list_idx ON work_orders (record_state, kind_id, id);
-CREATE INDEX work_orders_status_idx ON work_orders (record_state, kind_id, status_id);
+-- W12 list filters and W4/W2 lookups. Lists filter "visible" as record_state <> 0 and lead with
+-- the kind, so that the newest-first page walks (kind_id, id) without sorting.
+CREATE INDEX work_orders_list_idx ON work_orders (kind_id, id);
+CREATE INDEX work_orders_status_idx ON work_orders (kind_id, status_id, record_state);
 -- Covering index: counting and scanning a text search reads the index, not the wide rows.
-CREATE INDEX work_orders_search_idx ON work_orders (record_state, kind_id, search_text);
+CREATE INDEX work_orders_search_idx ON work_orders (kind_id, record_state, search_text);
 CREATE INDEX work_orders_pm_idx ON work_orders (project_manager_id);
 CREATE INDEX work_orders_client_idx ON work_orders (client_id);
 CREATE INDEX work_orders_year_idx ON work_orders (list_year);

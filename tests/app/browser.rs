@@ -1,0 +1,304 @@
+//! End-to-end in a real browser: Debian's Chromium driven through chromedriver (WebDriver).
+//! `.ci/test` installs `chromium chromium-driver` when missing. Screenshots of the list, the form
+//! and the print view are saved under `target/screenshots/`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use faena::accounts::Actor;
+use faena::db::work_orders as repo;
+use faena::domain::role::Role;
+use faena::ptes::{self, PteForm};
+use fantoccini::wd::PrintConfiguration;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+use crate::helpers::spawn_app;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_browser(profile: &Path) -> (Driver, Client) {
+    assert!(
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+        "the browser test needs Debian's Chromium: apt-get install -y chromium chromium-driver \
+         (.ci/test does it)"
+    );
+    let port = free_port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1366,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let mut last_err = String::new();
+    for _ in 0..50 {
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) => {
+                last_err = e.to_string();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot start a WebDriver session: {last_err}");
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn displayed(client: &Client, css: &str) -> bool {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_land() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    let pte = app
+        .db(|c| {
+            ptes::create(
+                c,
+                &PteForm {
+                    oficio_pte: "PTE-E2E-1".into(),
+                    descripcion_trabajo: "Instalación de sistema contra incendio".into(),
+                    id_cliente: "1".into(),
+                    responsable_proyecto: "2".into(),
+                },
+                &Actor::console(),
+                Utc::now().naive_utc(),
+            )
+            .unwrap()
+        })
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, b) = start_browser(profile.path()).await;
+    let shots = screenshot_dir();
+
+    // Log in.
+    b.goto(&app.url("/login")).await.unwrap();
+    b.find(Locator::Css("#f-username"))
+        .await
+        .unwrap()
+        .send_keys(&ana.username)
+        .await
+        .unwrap();
+    b.find(Locator::Css("#f-password"))
+        .await
+        .unwrap()
+        .send_keys(&ana.password)
+        .await
+        .unwrap();
+    b.find(Locator::Css("form.form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#total-ot"))
+        .await
+        .unwrap();
+
+    // The form, from the PTE: front BARCO reveals the yard-phase checkbox, which reveals the yard.
+    b.goto(&app.url(&format!("/ot/nueva?pte={pte}")))
+        .await
+        .unwrap();
+    assert!(
+        !displayed(&b, "#f-check_fase_patio").await,
+        "no front yet: no yard phase"
+    );
+    b.find(Locator::Css("#f-orden_trabajo"))
+        .await
+        .unwrap()
+        .send_keys("OT-E2E-001")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#f-oficio_ot"))
+        .await
+        .unwrap()
+        .send_keys("PEP-E2E-2026")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#f-responsable_cliente"))
+        .await
+        .unwrap()
+        .send_keys("Ing. Laura Méndez")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#f-id_frente"))
+        .await
+        .unwrap()
+        .select_by_value("2")
+        .await
+        .unwrap();
+    assert!(displayed(&b, "#f-check_fase_patio").await);
+    assert!(displayed(&b, "#f-id_embarcacion").await);
+    assert!(
+        !displayed(&b, "#f-id_patio_fase").await,
+        "yard hidden until the box is ticked"
+    );
+    b.find(Locator::Css("#f-check_fase_patio"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(displayed(&b, "#f-id_patio_fase").await);
+    assert!(displayed(&b, "#f-fecha_inicio_patio").await);
+    b.find(Locator::Css("#f-id_patio_fase"))
+        .await
+        .unwrap()
+        .select_by_value("2")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#f-id_embarcacion"))
+        .await
+        .unwrap()
+        .select_by_value("7")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#f-monto_mxn"))
+        .await
+        .unwrap()
+        .send_keys("1,250,000.50")
+        .await
+        .unwrap();
+    std::fs::write(shots.join("formulario.png"), b.screenshot().await.unwrap()).unwrap();
+    b.find(Locator::Css("#ot-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The detail page shows the order's steps.
+    let steps_table = b
+        .wait()
+        .for_element(Locator::Css("table#pasos"))
+        .await
+        .unwrap();
+    let rows = steps_table
+        .find_all(Locator::Css("tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 6);
+    let id: i32 = b
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let order = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert!(order.requires_yard);
+    assert_eq!(
+        (order.front_id, order.vessel_site_id, order.yard_site_id),
+        (Some(2), Some(7), Some(2))
+    );
+    assert_eq!(order.amount_mxn, 125_000_050);
+    let pdf = b.print(PrintConfiguration::default()).await.unwrap();
+    std::fs::write(shots.join("impresion.pdf"), &pdf).unwrap();
+    std::fs::write(shots.join("detalle.png"), b.screenshot().await.unwrap()).unwrap();
+
+    // Edit: front TIERRA hides the yard-phase checkbox; saving clears the phase (W6).
+    b.goto(&app.url(&format!("/ot/{id}/editar"))).await.unwrap();
+    assert!(displayed(&b, "#f-check_fase_patio").await);
+    b.find(Locator::Css("#f-id_frente"))
+        .await
+        .unwrap()
+        .select_by_value("1")
+        .await
+        .unwrap();
+    assert!(
+        !displayed(&b, "#f-check_fase_patio").await,
+        "TIERRA has no yard phase"
+    );
+    assert!(!displayed(&b, "#f-id_embarcacion").await);
+    assert!(
+        displayed(&b, "#f-id_patio").await,
+        "the land yard shows instead"
+    );
+    b.find(Locator::Css("#f-id_patio"))
+        .await
+        .unwrap()
+        .select_by_value("1")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#ot-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("table#pasos"))
+        .await
+        .unwrap();
+    let order = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert!(!order.requires_yard);
+    assert_eq!(
+        (order.front_id, order.vessel_site_id, order.yard_site_id),
+        (Some(1), None, Some(1))
+    );
+
+    b.goto(&app.url("/ot")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("#lista-ot"))
+        .await
+        .unwrap();
+    std::fs::write(shots.join("lista.png"), b.screenshot().await.unwrap()).unwrap();
+    b.close().await.unwrap();
+}
