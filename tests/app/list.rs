@@ -236,3 +236,48 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
     assert_eq!(small.0, more.0, "data size does not change the query count");
     assert!(small.0 <= 10, "{} queries", small.0);
 }
+
+#[tokio::test]
+async fn seed_demo_writes_consistent_orders_and_later_creates_still_work() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Consulta).await;
+    let (seeded, after) = app
+        .db(|c| {
+            let seeded = faena::seed::seed_demo(c, 30, Utc::now().naive_utc()).unwrap();
+            // New rows after the seeded ones get fresh ids (PostgreSQL sequences advanced).
+            let after = seed(c, "DESPUES-1", |_| {});
+            (seeded, after)
+        })
+        .await;
+    assert_eq!((seeded.initial, seeded.reprogrammings), (20, 10));
+    assert!(
+        (6 * 30..=10 * 30).contains(&seeded.steps),
+        "{}",
+        seeded.steps
+    );
+    assert_eq!(after, 31);
+    assert_eq!(total(&app, "?tipo=todos").await, 31);
+    assert_eq!(total(&app, "?tipo=5").await, 10);
+    let orphans: i64 = app
+        .db(|c| {
+            diesel::sql_query(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM work_orders r \
+                 LEFT JOIN work_orders p ON p.id = r.parent_id \
+                 WHERE r.kind_id = 5 AND (p.id IS NULL OR p.kind_id <> 4 OR p.folio <> r.folio)",
+            )
+            .get_result::<Count>(c)
+            .unwrap()
+            .n
+        })
+        .await;
+    assert_eq!(
+        orphans, 0,
+        "every reprogramming has an initial parent with its folio"
+    );
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
