@@ -109,10 +109,12 @@ fn insert_with_retry(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, OrderError> {
+    // Catalogs change rarely: reading them before the write lock keeps the lock short.
+    let catalogs = Catalogs::load(conn)?;
     let mut attempts = 0;
     loop {
         attempts += 1;
-        match write_transaction(conn, |c| insert(c, input, state, actor, now)) {
+        match write_transaction(conn, |c| insert(c, &catalogs, input, state, actor, now)) {
             Err(OrderError::Db(e)) if db::is_unique_violation(&e) => {
                 if input.kind == kind::REPROGRAMMING && attempts < 5 {
                     continue;
@@ -130,12 +132,12 @@ fn insert_with_retry(
 
 fn insert(
     c: &mut DbConn,
+    catalogs: &Catalogs,
     input: &WorkOrderInput,
     state: i32,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, OrderError> {
-    let catalogs = Catalogs::load(c)?;
     let mut errors = FieldErrors::default();
     let mut input = input.clone();
     let mut revision = None;
@@ -181,7 +183,7 @@ fn insert(
             }
         }
     }
-    check_catalog_ids(&catalogs, &input, None, &mut errors);
+    check_catalog_ids(catalogs, &input, None, &mut errors);
     if !errors.is_empty() {
         return Err(OrderError::Invalid(errors));
     }
@@ -354,6 +356,7 @@ pub fn update(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<(), OrderError> {
+    let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
         let current = repo::find(c, id)?
             .filter(|o| o.record_state != record_state::DELETED)
@@ -370,7 +373,6 @@ pub fn update(
         {
             return Err(stale(c, &current)?);
         }
-        let catalogs = Catalogs::load(c)?;
         let mut errors = FieldErrors::default();
         if current.kind_id == kind::REPROGRAMMING {
             // W4: a reprogramming keeps its parent's folio.

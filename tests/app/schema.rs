@@ -175,3 +175,21 @@ fn the_catalog_codes_and_demo_data_are_seeded_with_their_legacy_ids() {
     .unwrap();
     assert_eq!(id.n, 4);
 }
+
+#[test]
+fn a_write_transaction_inside_another_is_refused_instead_of_waiting_forever() {
+    let db = TestDb::fresh();
+    let pool = open(&db);
+    let mut conn = pool.get().unwrap();
+    let inner: Result<(), diesel::result::Error> = faena::db::write_transaction(&mut conn, |c| {
+        faena::db::write_transaction(c, |_| Ok::<(), diesel::result::Error>(()))
+    });
+    assert!(matches!(
+        inner,
+        Err(diesel::result::Error::AlreadyInTransaction)
+    ));
+    // The connection and the lock are usable afterwards.
+    let again: Result<i32, diesel::result::Error> =
+        faena::db::write_transaction(&mut conn, |_| Ok(7));
+    assert_eq!(again.unwrap(), 7);
+}
