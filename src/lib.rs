@@ -15,4 +15,5 @@ pub mod ptes;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod tracking;
 pub mod web;

@@ -152,6 +152,9 @@ fn insert(
                 Some(p)
                     if p.kind_id == kind::INITIAL && p.record_state != record_state::DELETED =>
                 {
+                    // Reprogrammings of one parent queue on its row, so the revision below is
+                    // right the first time (SQLite writers are already serialised).
+                    lock_row(c, p.id)?;
                     // W4: the reprogramming inherits the parent's PTE and folio.
                     input.folio = p.folio.clone();
                     input.planning_doc_id = p.planning_doc_id;
@@ -224,6 +227,17 @@ fn insert(
         id,
         steps: created_steps,
     })
+}
+
+/// Locks an order's row until the transaction ends (PostgreSQL; SQLite has one writer anyway).
+fn lock_row(c: &mut DbConn, id: i32) -> QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConn::Pg(pg) = c {
+        diesel::sql_query("SELECT id FROM work_orders WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Integer, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// W1: ids must exist and be active, and a site must be of its field's category. On edit, an id

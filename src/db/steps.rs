@@ -119,3 +119,56 @@ pub fn counts(conn: &mut DbConn, order_ids: &[i32]) -> QueryResult<HashMap<i32, 
         })
         .collect())
 }
+
+/// One `steps` row.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = steps)]
+pub struct Step {
+    pub id: i32,
+    pub work_order_id: i32,
+    pub template_id: i32,
+    pub status_id: i32,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub delivery_date: Option<NaiveDate>,
+    pub comment: String,
+    pub link: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Step>> {
+    steps::table
+        .find(id)
+        .select(Step::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes a step's new state.
+pub fn update(
+    conn: &mut DbConn,
+    id: i32,
+    state: &crate::domain::execution::StepState,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(steps::table.find(id))
+        .set((
+            steps::status_id.eq(state.status),
+            steps::start_date.eq(state.start),
+            steps::end_date.eq(state.end),
+            steps::delivery_date.eq(state.delivery),
+            steps::comment.eq(&state.comment),
+            steps::link.eq(&state.link),
+            steps::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A template's description.
+pub fn template_description(conn: &mut DbConn, template_id: i32) -> QueryResult<String> {
+    step_templates::table
+        .find(template_id)
+        .select(step_templates::description)
+        .first(conn)
+}

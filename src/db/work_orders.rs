@@ -132,6 +132,32 @@ pub fn update_if_version(
     .map(|n| n == 1)
 }
 
+/// Applies a status change (W8) if the row still has `version`; returns false otherwise.
+pub fn set_status_if_version(
+    conn: &mut DbConn,
+    id: i32,
+    version: i32,
+    change: &crate::domain::execution::StatusChange,
+    by: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        work_orders::table
+            .filter(work_orders::id.eq(id))
+            .filter(work_orders::version.eq(version)),
+    )
+    .set((
+        work_orders::status_id.eq(change.status),
+        work_orders::real_end.eq(change.real_end),
+        work_orders::real_end_from_status.eq(change.real_end_from_status),
+        work_orders::version.eq(version + 1),
+        work_orders::updated_at.eq(now),
+        work_orders::updated_by.eq(by),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// Sets the record state (delete, restore), bumping the version.
 pub fn set_record_state(
     conn: &mut DbConn,

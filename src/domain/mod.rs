@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod codes;
+pub mod execution;
 pub mod format;
 pub mod progress;
 pub mod role;

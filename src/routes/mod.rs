@@ -65,6 +65,12 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/ot/{id}/restaurar", false, |r| {
             r.to(work_orders::delete::restore)
         }),
+        def(Method::POST, "/ot/{id}/estatus", false, |r| {
+            r.to(work_orders::tracking::change_status)
+        }),
+        def(Method::POST, "/ot/{id}/pasos/{paso_id}", false, |r| {
+            r.to(work_orders::tracking::change_step)
+        }),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
         def(Method::GET, "/pte/nueva", false, |r| {

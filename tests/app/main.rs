@@ -13,4 +13,5 @@ mod health;
 mod list;
 mod schema;
 mod security;
+mod tracking;
 mod work_orders;

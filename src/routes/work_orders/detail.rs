@@ -24,6 +24,13 @@ pub struct Field {
 }
 
 pub struct StepRow {
+    pub id: i32,
+    pub status_id: i32,
+    pub locked: bool,
+    pub start_iso: String,
+    pub end_iso: String,
+    pub delivery_iso: String,
+    pub link_value: String,
     pub number: usize,
     pub description: String,
     pub status: String,
@@ -72,6 +79,12 @@ struct DetailPage {
     reprogrammings: Vec<RelatedRow>,
     effective_window: String,
     history: Vec<HistoryRow>,
+    version: i32,
+    status_id: i32,
+    step_statuses: Vec<(i32, String)>,
+    ot_statuses: Vec<(i32, String)>,
+    can_change: bool,
+    action_error: Option<String>,
     can_edit: bool,
     can_reprogram: bool,
     is_admin: bool,
@@ -110,10 +123,21 @@ pub async fn detail(
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    render_detail(&state, ctx, &user, path.into_inner(), StatusCode::OK, None).await
+}
+
+/// Renders the detail page, with `error` (from a refused step or status change) on top.
+pub async fn render_detail(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &CurrentUser,
+    id: i32,
+    status: StatusCode,
+    action_error: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let is_admin = user.role.allows(Role::Admin);
     let today = state.clock.today();
-    let loaded = blocking(&state, move |c| -> Result<_, AppError> {
+    let loaded = blocking(state, move |c| -> Result<_, AppError> {
         let order = work_orders::find(c, id)?.ok_or(AppError::NotFound)?;
         // W7: a deleted order is a 404 except for administrators, who may restore it.
         if order.record_state == record_state::DELETED && !is_admin {
@@ -280,6 +304,13 @@ pub async fn detail(
         .iter()
         .enumerate()
         .map(|(i, s)| StepRow {
+            id: s.id,
+            status_id: s.status_id,
+            locked: crate::domain::execution::dates_locked(s.status_id),
+            start_iso: format::date_iso(s.start_date),
+            end_iso: format::date_iso(s.end_date),
+            delivery_iso: format::date_iso(s.delivery_date),
+            link_value: s.link.clone().unwrap_or_default(),
             number: i + 1,
             description: s.description.clone(),
             status: s.status_name.clone(),
@@ -305,7 +336,22 @@ pub async fn detail(
         .collect();
     let deleted = o.record_state == record_state::DELETED;
     let can_edit = user.role.allows(Role::Gestor) && !deleted;
+    let step_statuses = crate::domain::execution::STEP_STATUSES
+        .iter()
+        .map(|id| (*id, catalogs.name(Kind::Status, Some(*id))))
+        .collect();
+    let ot_statuses = catalogs
+        .ot_statuses()
+        .into_iter()
+        .map(|e| (e.id, e.description.clone()))
+        .collect();
     let page = DetailPage {
+        version: o.version,
+        status_id: o.status_id,
+        step_statuses,
+        ot_statuses,
+        can_change: can_edit,
+        action_error,
         id: o.id,
         folio: o.folio.clone(),
         kind_label: if o.kind_id == kind::REPROGRAMMING {
@@ -328,5 +374,5 @@ pub async fn detail(
         print_date: format::date(Some(today)),
         ctx,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }

@@ -5,6 +5,7 @@ pub mod delete;
 pub mod detail;
 pub mod form;
 pub mod list;
+pub mod tracking;
 
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::work_orders::WorkOrder;

@@ -1,0 +1,116 @@
+//! Step changes (W9) and OT status changes (W8) from the detail page.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+use super::detail::render_detail;
+use crate::accounts::Actor;
+use crate::auth::CurrentUser;
+use crate::auth::gate::see_other;
+use crate::domain::execution::{StatusForm, StepForm};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::orders::OrderError;
+use crate::startup::AppState;
+use crate::tracking;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, flash};
+
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    state: &AppState,
+    session: &Session,
+    ctx: PageCtx,
+    user: &CurrentUser,
+    id: i32,
+    result: Result<(), OrderError>,
+    done: &str,
+    anchor: &str,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(()) => {
+            flash(session, true, done);
+            Ok(see_other(&format!("/ot/{id}{anchor}")))
+        }
+        Err(OrderError::Invalid(errors)) => {
+            let msg = errors.messages().join(" ");
+            render_detail(
+                state,
+                ctx,
+                user,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(msg),
+            )
+            .await
+        }
+        Err(OrderError::Conflict(msg)) => {
+            render_detail(state, ctx, user, id, StatusCode::CONFLICT, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /ot/{id}/estatus`.
+pub async fn change_status(
+    state: web::Data<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let id = path.into_inner();
+    let actor = Actor::from(&user);
+    let today = state.clock.today();
+    let form = form.into_inner();
+    let result = blocking(&state, move |c| {
+        tracking::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
+    })
+    .await?;
+    answer(
+        &state,
+        &session,
+        ctx,
+        &user,
+        id,
+        result,
+        "Estatus actualizado.",
+        "",
+    )
+    .await
+}
+
+/// `POST /ot/{id}/pasos/{paso_id}`.
+pub async fn change_step(
+    state: web::Data<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<(i32, i32)>,
+    form: web::Form<StepForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let (id, step_id) = path.into_inner();
+    let actor = Actor::from(&user);
+    let today = state.clock.today();
+    let form = form.into_inner();
+    let result = blocking(&state, move |c| {
+        tracking::change_step(c, id, step_id, &form, &actor, today, Utc::now().naive_utc())
+    })
+    .await?;
+    answer(
+        &state,
+        &session,
+        ctx,
+        &user,
+        id,
+        result,
+        "Paso actualizado.",
+        "#pasos",
+    )
+    .await
+}

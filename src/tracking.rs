@@ -1,0 +1,189 @@
+//! Execution tracking use cases: step changes (W9) and OT status changes (W8), each in one
+//! transaction with its history (W11). The HTML routes and the JSON API both call these.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::accounts::Actor;
+use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::{DbConn, activity, steps, work_orders, write_transaction};
+use crate::domain::codes::record_state;
+use crate::domain::execution::{
+    OrderStatus, StatusForm, StepForm, StepState, apply_status, apply_step,
+};
+use crate::domain::format;
+use crate::orders::{OrderError, TABLE};
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    c: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    action: &str,
+    order_id: i32,
+    field: String,
+    old: String,
+    new: String,
+    detail: Option<String>,
+) -> diesel::QueryResult<()> {
+    activity::record(
+        c,
+        &activity::NewEntry {
+            at: now,
+            user_id: actor.user_id,
+            username: actor.username.clone(),
+            action: action.to_owned(),
+            table_name: TABLE.to_owned(),
+            record_id: Some(order_id),
+            field: Some(field),
+            old_value: Some(old),
+            new_value: Some(new),
+            detail,
+        },
+    )
+}
+
+/// Changes one step of an order (W9). A step of a deleted order cannot change; a step of another
+/// order is "not found".
+pub fn change_step(
+    conn: &mut DbConn,
+    order_id: i32,
+    step_id: i32,
+    form: &StepForm,
+    actor: &Actor,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), OrderError> {
+    let catalogs = Catalogs::load(conn)?;
+    write_transaction(conn, |c| {
+        work_orders::find(c, order_id)?
+            .filter(|o| o.record_state != record_state::DELETED)
+            .ok_or(OrderError::NotFound)?;
+        let step = steps::find(c, step_id)?
+            .filter(|s| s.work_order_id == order_id)
+            .ok_or(OrderError::NotFound)?;
+        let current = StepState {
+            status: step.status_id,
+            start: step.start_date,
+            end: step.end_date,
+            delivery: step.delivery_date,
+            comment: step.comment.clone(),
+            link: step.link.clone(),
+        };
+        let new = apply_step(form, &current, today).map_err(OrderError::Invalid)?;
+        steps::update(c, step_id, &new, now)?;
+        let name = steps::template_description(c, step.template_id)?;
+        let status = |id| catalogs.name(Kind::Status, Some(id));
+        let d = |x| format::date(x);
+        let changes = [
+            ("estatus", status(current.status), status(new.status)),
+            ("inicio", d(current.start), d(new.start)),
+            ("término", d(current.end), d(new.end)),
+            ("entrega", d(current.delivery), d(new.delivery)),
+            ("comentario", current.comment.clone(), new.comment.clone()),
+            (
+                "entregable",
+                current.link.clone().unwrap_or_default(),
+                new.link.clone().unwrap_or_default(),
+            ),
+        ];
+        for (what, old, new) in changes {
+            if old != new {
+                record(
+                    c,
+                    actor,
+                    now,
+                    "paso",
+                    order_id,
+                    format!("Paso «{name}»: {what}"),
+                    old,
+                    new,
+                    None,
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Changes an order's operational status (W8). A POR DEFINIR order must be configured first; a
+/// stale version (two people at once) is refused; the comment goes to the history only.
+pub fn change_status(
+    conn: &mut DbConn,
+    order_id: i32,
+    form: &StatusForm,
+    actor: &Actor,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), OrderError> {
+    let catalogs = Catalogs::load(conn)?;
+    write_transaction(conn, |c| {
+        let order = work_orders::find(c, order_id)?
+            .filter(|o| o.record_state != record_state::DELETED)
+            .ok_or(OrderError::NotFound)?;
+        if order.record_state == record_state::TO_DEFINE {
+            return Err(OrderError::Conflict(
+                "La OT está POR DEFINIR: complétela con «Editar» antes de cambiar su estatus."
+                    .to_owned(),
+            ));
+        }
+        if let Ok(v) = form.version.trim().parse::<i32>()
+            && v != order.version
+        {
+            return Err(OrderError::Conflict(
+                "Otra persona modificó esta OT mientras usted la veía; revise su estatus actual e \
+                 intente de nuevo."
+                    .to_owned(),
+            ));
+        }
+        let change = apply_status(
+            form,
+            OrderStatus {
+                status: order.status_id,
+                real_start: order.real_start,
+                real_end: order.real_end,
+                real_end_from_status: order.real_end_from_status,
+            },
+            today,
+        )
+        .map_err(OrderError::Invalid)?;
+        if !work_orders::set_status_if_version(
+            c,
+            order_id,
+            order.version,
+            &change,
+            actor.user_id,
+            now,
+        )? {
+            return Err(OrderError::Conflict(
+                "Otra persona cambió esta OT al mismo tiempo; revise su estatus actual.".to_owned(),
+            ));
+        }
+        let status = |id| catalogs.name(Kind::Status, Some(id));
+        let detail = (!change.comment.is_empty()).then(|| change.comment.clone());
+        record(
+            c,
+            actor,
+            now,
+            "estatus",
+            order_id,
+            "estatus".into(),
+            status(order.status_id),
+            status(change.status),
+            detail,
+        )?;
+        if change.real_end != order.real_end {
+            record(
+                c,
+                actor,
+                now,
+                "estatus",
+                order_id,
+                "fecha_termino_real".into(),
+                format::date(order.real_end),
+                format::date(change.real_end),
+                None,
+            )?;
+        }
+        Ok(())
+    })
+}

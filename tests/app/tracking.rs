@@ -1,0 +1,348 @@
+//! Execution tracking: steps (W9), OT status (W8), progress (W10) on the detail page.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use faena::db::schema::{activity_log, steps};
+use faena::db::work_orders as repo;
+use faena::domain::role::Role;
+
+use crate::helpers::{TestApp, location, spawn_app_with, texts};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn tracked_app() -> TestApp {
+    let app = spawn_app_with(|c| c.fixed_today = Some(day(2025, 3, 6))).await;
+    app.logged_in("ana", Role::Gestor).await;
+    app
+}
+
+async fn step_ids(app: &TestApp, order: i32) -> Vec<i32> {
+    app.db(move |c| {
+        steps::table
+            .filter(steps::work_order_id.eq(order))
+            .order(steps::template_id)
+            .select(steps::id)
+            .load(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn step(app: &TestApp, id: i32) -> faena::db::steps::Step {
+    app.db(move |c| faena::db::steps::find(c, id).unwrap().unwrap())
+        .await
+}
+
+async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf_from("/ot").await;
+    let mut form = form.to_vec();
+    form.push(("csrf_token", &token));
+    app.post_form(path, &form).await
+}
+
+#[tokio::test]
+async fn w9_completing_a_step_dates_its_delivery_today_and_is_logged() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let steps = step_ids(&app, id).await;
+    let r = post(
+        &app,
+        &format!("/ot/{id}/pasos/{}", steps[0]),
+        &[("estatus", "3"), ("comentario", "Acta firmada")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/ot/{id}#pasos"));
+    let s = step(&app, steps[0]).await;
+    assert_eq!((s.status_id, s.delivery_date), (3, Some(day(2025, 3, 6))));
+    assert_eq!(s.comment, "Acta firmada");
+
+    let r = post(
+        &app,
+        &format!("/ot/{id}/pasos/{}", steps[1]),
+        &[
+            ("estatus", "3"),
+            ("fecha_entrega", "04/03/2025"),
+            ("archivo", "https://drive.example.mx/entregable.pdf"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let s = step(&app, steps[1]).await;
+    assert_eq!(s.delivery_date, Some(day(2025, 3, 4)));
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let link =
+        scraper::Selector::parse(r#"#pasos a[href="https://drive.example.mx/entregable.pdf"]"#)
+            .unwrap();
+    let a = doc.select(&link).next().expect("deliverable link");
+    assert_eq!(a.value().attr("target"), Some("_blank"));
+    assert_eq!(a.value().attr("rel"), Some("noopener noreferrer"));
+    assert!(
+        texts(&body, "#historial td")
+            .iter()
+            .any(|t| t.contains("estatus") && t.contains("Paso"))
+    );
+
+    // Leaving COMPLETADO clears the delivery date.
+    let r = post(
+        &app,
+        &format!("/ot/{id}/pasos/{}", steps[1]),
+        &[("estatus", "2")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(step(&app, steps[1]).await.delivery_date, None);
+}
+
+#[tokio::test]
+async fn w9_bad_step_input_is_refused_with_a_message_and_changes_nothing() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let (other, _) = app.create_initial("OT-2", &[]).await;
+    let steps = step_ids(&app, id).await;
+    let before = step(&app, steps[0]).await;
+    let path = format!("/ot/{id}/pasos/{}", steps[0]);
+    let cases: [&[(&str, &str)]; 6] = [
+        &[("estatus", "99")],
+        &[("estatus", "2"), ("archivo", "javascript:alert(1)")],
+        &[("estatus", "2"), ("archivo", "data:text/html,<b>x</b>")],
+        &[
+            ("estatus", "2"),
+            ("fecha_inicio", "2025-03-10"),
+            ("fecha_termino", "2025-03-01"),
+        ],
+        &[("estatus", "2"), ("fecha_inicio", "31/02/2025")],
+        &[("estatus", "3"), ("fecha_entrega", "2025-13-01")],
+    ];
+    for form in cases {
+        let r = post(&app, &path, form).await;
+        assert_eq!(r.status(), 422, "{form:?}");
+        let body = r.text().await.unwrap();
+        assert_eq!(texts(&body, "#error-accion").len(), 1, "{form:?}");
+    }
+    assert_eq!(step(&app, steps[0]).await, before);
+
+    // A step id of another order in the URL is a 404; so is a step of a deleted order.
+    let r = post(
+        &app,
+        &format!("/ot/{other}/pasos/{}", steps[0]),
+        &[("estatus", "2")],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let token = app.csrf_from("/ot").await;
+    app.post_form(&format!("/ot/{id}/eliminar"), &[("csrf_token", &token)])
+        .await;
+    let r = post(&app, &path, &[("estatus", "2")]).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(step(&app, steps[0]).await, before);
+}
+
+#[tokio::test]
+async fn w9_dates_are_locked_while_a_step_is_completado() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let steps = step_ids(&app, id).await;
+    let path = format!("/ot/{id}/pasos/{}", steps[0]);
+    let r = post(
+        &app,
+        &path,
+        &[("estatus", "3"), ("fecha_inicio", "2025-03-01")],
+    )
+    .await;
+    assert_eq!(r.status(), 303, "dates set while completing");
+    let r = post(
+        &app,
+        &path,
+        &[("estatus", "3"), ("fecha_inicio", "2025-03-02")],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(step(&app, steps[0]).await.start_date, Some(day(2025, 3, 1)));
+    // The page offers no date inputs for a locked step.
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse(&format!(
+        r#"form[action="{path}"] input[name="fecha_inicio"]"#
+    ))
+    .unwrap();
+    assert_eq!(doc.select(&sel).count(), 0);
+}
+
+#[tokio::test]
+async fn w8_terminada_sets_the_real_end_the_comment_goes_to_history_and_leaving_clears_it() {
+    let app = tracked_app().await;
+    let (id, _) = app
+        .create_initial(
+            "OT-1",
+            &[
+                ("comentario", "Comentario original"),
+                ("fecha_inicio_real", "2025-03-02"),
+            ],
+        )
+        .await;
+    let r = post(
+        &app,
+        &format!("/ot/{id}/estatus"),
+        &[
+            ("estatus", "10"),
+            ("fecha_entrega", "2025-03-05"),
+            ("comentario", "Entregado al cliente"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert_eq!((o.status_id, o.real_end), (10, Some(day(2025, 3, 5))));
+    assert_eq!(
+        o.comment, "Comentario original",
+        "the order's comment is not overwritten"
+    );
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&body, "#historial td").contains(&"Entregado al cliente".to_owned()));
+
+    let r = post(
+        &app,
+        &format!("/ot/{id}/estatus"),
+        &[("estatus", "8"), ("version", "2")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert_eq!((o.status_id, o.real_end), (8, None));
+}
+
+#[tokio::test]
+async fn w8_unknown_statuses_and_por_definir_orders_are_refused() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    for bad in ["3", "99", "abc", "5"] {
+        let r = post(&app, &format!("/ot/{id}/estatus"), &[("estatus", bad)]).await;
+        assert_eq!(r.status(), 422, "{bad}");
+    }
+    let pte = app.create_pte("PTE-Q", "1").await;
+    let token = app.csrf_from(&format!("/pte/{pte}")).await;
+    let r = app
+        .post_form(
+            &format!("/pte/{pte}/ot-rapida"),
+            &[("orden_trabajo", "OT-Q"), ("csrf_token", &token)],
+        )
+        .await;
+    let quick = crate::helpers::id_from_location(&r);
+    let r = post(&app, &format!("/ot/{quick}/estatus"), &[("estatus", "8")]).await;
+    assert_eq!(r.status(), 409);
+    assert!(texts(&r.text().await.unwrap(), "#error-accion")[0].contains("POR DEFINIR"));
+    let o = app
+        .db(move |c| repo::find(c, quick).unwrap().unwrap())
+        .await;
+    assert_eq!(o.status_id, 5);
+}
+
+#[tokio::test]
+async fn w8_two_simultaneous_status_changes_apply_one_and_refuse_the_other() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let token = app.csrf_from("/ot").await;
+    let send = |status: &'static str| {
+        app.client
+            .post(app.url(&format!("/ot/{id}/estatus")))
+            .form(&[
+                ("estatus", status),
+                ("version", "1"),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+    };
+    let (a, b) = tokio::join!(send("8"), send("9"));
+    let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409]);
+    let changes: i64 = app
+        .db(move |c| {
+            activity_log::table
+                .filter(activity_log::record_id.eq(id))
+                .filter(activity_log::action.eq("estatus"))
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(changes, 1);
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert!([8, 9].contains(&o.status_id));
+    assert_eq!(o.version, 2);
+}
+
+#[tokio::test]
+async fn w10_progress_on_list_and_detail_counts_time_and_applicable_steps() {
+    let app = tracked_app().await;
+    // 01/03–10/03, today 06/03: 5 of 10 days = 50 %.
+    let (id, _) = app
+        .create_initial(
+            "OT-1",
+            &[
+                ("fecha_inicio_programado", "2025-03-01"),
+                ("fecha_termino_programado", "2025-03-10"),
+            ],
+        )
+        .await;
+    let steps = step_ids(&app, id).await;
+    for s in &steps[..2] {
+        post(&app, &format!("/ot/{id}/pasos/{s}"), &[("estatus", "3")]).await;
+    }
+    post(
+        &app,
+        &format!("/ot/{id}/pasos/{}", steps[2]),
+        &[("estatus", "14")],
+    )
+    .await;
+    // Steps: 2 completed of 5 applicable = 40 %; combined floor(0.7×50 + 0.3×40) = 47.
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert_eq!(texts(&list, "#lista-ot .pct"), ["47 %"]);
+    assert!(texts(&list, "#lista-ot .badge").contains(&"5/10 d".to_owned()));
+    assert!(texts(&list, "#lista-ot .badge").contains(&"2/5 pasos".to_owned()));
+    let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(texts(&detail, ".ot-detail section .pct")[0], "47 %");
+    let doc = scraper::Html::parse_document(&list);
+    let bar = scraper::Selector::parse("#lista-ot progress").unwrap();
+    let bar = doc.select(&bar).next().unwrap();
+    assert_eq!(bar.value().attr("value"), Some("47"));
+    assert!(bar.value().attr("class").unwrap().contains("bar-mid"));
+}
+
+#[tokio::test]
+async fn consulta_cannot_change_steps_or_status() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let steps = step_ids(&app, id).await;
+    let viewer = crate::helpers::spawn_second_login(&app, "vera", Role::Consulta).await;
+    let body = viewer
+        .get(app.url(&format!("/ot/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        texts(&body, "#cambiar-estatus").is_empty(),
+        "no status form for consulta"
+    );
+    let token = crate::helpers::csrf_in(&body).unwrap();
+    for path in [
+        format!("/ot/{id}/estatus"),
+        format!("/ot/{id}/pasos/{}", steps[0]),
+    ] {
+        let r = viewer
+            .post(app.url(&path))
+            .form(&[("estatus", "8"), ("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+    }
+}
