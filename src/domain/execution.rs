@@ -188,6 +188,8 @@ pub struct StatusForm {
     pub comentario: String,
     pub fecha_entrega: String,
     pub version: String,
+    /// Where the browser goes back to (the list the change was made from); not a rule input.
+    pub volver: String,
 }
 
 /// What a status change does to the order.

@@ -346,3 +346,109 @@ async fn consulta_cannot_change_steps_or_status() {
         assert_eq!(r.status(), 403, "{path}");
     }
 }
+
+#[tokio::test]
+async fn w8_the_list_row_menu_changes_the_status_and_returns_to_the_same_list() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let body = app.get("/ot?q=OT&per=10").await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse(&format!(
+        r#"#lista-ot form[action="/ot/{id}/estatus"] input[name="volver"]"#
+    ))
+    .unwrap();
+    let back = doc
+        .select(&sel)
+        .next()
+        .expect("row menu")
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    assert_eq!(back, "/ot?q=OT&per=10");
+    let r = post(
+        &app,
+        &format!("/ot/{id}/estatus"),
+        &[("estatus", "9"), ("version", "1"), ("volver", &back)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), back);
+    let r = post(
+        &app,
+        &format!("/ot/{id}/estatus"),
+        &[
+            ("estatus", "8"),
+            ("version", "2"),
+            ("volver", "https://evil.example/"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&r), "/", "never to another site");
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert_eq!(o.status_id, 8);
+}
+
+#[tokio::test]
+async fn w4_reprogramar_opens_the_form_prefilled_from_the_parent_with_empty_dates() {
+    let app = tracked_app().await;
+    let (parent, _) = app
+        .create_initial(
+            "OT-1",
+            &[
+                ("id_cliente", "3"),
+                ("monto_usd", "2,500.75"),
+                ("id_frente", "2"),
+                ("id_embarcacion", "8"),
+                ("id_plataforma", "10"),
+                ("fecha_inicio_real", "2025-03-02"),
+            ],
+        )
+        .await;
+    let body = app
+        .get(&format!("/ot/nueva?padre={parent}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let value = |css: &str| {
+        let sel = scraper::Selector::parse(css).unwrap();
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .map(str::to_owned)
+    };
+    assert_eq!(value(r#"input[name="id_tipo"]"#).as_deref(), Some("5"));
+    assert_eq!(
+        value(r#"input[name="ot_principal"]"#),
+        Some(parent.to_string())
+    );
+    assert_eq!(value("#f-oficio_ot").as_deref(), Some("PEP-OT-1-2025"));
+    assert_eq!(value("#f-monto_usd").as_deref(), Some("2500.75"));
+    assert_eq!(
+        value("#f-responsable_cliente").as_deref(),
+        Some("Ing. Roberto Pérez")
+    );
+    assert_eq!(value("#f-fecha_inicio_programado").as_deref(), Some(""));
+    assert_eq!(value("#f-fecha_inicio_real").as_deref(), Some(""));
+    for (select, expected) in [
+        ("#f-id_cliente", "3"),
+        ("#f-id_frente", "2"),
+        ("#f-id_embarcacion", "8"),
+        ("#f-id_plataforma", "10"),
+        ("#f-responsable_proyecto", "1"),
+    ] {
+        let sel = scraper::Selector::parse(&format!("{select} option[selected]")).unwrap();
+        assert_eq!(
+            doc.select(&sel)
+                .next()
+                .and_then(|o| o.value().attr("value")),
+            Some(expected),
+            "{select}"
+        );
+    }
+    assert!(texts(&body, "textarea#f-descripcion_trabajo")[0].contains("Mantenimiento"));
+    // A reprogramming cannot be reprogrammed, and a deleted parent is not offered.
+    assert_eq!(app.get("/ot/nueva?padre=999").await.status(), 404);
+}

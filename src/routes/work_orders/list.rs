@@ -122,6 +122,8 @@ impl ListQuery {
 /// One row of the table.
 pub struct Row {
     pub id: i32,
+    pub version: i32,
+    pub status_id: i32,
     pub folio: String,
     pub oficio: String,
     pub pte: String,
@@ -169,6 +171,8 @@ struct ListPage {
     years: Vec<i32>,
     filtered: bool,
     can_create: bool,
+    /// This view's URL, for the status menu to come back to.
+    here: String,
 }
 
 /// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
@@ -218,6 +222,8 @@ pub async fn list(
             let o = &l.order;
             Row {
                 id: o.id,
+                version: o.version,
+                status_id: o.status_id,
                 folio: o.folio.clone(),
                 oficio: o.oficio.clone(),
                 pte: l.pte_folio.clone().unwrap_or_default(),
@@ -345,6 +351,7 @@ pub async fn list(
             sites: active(&catalogs.sites),
             years: (2018..=this_year + 1).rev().collect(),
             filtered,
+            here: query.href(|_| {}),
             query,
         },
     )

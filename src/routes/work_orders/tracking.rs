@@ -8,7 +8,7 @@ use chrono::Utc;
 use super::detail::render_detail;
 use crate::accounts::Actor;
 use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
+use crate::auth::gate::{safe_next, see_other};
 use crate::domain::execution::{StatusForm, StepForm};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -67,10 +67,15 @@ pub async fn change_status(
     let actor = Actor::from(&user);
     let today = state.clock.today();
     let form = form.into_inner();
+    let back = form.volver.trim().to_owned();
     let result = blocking(&state, move |c| {
         tracking::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
     })
     .await?;
+    if result.is_ok() && !back.is_empty() {
+        flash(&session, true, "Estatus actualizado.");
+        return Ok(see_other(safe_next(Some(&back))));
+    }
     answer(
         &state,
         &session,
