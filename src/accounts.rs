@@ -87,7 +87,13 @@ pub fn login(
         Some(n) => users::find_by_username(conn, n)?,
         None => None,
     };
-    let typed: String = raw_username.trim().chars().take(50).collect();
+    // What was typed goes to the log: printable characters only (PostgreSQL refuses NUL).
+    let typed: String = raw_username
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(50)
+        .collect();
     let Some(user) = user else {
         password::verify_dummy(password_given);
         let actor = Actor {

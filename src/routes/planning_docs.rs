@@ -79,7 +79,13 @@ pub async fn list(
     user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.q.trim().chars().take(100).collect::<String>();
+    let q = query
+        .q
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect::<String>();
     let page: i64 = query
         .page
         .trim()

@@ -262,3 +262,22 @@ async fn a_known_path_with_the_wrong_method_gets_a_spanish_405() {
     let body = response.text().await.unwrap();
     assert_eq!(texts(&body, "h1"), ["Solicitud no admitida"]);
 }
+
+#[tokio::test]
+async fn control_characters_in_searches_and_logins_get_an_answer_not_a_500() {
+    let app = spawn_app().await;
+    let response = app.login_raw("ana\u{0}admin", "x\u{0}y").await;
+    assert_eq!(response.status(), 401);
+    let ana = app.create_user("ana", Role::Consulta).await;
+    app.login(&ana).await;
+    for path in [
+        "/ot?q=%00",
+        "/ot?q=a%00b&estatus=%00",
+        "/pte?q=%00",
+        "/ot/%00",
+        "/ot?page=99999999999999",
+    ] {
+        let status = app.get(path).await.status();
+        assert!(status == 200 || status == 404, "{path}: {status}");
+    }
+}

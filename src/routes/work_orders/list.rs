@@ -98,7 +98,8 @@ impl ListQuery {
             site: num(&self.sitio),
             year: num(&self.anio).filter(|y| (1900..=2100).contains(y)),
             parent: None,
-            text: (!text.is_empty()).then(|| text.chars().take(100).collect()),
+            text: (!text.is_empty())
+                .then(|| text.chars().filter(|c| !c.is_control()).take(100).collect()),
             sort,
             descending,
             offset: (self.page_number() - 1).saturating_mul(per),
