@@ -58,6 +58,9 @@ pub fn parse_link(raw: &str) -> Result<Option<String>, String> {
             "El enlace admite como máximo {MAX_LINK} caracteres."
         ));
     }
+    if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("El enlace no puede contener espacios ni caracteres de control.".to_owned());
+    }
     let lower = value.to_ascii_lowercase();
     let explicit = lower.starts_with("http://") || lower.starts_with("https://");
     match url::Url::parse(value) {
