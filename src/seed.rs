@@ -267,9 +267,13 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
         c.batch_execute(
             "SELECT setval(pg_get_serial_sequence('work_orders', 'id'), (SELECT MAX(id) FROM work_orders)); \
              SELECT setval(pg_get_serial_sequence('planning_docs', 'id'), (SELECT MAX(id) FROM planning_docs)); \
-             SELECT setval(pg_get_serial_sequence('steps', 'id'), (SELECT MAX(id) FROM steps)); \
-             ANALYZE;",
+             SELECT setval(pg_get_serial_sequence('steps', 'id'), (SELECT MAX(id) FROM steps));",
         )?;
+        // VACUUM sets the visibility map, so counts are index-only scans from the first request
+        // (autovacuum would get there later). It must run alone, outside any transaction.
+        c.batch_execute("VACUUM ANALYZE work_orders")?;
+        c.batch_execute("VACUUM ANALYZE steps")?;
+        c.batch_execute("VACUUM ANALYZE planning_docs")?;
     } else if let DbConn::Sqlite(c) = conn {
         use diesel::connection::SimpleConnection;
         c.batch_execute("ANALYZE;")?;
