@@ -268,6 +268,25 @@ pub fn recent_initials(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, S
         .load(conn)
 }
 
+/// Recent non-deleted initial OTs for the legacy API: (id, folio, description, oficio).
+pub fn recent_initials_with_description(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(i32, String, String, String)>> {
+    work_orders::table
+        .filter(work_orders::kind_id.eq(kind::INITIAL))
+        .filter(visible())
+        .order(work_orders::id.desc())
+        .limit(limit)
+        .select((
+            work_orders::id,
+            work_orders::folio,
+            work_orders::description,
+            work_orders::oficio,
+        ))
+        .load(conn)
+}
+
 /// Non-deleted OTs made from a PTE, newest first.
 pub fn for_pte(conn: &mut DbConn, pte_id: i32) -> QueryResult<Vec<WorkOrder>> {
     work_orders::table

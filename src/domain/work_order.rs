@@ -43,6 +43,8 @@ pub struct WorkOrderForm {
     pub fecha_inicio_real: String,
     pub fecha_termino_real: String,
     pub plazo_dias: String,
+    /// The legacy front end posts `comentario_general`.
+    #[serde(alias = "comentario_general")]
     pub comentario: String,
     pub ot_principal: String,
     pub version: String,

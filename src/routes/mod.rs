@@ -1,6 +1,7 @@
 //! Every route of the app, in one table: the gate and the tests read the same list.
 
 pub mod account;
+pub mod api;
 pub mod health;
 pub mod home;
 pub mod planning_docs;
@@ -71,6 +72,78 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/ot/{id}/pasos/{paso_id}", false, |r| {
             r.to(work_orders::tracking::change_step)
         }),
+        def(
+            Method::POST,
+            "/operaciones/ot/crear-ot-reprogramacion/",
+            false,
+            |r| r.to(api::orders::create),
+        ),
+        def(
+            Method::POST,
+            "/operaciones/ot/crear-desde-pte/",
+            false,
+            |r| r.to(api::orders::quick_create),
+        ),
+        def(Method::POST, "/operaciones/ot/editar/", false, |r| {
+            r.to(api::orders::edit)
+        }),
+        def(Method::POST, "/operaciones/ot/eliminar/", false, |r| {
+            r.to(api::orders::delete)
+        }),
+        def(Method::GET, "/operaciones/ot/obtener_datos/", false, |r| {
+            r.to(api::orders::data)
+        }),
+        def(
+            Method::GET,
+            "/operaciones/ot/obtener_ot_iniciales/",
+            false,
+            |r| r.to(api::orders::initials),
+        ),
+        def(
+            Method::POST,
+            "/operaciones/ot/cambiar_estatus_ot/",
+            false,
+            |r| r.to(api::orders::change_status),
+        ),
+        def(
+            Method::GET,
+            "/operaciones/ot/obtener_sitios_frente/",
+            false,
+            |r| r.to(api::orders::sites),
+        ),
+        def(Method::GET, "/operaciones/ot/obtener_sitios/", false, |r| {
+            r.to(api::orders::sites)
+        }),
+        def(
+            Method::GET,
+            "/operaciones/ot/obtener_progreso_general_ot/",
+            false,
+            |r| r.to(api::orders::progress),
+        ),
+        def(
+            Method::GET,
+            "/operaciones/ot/detalle/datatable/",
+            false,
+            |r| r.to(api::steps::table),
+        ),
+        def(
+            Method::POST,
+            "/operaciones/ot/cambiar_estatus_paso/",
+            false,
+            |r| r.to(api::steps::change_status),
+        ),
+        def(
+            Method::POST,
+            "/operaciones/ot/actualizar-fecha/",
+            false,
+            |r| r.to(api::steps::change_date),
+        ),
+        def(
+            Method::POST,
+            "/operaciones/ot/guardar_archivo_ot/",
+            false,
+            |r| r.to(api::steps::change_link),
+        ),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
         def(Method::GET, "/pte/nueva", false, |r| {

@@ -1,0 +1,110 @@
+//! The legacy JSON API under `/operaciones/ot/` (DOMAIN.md §4): legacy paths, parameter names and
+//! keys, on the same services as the HTML forms. Mutations answer
+//! `{"exito", "tipo_aviso", "detalles"}` (+ `id_nuevo`, + `errores` on 422) with an honest status.
+
+// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
+#![allow(clippy::result_large_err)]
+
+pub mod orders;
+pub mod steps;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::auth::CurrentUser;
+use crate::domain::role::Role;
+use crate::domain::work_order::FieldErrors;
+use crate::error::AppError;
+use crate::orders::OrderError;
+
+/// A JSON answer, success or not: handlers return it whatever happened.
+pub type Answer = HttpResponse;
+
+pub fn success(detalles: &str, extra: Value) -> Answer {
+    let mut body = json!({"exito": true, "tipo_aviso": "exito", "detalles": detalles});
+    if let (Some(b), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        b.extend(extra);
+    }
+    HttpResponse::Ok().json(body)
+}
+
+pub fn failure(status: StatusCode, detalles: &str) -> Answer {
+    let aviso = if status == StatusCode::CONFLICT {
+        "advertencia"
+    } else {
+        "error"
+    };
+    HttpResponse::build(status)
+        .json(json!({"exito": false, "tipo_aviso": aviso, "detalles": detalles}))
+}
+
+fn invalid(errors: &FieldErrors) -> Answer {
+    let errores: serde_json::Map<String, Value> = errors
+        .0
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+        .collect();
+    HttpResponse::UnprocessableEntity().json(json!({
+        "exito": false,
+        "tipo_aviso": "error",
+        "detalles": errors.messages().join(" "),
+        "errores": errores,
+    }))
+}
+
+/// Maps a refused change to its status and Spanish message.
+pub fn order_error(e: OrderError) -> Answer {
+    match e {
+        OrderError::Invalid(errors) => invalid(&errors),
+        OrderError::Conflict(msg) => failure(StatusCode::CONFLICT, &msg),
+        OrderError::NotFound => failure(
+            StatusCode::NOT_FOUND,
+            "La OT o el paso no existe o fue eliminado.",
+        ),
+        OrderError::Db(e) => app_error(AppError::internal(e)),
+    }
+}
+
+/// Maps an unexpected error (pool, database) without leaking it.
+pub fn app_error(e: AppError) -> Answer {
+    use actix_web::ResponseError;
+    if let AppError::Internal(cause) | AppError::Unavailable(cause) = &e {
+        tracing::error!(error = ?cause, "API request failed");
+    }
+    failure(e.status_code(), &e.user_message())
+}
+
+/// The role guard, answering JSON.
+pub fn require(user: &CurrentUser, role: Role) -> Result<(), Answer> {
+    user.require(role).map_err(app_error)
+}
+
+/// Parses an urlencoded body into `T`; 400 when it is not one.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Answer> {
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        failure(
+            StatusCode::BAD_REQUEST,
+            "Los datos enviados no tienen el formato esperado (application/x-www-form-urlencoded).",
+        )
+    })
+}
+
+/// A required positive id parameter; 400 when missing or not a number.
+pub fn id_param(raw: Option<&str>, name: &str) -> Result<i32, Answer> {
+    raw.map(str::trim)
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|v| *v > 0)
+        .ok_or_else(|| {
+            failure(
+                StatusCode::BAD_REQUEST,
+                &format!("Falta el parámetro «{name}» o no es un número."),
+            )
+        })
+}
+
+/// Unwraps a handler body that answers early with `Err(answer)`.
+pub fn either(result: Result<Answer, Answer>) -> Answer {
+    result.unwrap_or_else(|answer| answer)
+}

@@ -1,0 +1,357 @@
+//! Legacy work-order endpoints.
+
+// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
+#![allow(clippy::result_large_err)]
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Answer, app_error, either, failure, id_param, order_error, parse, require, success};
+use crate::accounts::Actor;
+use crate::auth::CurrentUser;
+use crate::db::catalogs::Catalogs;
+use crate::db::work_orders as repo;
+use crate::db::{planning_docs, steps};
+use crate::domain::codes::{kind, record_state};
+use crate::domain::execution::StatusForm;
+use crate::domain::format;
+use crate::domain::progress::Progress;
+use crate::domain::role::Role;
+use crate::domain::work_order::WorkOrderForm;
+use crate::error::AppError;
+use crate::orders;
+use crate::startup::AppState;
+use crate::tracking;
+use crate::web::blocking;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct IdField {
+    id: Option<String>,
+}
+
+/// `POST crear-ot-reprogramacion/`: create (W1–W4, W6), answers `id_nuevo`.
+pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let form: WorkOrderForm = parse(&body)?;
+            let actor = Actor::from(&user);
+            let result = blocking(&state, move |c| {
+                orders::create(c, &form, &actor, Utc::now().naive_utc())
+            })
+            .await
+            .map_err(app_error)?;
+            let created = result.map_err(order_error)?;
+            Ok(success(
+                &format!("OT creada correctamente con {} pasos", created.steps),
+                json!({"id_nuevo": created.id}),
+            ))
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct QuickForm {
+    pte_id: Option<String>,
+    oficio: String,
+    tipo_ot: String,
+    ot_principal: String,
+}
+
+/// `POST crear-desde-pte/`: quick creation of a POR DEFINIR order from a PTE (W2).
+pub async fn quick_create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let form: QuickForm = parse(&body)?;
+            let pte = id_param(form.pte_id.as_deref(), "pte_id")?;
+            let kind_id = match form.tipo_ot.trim() {
+                "" | "4" => kind::INITIAL,
+                "5" => kind::REPROGRAMMING,
+                _ => {
+                    return Err(failure(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "El tipo debe ser 4 (INICIAL) o 5 (REPROGRAMACIÓN).",
+                    ));
+                }
+            };
+            let parent = form.ot_principal.trim().parse::<i32>().ok();
+            let actor = Actor::from(&user);
+            let result = blocking(&state, move |c| {
+                orders::quick_create(
+                    c,
+                    pte,
+                    kind_id,
+                    &form.oficio,
+                    parent,
+                    &actor,
+                    Utc::now().naive_utc(),
+                )
+            })
+            .await
+            .map_err(app_error)?;
+            let created = result.map_err(order_error)?;
+            Ok(success(
+                "OT creada POR DEFINIR desde la PTE",
+                json!({"id_nuevo": created.id, "registro_id": created.id}),
+            ))
+        }
+        .await,
+    )
+}
+
+/// `POST editar/`: edit (W5). `version` is checked when sent (409 when stale).
+pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let IdField { id } = parse(&body)?;
+            let id = id_param(id.as_deref(), "id")?;
+            let form: WorkOrderForm = parse(&body)?;
+            let actor = Actor::from(&user);
+            let result = blocking(&state, move |c| {
+                orders::update(c, id, &form, &actor, Utc::now().naive_utc())
+            })
+            .await
+            .map_err(app_error)?;
+            result.map_err(order_error)?;
+            Ok(success("OT actualizada correctamente", json!({})))
+        }
+        .await,
+    )
+}
+
+/// `POST eliminar/`: soft delete (W7).
+pub async fn delete(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let IdField { id } = parse(&body)?;
+            let id = id_param(id.as_deref(), "id")?;
+            let actor = Actor::from(&user);
+            let result = blocking(&state, move |c| {
+                orders::delete(c, id, &actor, Utc::now().naive_utc())
+            })
+            .await
+            .map_err(app_error)?;
+            result.map_err(order_error)?;
+            Ok(success("OT eliminada correctamente", json!({})))
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatusFields {
+    ot_id: Option<String>,
+    nuevo_estatus_id: String,
+    comentario: String,
+    fecha_entrega: String,
+    version: String,
+}
+
+/// `POST cambiar_estatus_ot/` (W8).
+pub async fn change_status(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let f: StatusFields = parse(&body)?;
+            let id = id_param(f.ot_id.as_deref(), "ot_id")?;
+            let form = StatusForm {
+                estatus: f.nuevo_estatus_id,
+                comentario: f.comentario,
+                fecha_entrega: f.fecha_entrega,
+                version: f.version,
+                volver: String::new(),
+            };
+            let actor = Actor::from(&user);
+            let today = state.clock.today();
+            let result = blocking(&state, move |c| {
+                tracking::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
+            })
+            .await
+            .map_err(app_error)?;
+            result.map_err(order_error)?;
+            Ok(success("Estatus de la OT actualizado", json!({})))
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IdQuery {
+    id: Option<String>,
+    ot_id: Option<String>,
+    frente_id: Option<String>,
+}
+
+/// `GET obtener_datos/?id=`: the order for the edit dialog, with its `version`.
+pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
+    either(
+        async {
+            let id = id_param(query.id.as_deref(), "id")?;
+            let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
+                let Some(o) = repo::find(c, id)?.filter(|o| o.record_state != record_state::DELETED) else {
+                    return Ok(None);
+                };
+                let pte = match o.planning_doc_id {
+                    Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
+                    None => None,
+                };
+                Ok(Some((o, pte)))
+            })
+            .await
+            .map_err(app_error)?
+            .map_err(|e| app_error(AppError::internal(e)))?;
+            let Some((o, pte)) = found else {
+                return Err(failure(StatusCode::NOT_FOUND, "La OT no existe o fue eliminada."));
+            };
+            let iso = format::date_iso;
+            let opt = |d| {
+                let s = iso(d);
+                if s.is_empty() { serde_json::Value::Null } else { json!(s) }
+            };
+            let datos = json!({
+                "id": o.id,
+                "id_tipo_id": o.kind_id,
+                "id_frente": o.front_id,
+                "id_embarcacion": o.vessel_site_id,
+                "id_plataforma": o.platform_site_id,
+                "id_intercom": o.intercom_site_id,
+                "id_cliente": o.client_id,
+                "id_patio": o.yard_site_id,
+                "descripcion_tipo": if o.kind_id == kind::REPROGRAMMING { "REPROGRAMACION" } else { "INICIAL" },
+                "estatus_ot": o.status_id,
+                "responsable_proyecto": o.project_manager_id,
+                "responsable_cliente": o.client_representative,
+                "id_pte_id": o.planning_doc_id,
+                "pte_padre": pte.unwrap_or_default(),
+                "oficio_ot": o.oficio,
+                "estatus": o.record_state,
+                "orden_trabajo": o.folio,
+                "descripcion_trabajo": o.description,
+                "fecha_inicio_programado": opt(o.planned_start),
+                "fecha_inicio_real": opt(o.real_start),
+                "fecha_termino_programado": opt(o.planned_end),
+                "fecha_termino_real": opt(o.real_end),
+                "comentario": o.comment,
+                "ot_principal": o.parent_id,
+                "num_reprogramacion": o.revision,
+                "monto_mxn": format::money_plain(o.amount_mxn),
+                "monto_usd": format::money_plain(o.amount_usd),
+                "plazo_dias": o.duration_days,
+                "requiere_patio": o.requires_yard,
+                "fecha_inicio_patio": opt(o.yard_start),
+                "fecha_fin_patio": opt(o.yard_end),
+                "version": o.version,
+            });
+            Ok(actix_web::HttpResponse::Ok().json(json!({"exito": true, "datos": datos})))
+        }
+        .await,
+    )
+}
+
+/// `GET obtener_ot_iniciales/`: the newest 1,000 non-deleted initial orders (legacy returned all).
+pub async fn initials(state: web::Data<AppState>) -> Answer {
+    either(
+        async {
+            let rows = blocking(&state, |c| repo::recent_initials_with_description(c, 1000))
+                .await
+                .map_err(app_error)?
+                .map_err(|e| app_error(AppError::internal(e)))?;
+            let list: Vec<_> = rows
+                .into_iter()
+                .map(|(id, folio, description, oficio)| {
+                    json!({"id": id, "orden_trabajo": folio, "descripcion_trabajo": description, "oficio_ot": oficio})
+                })
+                .collect();
+            Ok(actix_web::HttpResponse::Ok().json(list))
+        }
+        .await,
+    )
+}
+
+/// `GET obtener_sitios_frente/?frente_id=` (a site category) and `GET obtener_sitios/` (all):
+/// active sites as `[{id, descripcion}]`.
+pub async fn sites(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
+    either(
+        async {
+            let category = match query.frente_id.as_deref() {
+                None => None,
+                raw => Some(id_param(raw, "frente_id")?),
+            };
+            let catalogs = blocking(&state, Catalogs::load)
+                .await
+                .map_err(app_error)?
+                .map_err(|e| app_error(AppError::internal(e)))?;
+            let list: Vec<_> = catalogs
+                .sites
+                .iter()
+                .filter(|s| s.active && category.is_none_or(|c| s.group == Some(c)))
+                .map(|s| json!({"id": s.id, "descripcion": s.description}))
+                .collect();
+            Ok(actix_web::HttpResponse::Ok().json(list))
+        }
+        .await,
+    )
+}
+
+/// `GET obtener_progreso_general_ot/?ot_id=` (W10, the same computation as the pages).
+pub async fn progress(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
+    either(
+        async {
+            let id = id_param(query.ot_id.as_deref(), "ot_id")?;
+            let today = state.clock.today();
+            let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
+                let Some(o) =
+                    repo::find(c, id)?.filter(|o| o.record_state != record_state::DELETED)
+                else {
+                    return Ok(None);
+                };
+                let counts = steps::counts(c, &[id])?.remove(&id).unwrap_or_default();
+                Ok(Some((o, counts)))
+            })
+            .await
+            .map_err(app_error)?
+            .map_err(|e| app_error(AppError::internal(e)))?;
+            let Some((o, counts)) = found else {
+                return Err(failure(
+                    StatusCode::NOT_FOUND,
+                    "La OT no existe o fue eliminada.",
+                ));
+            };
+            let p = Progress::compute(o.planned_start, o.planned_end, o.real_start, counts, today);
+            Ok(actix_web::HttpResponse::Ok().json(json!({
+                "exito": true,
+                "ot_id": id,
+                "progreso": p.combined,
+                "progreso_pasos": p.step_percent,
+                "pasos_completados": counts.completed,
+                "total_pasos": counts.applicable,
+                "dias_transcurridos": p.time.elapsed_days,
+                "plazo_total": p.time.total_days,
+                "dias_transcurridos_real": p.time_real.elapsed_days,
+                "plazo_total_real": p.time_real.total_days,
+                "progreso_tiempo": p.time.percent,
+                "dias_restantes": p.time.remaining_days,
+            })))
+        }
+        .await,
+    )
+}

@@ -1,0 +1,234 @@
+//! Legacy step endpoints: status, dates, deliverable link (W9), and the steps table.
+
+// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
+#![allow(clippy::result_large_err)]
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Answer, app_error, either, failure, id_param, order_error, parse, require, success};
+use crate::accounts::Actor;
+use crate::auth::CurrentUser;
+use crate::db::{steps, work_orders};
+use crate::domain::codes::record_state;
+use crate::domain::execution::StepForm;
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::orders::OrderError;
+use crate::startup::AppState;
+use crate::tracking;
+use crate::web::blocking;
+
+/// Applies `form` to step `step_id`, whatever order it belongs to.
+async fn change(
+    state: &AppState,
+    user: &CurrentUser,
+    step_id: i32,
+    form: StepForm,
+    done: &str,
+) -> Result<Answer, Answer> {
+    let actor = Actor::from(user);
+    let today = state.clock.today();
+    let result = blocking(state, move |c| {
+        let step = steps::find(c, step_id)?.ok_or(OrderError::NotFound)?;
+        tracking::change_step(
+            c,
+            step.work_order_id,
+            step_id,
+            &form,
+            &actor,
+            today,
+            Utc::now().naive_utc(),
+        )
+    })
+    .await
+    .map_err(app_error)?;
+    result.map_err(order_error)?;
+    Ok(success(done, json!({})))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatusFields {
+    paso_id: Option<String>,
+    nuevo_estatus: String,
+    comentario: Option<String>,
+    fecha_entrega: Option<String>,
+}
+
+/// `POST cambiar_estatus_paso/`.
+pub async fn change_status(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let f: StatusFields = parse(&body)?;
+            let step = id_param(f.paso_id.as_deref(), "paso_id")?;
+            let form = StepForm {
+                estatus: Some(f.nuevo_estatus),
+                comentario: f.comentario,
+                fecha_entrega: f.fecha_entrega,
+                ..StepForm::default()
+            };
+            change(&state, &user, step, form, "Estatus del paso actualizado").await
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DateFields {
+    id_paso: Option<String>,
+    fecha: String,
+    tipo: String,
+}
+
+/// `POST actualizar-fecha/`: `tipo` 1 start, 2 end, 3 delivery (COMPLETADO steps only); a blank
+/// date clears. An unknown `tipo` is a 400 (the legacy answered success and changed nothing).
+pub async fn change_date(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let f: DateFields = parse(&body)?;
+            let step = id_param(f.id_paso.as_deref(), "id_paso")?;
+            let mut form = StepForm::default();
+            match f.tipo.trim() {
+                "1" => form.fecha_inicio = Some(f.fecha),
+                "2" => form.fecha_termino = Some(f.fecha),
+                "3" => {
+                    let current = blocking(&state, move |c| steps::find(c, step))
+                        .await
+                        .map_err(app_error)?
+                        .map_err(|e| app_error(AppError::internal(e)))?;
+                    if current.is_some_and(|s| {
+                        s.status_id != crate::domain::codes::step_status::COMPLETED
+                    }) {
+                        return Err(failure(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "La fecha de entrega solo aplica a pasos COMPLETADOS.",
+                        ));
+                    }
+                    form.fecha_entrega = Some(f.fecha);
+                }
+                _ => {
+                    return Err(failure(
+                        StatusCode::BAD_REQUEST,
+                        "«tipo» debe ser 1 (inicio), 2 (término) o 3 (entrega).",
+                    ));
+                }
+            }
+            change(&state, &user, step, form, "Fecha del paso actualizada").await
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LinkFields {
+    paso_id: Option<String>,
+    archivo: String,
+}
+
+/// `POST guardar_archivo_ot/`: the deliverable link, http/https only.
+pub async fn change_link(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Answer {
+    either(
+        async {
+            require(&user, Role::Gestor)?;
+            let f: LinkFields = parse(&body)?;
+            let step = id_param(f.paso_id.as_deref(), "paso_id")?;
+            let form = StepForm {
+                archivo: Some(f.archivo),
+                ..StepForm::default()
+            };
+            change(&state, &user, step, form, "Entregable guardado").await
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TableQuery {
+    ot_id: Option<String>,
+    draw: String,
+    start: String,
+    length: String,
+}
+
+/// `GET detalle/datatable/?ot_id=`: the steps of an order (DataTables protocol).
+pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) -> Answer {
+    either(
+        async {
+            let id = id_param(query.ot_id.as_deref(), "ot_id")?;
+            let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
+                let Some(o) =
+                    work_orders::find(c, id)?.filter(|o| o.record_state != record_state::DELETED)
+                else {
+                    return Ok(None);
+                };
+                Ok(Some((o.folio, steps::for_order(c, id)?)))
+            })
+            .await
+            .map_err(app_error)?
+            .map_err(|e| app_error(AppError::internal(e)))?;
+            let Some((folio, rows)) = found else {
+                return Err(failure(
+                    StatusCode::NOT_FOUND,
+                    "La OT no existe o fue eliminada.",
+                ));
+            };
+            let total = rows.len();
+            let start: usize = query.start.trim().parse().unwrap_or(0);
+            let length: usize = match query.length.trim().parse::<i64>() {
+                Ok(n) if n > 0 => usize::try_from(n).unwrap_or(100).min(1000),
+                _ => 1000,
+            };
+            let data: Vec<_> = rows
+                .iter()
+                .skip(start)
+                .take(length)
+                .map(|s| {
+                    json!({
+                        "id": s.id,
+                        "orden": s.sort_order,
+                        "desc_paso": s.description,
+                        "estatus_paso": s.status_id,
+                        "estatus_texto": s.status_name,
+                        "fecha_entrega": format::date(s.delivery_date),
+                        "fecha_inicio": format::date(s.start_date),
+                        "fecha_termino": format::date(s.end_date),
+                        "comentario": s.comment,
+                        "archivo": s.link,
+                        "oficio_ot": folio,
+                        "id_ot": id,
+                    })
+                })
+                .collect();
+            let draw: i64 = query.draw.trim().parse().unwrap_or(0);
+            Ok(HttpResponse::Ok().json(json!({
+                "draw": draw,
+                "recordsTotal": total,
+                "recordsFiltered": total,
+                "data": data,
+            })))
+        }
+        .await,
+    )
+}

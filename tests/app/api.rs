@@ -1,0 +1,416 @@
+//! The legacy JSON API under /operaciones/ot/: same rules as the forms, honest statuses.
+
+use diesel::prelude::*;
+use faena::db::schema::{steps, work_orders};
+use faena::db::work_orders as repo;
+use faena::domain::role::Role;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, initial_fields, set, spawn_app_with};
+
+async fn app() -> TestApp {
+    let app = spawn_app_with(|c| {
+        c.fixed_today = Some(chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap())
+    })
+    .await;
+    app.logged_in("ana", Role::Gestor).await;
+    app
+}
+
+async fn post(app: &TestApp, path: &str, form: &[(&str, String)]) -> (u16, Value) {
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .client
+        .post(app.url(&format!("/operaciones/ot/{path}")))
+        .header("x-csrf-token", token)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(app: &TestApp, path: &str) -> (u16, Value) {
+    let r = app.get(&format!("/operaciones/ot/{path}")).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The exact field set the legacy front end posts for create, untouched fields empty.
+fn legacy_create(pte: i32, folio: &str) -> Vec<(&'static str, String)> {
+    let mut f = initial_fields(pte, folio);
+    for (k, v) in [
+        ("comentario_general", "Desde el front anterior"),
+        ("plazo_dias", ""),
+        ("id_frente", "2"),
+        ("id_embarcacion", "6"),
+        ("id_plataforma", ""),
+        ("id_intercom", ""),
+        ("id_patio", ""),
+        ("check_fase_patio", "on"),
+        ("id_patio_fase", "3"),
+        ("fecha_inicio_patio", "2025-02-01"),
+        ("fecha_fin_patio", "2025-02-15"),
+        ("fecha_inicio_real", ""),
+        ("fecha_termino_real", ""),
+        ("ot_principal", ""),
+        ("num_reprogramacion", ""),
+    ] {
+        set(&mut f, k, v);
+    }
+    f
+}
+
+#[tokio::test]
+async fn api_create_with_the_legacy_field_set_answers_id_nuevo_and_keeps_every_rule() {
+    let app = app().await;
+    let pte = app.create_pte("PTE-API-1", "2").await;
+    let (status, body) = post(
+        &app,
+        "crear-ot-reprogramacion/",
+        &legacy_create(pte, "OT-API-1"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["exito"], true);
+    assert_eq!(body["tipo_aviso"], "exito");
+    let id = i32::try_from(body["id_nuevo"].as_i64().unwrap()).unwrap();
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert_eq!(o.comment, "Desde el front anterior");
+    assert_eq!(o.client_id, Some(1), "the client posted is kept");
+    assert!(o.requires_yard, "yard phase on create (legacy ignored it)");
+    assert_eq!((o.yard_site_id, o.vessel_site_id), (Some(3), Some(6)));
+    let n: i64 = app
+        .db(move |c| {
+            steps::table
+                .filter(steps::work_order_id.eq(id))
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(n, 6);
+
+    // Validation: 422 with a message per field, nothing written.
+    let mut bad = legacy_create(pte, "");
+    set(&mut bad, "monto_mxn", "-5");
+    let (status, body) = post(&app, "crear-ot-reprogramacion/", &bad).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["exito"], false);
+    assert!(body["errores"]["orden_trabajo"].is_string());
+    assert!(body["errores"]["monto_mxn"].is_string());
+    let total: i64 = app
+        .db(|c| work_orders::table.count().get_result(c).unwrap())
+        .await;
+    assert_eq!(total, 1);
+}
+
+#[tokio::test]
+async fn api_and_form_with_the_same_input_leave_identical_rows() {
+    let app = app().await;
+    let pte_a = app.create_pte("PTE-A", "1").await;
+    let pte_b = app.create_pte("PTE-B", "1").await;
+    let mut form = legacy_create(pte_a, "OT-PAR");
+    set(&mut form, "comentario", "Mismo comentario");
+    form.retain(|(k, _)| *k != "comentario_general");
+    let r = app.post_order(None, &form).await;
+    assert_eq!(r.status(), 303);
+    let html_id = crate::helpers::id_from_location(&r);
+    set(&mut form, "id_pte", &pte_b.to_string());
+    set(&mut form, "orden_trabajo", "OT-PAR-2");
+    let (status, body) = post(&app, "crear-ot-reprogramacion/", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let api_id = i32::try_from(body["id_nuevo"].as_i64().unwrap()).unwrap();
+    let (a, b) = app
+        .db(move |c| {
+            (
+                repo::find(c, html_id).unwrap().unwrap(),
+                repo::find(c, api_id).unwrap().unwrap(),
+            )
+        })
+        .await;
+    let normalise = |mut o: repo::WorkOrder| {
+        o.id = 0;
+        o.planning_doc_id = None;
+        o.folio.clear();
+        o.search_text.clear();
+        o.created_at = chrono::NaiveDateTime::default();
+        o.updated_at = chrono::NaiveDateTime::default();
+        o
+    };
+    assert_eq!(normalise(a), normalise(b));
+}
+
+#[tokio::test]
+async fn api_edit_checks_the_version_when_sent_and_answers_honest_statuses() {
+    let app = app().await;
+    let (id, pte) = app.create_initial("OT-1", &[]).await;
+    let (status, body) = get(&app, &format!("obtener_datos/?id={id}")).await;
+    assert_eq!(status, 200);
+    let datos = &body["datos"];
+    assert_eq!(datos["version"], 1);
+    assert_eq!(datos["monto_mxn"], "1234567.89");
+    assert_eq!(datos["fecha_termino_programado"], "2025-03-31");
+    assert_eq!(datos["pte_padre"], "PTE-OT-1");
+    assert_eq!(datos["estatus"], 1);
+
+    let mut form = initial_fields(pte, "OT-1");
+    form.push(("id", id.to_string()));
+    set(&mut form, "responsable_cliente", "Sin versión");
+    let (status, _) = post(&app, "editar/", &form).await;
+    assert_eq!(status, 200, "legacy clients do not send a version");
+    set(&mut form, "version", "1");
+    let (status, body) = post(&app, "editar/", &form).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["tipo_aviso"], "advertencia");
+    set(&mut form, "version", "2");
+    set(&mut form, "fecha_inicio_programado", "31/02/2025");
+    let (status, body) = post(&app, "editar/", &form).await;
+    assert_eq!(status, 422);
+    assert!(body["errores"]["fecha_inicio_programado"].is_string());
+    let (status, _) = post(&app, "editar/", &[("orden_trabajo", "X".into())]).await;
+    assert_eq!(status, 400, "missing id");
+    set(&mut form, "id", "9999");
+    let (status, _) = post(&app, "editar/", &form).await;
+    assert_eq!(status, 404);
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert_eq!(o.client_representative, "Sin versión");
+    assert_eq!(o.version, 2);
+}
+
+#[tokio::test]
+async fn api_delete_status_and_quick_creation_follow_w2_w7_w8() {
+    let app = app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let (status, _) = post(
+        &app,
+        "cambiar_estatus_ot/",
+        &[
+            ("ot_id", id.to_string()),
+            ("nuevo_estatus_id", "10".into()),
+            ("fecha_entrega", "".into()),
+            ("comentario", "Listo".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert_eq!(
+        (o.status_id, o.real_end),
+        (10, chrono::NaiveDate::from_ymd_opt(2025, 3, 6))
+    );
+    let (status, body) = post(
+        &app,
+        "cambiar_estatus_ot/",
+        &[("ot_id", id.to_string()), ("nuevo_estatus_id", "1".into())],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+
+    let pte = app.create_pte("PTE-Q", "1").await;
+    let (status, body) = post(
+        &app,
+        "crear-desde-pte/",
+        &[
+            ("pte_id", pte.to_string()),
+            ("oficio", "OT-Q".into()),
+            ("tipo_ot", "4".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let quick = i32::try_from(body["id_nuevo"].as_i64().unwrap()).unwrap();
+    let (status, _) = post(
+        &app,
+        "cambiar_estatus_ot/",
+        &[
+            ("ot_id", quick.to_string()),
+            ("nuevo_estatus_id", "8".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 409, "POR DEFINIR first needs an edit");
+    let (status, _) = post(
+        &app,
+        "crear-desde-pte/",
+        &[("pte_id", pte.to_string()), ("oficio", "OT-Q2".into())],
+    )
+    .await;
+    assert_eq!(status, 422, "one initial OT per PTE");
+
+    let (status, _) = post(&app, "eliminar/", &[("id", id.to_string())]).await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&app, &format!("obtener_datos/?id={id}")).await.0, 404);
+    assert_eq!(
+        post(&app, "eliminar/", &[("id", id.to_string())]).await.0,
+        404
+    );
+    let (_, list) = get(&app, "obtener_ot_iniciales/").await;
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [i64::from(quick)], "deleted orders are not offered");
+}
+
+#[tokio::test]
+async fn api_step_endpoints_keep_w9() {
+    let app = app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let (status, table) = get(
+        &app,
+        &format!("detalle/datatable/?ot_id={id}&draw=3&start=0&length=10"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(table["draw"], 3);
+    assert_eq!(table["recordsTotal"], 6);
+    let step = table["data"][0]["id"].as_i64().unwrap().to_string();
+
+    let (status, _) = post(
+        &app,
+        "cambiar_estatus_paso/",
+        &[("paso_id", step.clone()), ("nuevo_estatus", "3".into())],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, table) = get(&app, &format!("detalle/datatable/?ot_id={id}")).await;
+    assert_eq!(table["data"][0]["fecha_entrega"], "06/03/2025");
+    assert_eq!(table["data"][0]["estatus_texto"], "COMPLETADO");
+
+    let (status, _) = post(
+        &app,
+        "actualizar-fecha/",
+        &[
+            ("id_paso", step.clone()),
+            ("fecha", "2025-03-01".into()),
+            ("tipo", "1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "dates are locked while COMPLETADO");
+    let (status, _) = post(
+        &app,
+        "actualizar-fecha/",
+        &[
+            ("id_paso", step.clone()),
+            ("fecha", "2025-03-01".into()),
+            ("tipo", "9".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = post(
+        &app,
+        "actualizar-fecha/",
+        &[
+            ("id_paso", step.clone()),
+            ("fecha", "2025-03-02".into()),
+            ("tipo", "3".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post(
+        &app,
+        "guardar_archivo_ot/",
+        &[
+            ("paso_id", step.clone()),
+            ("archivo", "javascript:alert(1)".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = post(
+        &app,
+        "guardar_archivo_ot/",
+        &[
+            ("paso_id", step.clone()),
+            ("archivo", "https://drive.example.mx/x".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        &app,
+        "cambiar_estatus_paso/",
+        &[("paso_id", "99999".into()), ("nuevo_estatus", "2".into())],
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, table) = get(&app, &format!("detalle/datatable/?ot_id={id}")).await;
+    assert_eq!(table["data"][0]["archivo"], "https://drive.example.mx/x");
+    assert_eq!(table["data"][0]["fecha_entrega"], "02/03/2025");
+
+    let (status, p) = get(&app, &format!("obtener_progreso_general_ot/?ot_id={id}")).await;
+    assert_eq!(status, 200);
+    // 01/03–31/03 today 06/03: 5 of 31 days = 16 %; 1 of 6 steps = 16 %; combined 16.
+    assert_eq!(
+        (
+            p["progreso_tiempo"].as_i64(),
+            p["progreso_pasos"].as_i64(),
+            p["progreso"].as_i64()
+        ),
+        (Some(16), Some(16), Some(16))
+    );
+    assert_eq!(p["pasos_completados"], 1);
+}
+
+#[tokio::test]
+async fn api_answers_json_for_role_csrf_and_lookup_errors() {
+    let app = app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    // No CSRF token: 403 JSON, nothing changed.
+    let r = app
+        .client
+        .post(app.url("/operaciones/ot/eliminar/"))
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["exito"], false);
+    // A consulta user: 403 JSON.
+    let viewer = crate::helpers::spawn_second_login(&app, "vera", Role::Consulta).await;
+    let page = viewer
+        .get(app.url("/ot"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::helpers::csrf_in(&page).unwrap();
+    let r = viewer
+        .post(app.url("/operaciones/ot/eliminar/"))
+        .header("x-csrf-token", token)
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["tipo_aviso"], "error");
+    assert_eq!(
+        app.db(move |c| repo::find(c, id).unwrap().unwrap())
+            .await
+            .record_state,
+        1
+    );
+    // Lookups.
+    let (status, sites) = get(&app, "obtener_sitios_frente/?frente_id=6").await;
+    assert_eq!(status, 200);
+    assert_eq!(sites.as_array().unwrap().len(), 3, "active vessels");
+    let (_, all) = get(&app, "obtener_sitios/").await;
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        12,
+        "active sites of every category"
+    );
+    assert_eq!(get(&app, "obtener_sitios_frente/?frente_id=x").await.0, 400);
+    assert_eq!(get(&app, "obtener_datos/?id=abc").await.0, 400);
+}
