@@ -4,6 +4,8 @@
 //! login, sessions and CSRF, `routes` the HTTP handlers, `web` the page plumbing, and `startup`
 //! wires them into an actix-web server.
 
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod auth;
 pub mod config;

@@ -87,6 +87,12 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/operaciones/ot/editar/", false, |r| {
             r.to(api::orders::edit)
         }),
+        def(Method::GET, "/operaciones/ot/datatable/", false, |r| {
+            r.to(api::datatable::table)
+        }),
+        def(Method::GET, "/api/openapi.json", false, |r| {
+            r.to(api::openapi::document)
+        }),
         def(Method::POST, "/operaciones/ot/eliminar/", false, |r| {
             r.to(api::orders::delete)
         }),

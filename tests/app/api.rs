@@ -414,3 +414,166 @@ async fn api_answers_json_for_role_csrf_and_lookup_errors() {
     assert_eq!(get(&app, "obtener_sitios_frente/?frente_id=x").await.0, 400);
     assert_eq!(get(&app, "obtener_datos/?id=abc").await.0, 400);
 }
+
+#[tokio::test]
+async fn api_datatable_pages_filters_and_orders_with_legacy_keys() {
+    let app = app().await;
+    let mut ids = Vec::new();
+    for (i, folio) in ["C-3", "A-1", "B-2"].iter().enumerate() {
+        let client = if i == 0 { "5" } else { "1" };
+        ids.push(app.create_initial(folio, &[("id_cliente", client)]).await.0);
+    }
+    let repro = post(
+        &app,
+        "crear-ot-reprogramacion/",
+        &[
+            ("id_tipo", "5".into()),
+            ("ot_principal", ids[0].to_string()),
+            ("oficio_ot", "R".into()),
+            ("descripcion_trabajo", "R".into()),
+            ("responsable_proyecto", "1".into()),
+            ("responsable_cliente", "R".into()),
+        ],
+    )
+    .await;
+    assert_eq!(repro.0, 200);
+    let (status, t) = get(
+        &app,
+        "datatable/?draw=7&start=0&length=2&order%5B0%5D%5Bcolumn%5D=2&order%5B0%5D%5Bdir%5D=asc",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(t["draw"], 7);
+    assert_eq!(t["recordsTotal"], 4, "every visible order");
+    assert_eq!(t["recordsFiltered"], 3, "kind 4 by default");
+    let folios: Vec<&str> = t["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["orden_trabajo"].as_str().unwrap())
+        .collect();
+    assert_eq!(folios, ["A-1", "B-2"]);
+    let row = &t["data"][0];
+    for key in [
+        "id_tipo_id",
+        "estatus_ot_texto",
+        "pte_padre",
+        "fecha_inicio_programada",
+        "progreso_final",
+        "plazo_total_real",
+        "count_reprogramaciones",
+        "tiene_reprogramaciones",
+    ] {
+        assert!(row.get(key).is_some(), "{key}");
+    }
+    assert_eq!(row["fecha_inicio_programada"], "01/03/2025");
+    let (_, t) = get(
+        &app,
+        "datatable/?start=2&length=2&order%5B0%5D%5Bcolumn%5D=2&order%5B0%5D%5Bdir%5D=asc",
+    )
+    .await;
+    assert_eq!(t["data"][0]["orden_trabajo"], "C-3");
+    assert_eq!(t["data"][0]["count_reprogramaciones"], 1);
+    let (_, t) = get(
+        &app,
+        "datatable/?order%5B0%5D%5Bcolumn%5D=2&order%5B0%5D%5Bdir%5D=desc",
+    )
+    .await;
+    assert_eq!(t["data"][0]["orden_trabajo"], "C-3");
+    let (_, t) = get(&app, "datatable/?id_cliente=5").await;
+    assert_eq!(t["recordsFiltered"], 1);
+    let (_, t) = get(&app, "datatable/?filtro=b-2").await;
+    assert_eq!(t["recordsFiltered"], 1);
+    let (_, t) = get(&app, &format!("datatable/?tipo=5&ot_principal={}", ids[0])).await;
+    assert_eq!(t["recordsFiltered"], 1);
+    let (_, t) = get(&app, "datatable/?length=-1&estatus=abc").await;
+    assert_eq!(
+        t["data"].as_array().unwrap().len(),
+        3,
+        "-1 is all (bounded); bad filters ignored"
+    );
+}
+
+#[tokio::test]
+async fn openapi_describes_every_api_route_and_only_those() {
+    let app = app().await;
+    let (status, spec) = {
+        let r = app.get("/api/openapi.json").await;
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert_eq!(spec["openapi"], "3.0.3");
+    let mut described: Vec<(String, String)> = faena::routes::api::openapi::described()
+        .into_iter()
+        .map(|(m, p)| (m.to_uppercase(), p.to_owned()))
+        .collect();
+    let mut routed: Vec<(String, String)> = faena::routes::table()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/operaciones/"))
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    described.sort();
+    routed.sort();
+    assert_eq!(described, routed);
+    for (method, path) in &described {
+        assert!(
+            spec["paths"][path][method.to_lowercase()]["responses"]["422"].is_object(),
+            "{method} {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_api_mutation_refuses_a_missing_token_and_a_read_only_role_with_json_403() {
+    let app = app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let viewer = crate::helpers::spawn_second_login(&app, "vera", Role::Consulta).await;
+    let page = viewer
+        .get(app.url("/ot"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::helpers::csrf_in(&page).unwrap();
+    let before = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    let posts: Vec<String> = faena::routes::table()
+        .into_iter()
+        .filter(|r| {
+            r.path.starts_with("/operaciones/") && r.method == actix_web::http::Method::POST
+        })
+        .map(|r| r.path.to_owned())
+        .collect();
+    assert_eq!(posts.len(), 8);
+    let form = [
+        ("id", id.to_string()),
+        ("ot_id", id.to_string()),
+        ("nuevo_estatus_id", "8".to_owned()),
+    ];
+    for path in &posts {
+        let r = app
+            .client
+            .post(app.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "no token: {path}");
+        assert_eq!(r.json::<Value>().await.unwrap()["exito"], false, "{path}");
+        let r = viewer
+            .post(app.url(path))
+            .header("x-csrf-token", &token)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "consulta: {path}");
+        assert_eq!(r.json::<Value>().await.unwrap()["exito"], false, "{path}");
+    }
+    assert_eq!(
+        app.db(move |c| repo::find(c, id).unwrap().unwrap()).await,
+        before,
+        "nothing changed"
+    );
+}

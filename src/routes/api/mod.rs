@@ -5,6 +5,8 @@
 // Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
+pub mod datatable;
+pub mod openapi;
 pub mod orders;
 pub mod steps;
 

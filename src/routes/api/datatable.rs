@@ -1,0 +1,189 @@
+//! `GET datatable/`: the order list in the DataTables server-side protocol, on the same query
+//! (and the same fixed number of queries) as the list page.
+
+// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
+#![allow(clippy::result_large_err)]
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Answer, app_error, either};
+use crate::db::catalogs::Kind;
+use crate::db::work_orders::{self as repo, ListFilter, SortKey};
+use crate::domain::codes::{kind, record_state};
+use crate::domain::format;
+use crate::domain::progress::Progress;
+use crate::error::AppError;
+use crate::routes::work_orders::list::load;
+use crate::startup::AppState;
+use crate::web::blocking;
+
+/// Largest page served, also for `length=-1` ("all").
+pub const MAX_LENGTH: i64 = 1000;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TableQuery {
+    draw: String,
+    start: String,
+    length: String,
+    #[serde(rename = "search[value]")]
+    search: String,
+    filtro: String,
+    #[serde(rename = "order[0][column]")]
+    order_column: String,
+    #[serde(rename = "order[0][dir]")]
+    order_dir: String,
+    tipo: String,
+    ot_principal: String,
+    estatus: String,
+    responsable_proyecto: String,
+    id_cliente: String,
+    anio: String,
+    sitio: String,
+}
+
+fn num(raw: &str) -> Option<i32> {
+    raw.trim().parse().ok().filter(|n: &i32| *n > 0)
+}
+
+impl TableQuery {
+    /// The list filter: legacy column indexes 1 id, 2 folio, 3 oficio, 4 real start, 5 real
+    /// end, 9 status; anything else newest first.
+    pub fn to_filter(&self) -> ListFilter {
+        let sort = match self.order_column.trim() {
+            "2" => SortKey::Folio,
+            "3" => SortKey::Oficio,
+            "4" => SortKey::RealStart,
+            "5" => SortKey::RealEnd,
+            "9" => SortKey::Status,
+            _ => SortKey::Id,
+        };
+        let known_column = matches!(
+            self.order_column.trim(),
+            "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9"
+        );
+        let descending = !known_column || self.order_dir.trim() != "asc";
+        let text = [self.filtro.trim(), self.search.trim()]
+            .into_iter()
+            .find(|t| !t.is_empty())
+            .map(|t| t.chars().filter(|c| !c.is_control()).take(100).collect());
+        let length = match self.length.trim().parse::<i64>() {
+            Ok(-1) => MAX_LENGTH,
+            Ok(n) if n > 0 => n.min(MAX_LENGTH),
+            _ => 10,
+        };
+        ListFilter {
+            kind: Some(if self.tipo.trim() == "5" {
+                kind::REPROGRAMMING
+            } else {
+                kind::INITIAL
+            }),
+            status: num(&self.estatus),
+            project_manager: num(&self.responsable_proyecto),
+            client: num(&self.id_cliente),
+            site: num(&self.sitio),
+            year: num(&self.anio).filter(|y| (1900..=2100).contains(y)),
+            parent: num(&self.ot_principal),
+            text,
+            sort,
+            descending,
+            offset: self
+                .start
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| *s >= 0)
+                .unwrap_or(0),
+            limit: length,
+        }
+    }
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> Value {
+    d.map_or(Value::Null, |d| json!(format::date(Some(d))))
+}
+
+pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) -> Answer {
+    either(
+        async {
+            let filter = query.to_filter();
+            let today = state.clock.today();
+            let (data, unfiltered) = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
+                let data = load(c, &filter)?;
+                let unfiltered = repo::count_visible(c)?;
+                Ok((data, unfiltered))
+            })
+            .await
+            .map_err(app_error)?
+            .map_err(|e| app_error(AppError::internal(e)))?;
+            let rows: Vec<Value> = data
+                .listed
+                .iter()
+                .map(|l| {
+                    let o = &l.order;
+                    let counts = data.counts.get(&o.id).copied().unwrap_or_default();
+                    let p = Progress::compute(o.planned_start, o.planned_end, o.real_start, counts, today);
+                    let children = data.children.get(&o.id).copied().unwrap_or(0);
+                    let to_define = o.record_state == record_state::TO_DEFINE;
+                    json!({
+                        "id": o.id,
+                        "id_tipo_id": o.kind_id,
+                        "id_frente": o.front_id,
+                        "id_embarcacion": o.vessel_site_id,
+                        "id_plataforma": o.platform_site_id,
+                        "id_intercom": o.intercom_site_id,
+                        "id_patio": o.yard_site_id,
+                        "descripcion_tipo": if o.kind_id == kind::REPROGRAMMING { "REPROGRAMACION" } else { "INICIAL" },
+                        "estatus": if to_define { "Por definir".to_owned() } else { l.status_name.clone() },
+                        "estatus_numero": o.record_state,
+                        "estatus_ot_id": o.status_id,
+                        "estatus_ot_texto": if to_define { "POR DEFINIR".to_owned() } else { l.status_name.clone() },
+                        "responsable_proyecto": o.project_manager_id,
+                        "responsable_proyecto_texto": data.catalogs.name(Kind::ProjectManager, Some(o.project_manager_id)),
+                        "responsable_cliente": o.client_representative,
+                        "id_pte_id": o.planning_doc_id,
+                        "pte_padre": l.pte_folio.clone().unwrap_or_default(),
+                        "oficio_ot": o.oficio,
+                        "orden_trabajo": o.folio,
+                        "descripcion_trabajo": o.description,
+                        "fecha_inicio_programada": date(o.planned_start),
+                        "fecha_inicio_real": date(o.real_start),
+                        "fecha_termino_programada": date(o.planned_end),
+                        "fecha_termino_real": date(o.real_end),
+                        "comentario": o.comment,
+                        "ot_principal": o.parent_id,
+                        "plazo_dias": o.duration_days,
+                        "num_reprogramacion": o.revision,
+                        "monto_mxn": format::money_plain(o.amount_mxn),
+                        "monto_usd": format::money_plain(o.amount_usd),
+                        "total_pasos": counts.applicable,
+                        "pasos_completados": counts.completed,
+                        "progreso_pasos": p.step_percent,
+                        "progreso_tiempo": p.time.percent,
+                        "progreso_final": p.combined,
+                        "dias_restantes": p.time.remaining_days,
+                        "dias_transcurridos": p.time.elapsed_days,
+                        "plazo_total": p.time.total_days,
+                        "progreso_tiempo_real": p.time_real.percent,
+                        "progreso_final_real": p.combined_real,
+                        "dias_restantes_real": p.time_real.remaining_days,
+                        "dias_transcurridos_real": p.time_real.elapsed_days,
+                        "plazo_total_real": p.time_real.total_days,
+                        "tiene_reprogramaciones": children > 0,
+                        "count_reprogramaciones": children,
+                    })
+                })
+                .collect();
+            let draw: i64 = query.draw.trim().parse().unwrap_or(0);
+            Ok(HttpResponse::Ok().json(json!({
+                "draw": draw,
+                "recordsTotal": unfiltered,
+                "recordsFiltered": data.total,
+                "data": rows,
+            })))
+        }
+        .await,
+    )
+}
