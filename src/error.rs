@@ -146,6 +146,7 @@ impl From<crate::orders::OrderError> for AppError {
             OrderError::NotFound => AppError::NotFound,
             OrderError::Conflict(msg) => AppError::Conflict(msg),
             OrderError::Invalid(errors) => AppError::BadRequest(errors.messages().join(" ")),
+            OrderError::Duplicate(errors) => AppError::Conflict(errors.messages().join(" ")),
             OrderError::Db(e) => AppError::internal(e),
         }
     }

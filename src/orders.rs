@@ -22,6 +22,9 @@ pub enum OrderError {
     /// Field errors (W1): status 422, the form is shown again.
     #[error("datos inválidos")]
     Invalid(FieldErrors),
+    /// Only uniqueness rules were broken (W2: folio or PTE already used): 409, with the fields.
+    #[error("duplicado")]
+    Duplicate(FieldErrors),
     /// Someone saved first (W5), or a uniqueness rule was hit by a concurrent request: 409.
     #[error("{0}")]
     Conflict(String),
@@ -139,6 +142,7 @@ fn insert(
     now: NaiveDateTime,
 ) -> Result<Created, OrderError> {
     let mut errors = FieldErrors::default();
+    let mut duplicates = FieldErrors::default();
     let mut input = input.clone();
     let mut revision = None;
     match input.kind {
@@ -172,14 +176,14 @@ fn insert(
                 if planning_docs::find_visible(c, pte)?.is_none() {
                     errors.add("id_pte", "La PTE no existe o fue eliminada.");
                 } else if let Some((_, folio)) = repo::initial_for_pte(c, pte, None)? {
-                    errors.add(
+                    duplicates.add(
                         "id_pte",
                         format!("Esta PTE ya tiene su OT inicial ({folio})."),
                     );
                 }
             }
             if repo::initial_with_folio(c, &input.folio, None)?.is_some() {
-                errors.add(
+                duplicates.add(
                     "orden_trabajo",
                     format!("Ya existe una OT inicial con el folio «{}».", input.folio),
                 );
@@ -187,9 +191,7 @@ fn insert(
         }
     }
     check_catalog_ids(catalogs, &input, None, &mut errors);
-    if !errors.is_empty() {
-        return Err(OrderError::Invalid(errors));
-    }
+    refuse(errors, duplicates)?;
 
     let create = CreateFields {
         kind_id: input.kind,
@@ -227,6 +229,21 @@ fn insert(
         id,
         steps: created_steps,
     })
+}
+
+/// Any field error makes the whole input invalid (422, every message); only when all else is
+/// right is a duplicate reported as such (409).
+fn refuse(mut errors: FieldErrors, duplicates: FieldErrors) -> Result<(), OrderError> {
+    if !errors.is_empty() {
+        for (field, msg) in duplicates.0 {
+            errors.add(field, msg);
+        }
+        return Err(OrderError::Invalid(errors));
+    }
+    if !duplicates.is_empty() {
+        return Err(OrderError::Duplicate(duplicates));
+    }
+    Ok(())
 }
 
 /// Locks an order's row until the transaction ends (PostgreSQL; SQLite has one writer anyway).
@@ -388,19 +405,18 @@ pub fn update(
             return Err(stale(c, &current)?);
         }
         let mut errors = FieldErrors::default();
+        let mut duplicates = FieldErrors::default();
         if current.kind_id == kind::REPROGRAMMING {
             // W4: a reprogramming keeps its parent's folio.
             input.folio = current.folio.clone();
         } else if repo::initial_with_folio(c, &input.folio, Some(id))?.is_some() {
-            errors.add(
+            duplicates.add(
                 "orden_trabajo",
                 format!("Ya existe una OT inicial con el folio «{}».", input.folio),
             );
         }
         check_catalog_ids(&catalogs, &input, Some(&current), &mut errors);
-        if !errors.is_empty() {
-            return Err(OrderError::Invalid(errors));
-        }
+        refuse(errors, duplicates)?;
         let pte = pte_folio(c, current.planning_doc_id)?;
         let fields = fields_of(&input, &pte);
         let new_state = record_state::ACTIVE;

@@ -351,6 +351,19 @@ pub async fn quick_create(
             )
             .await
         }
+        Err(OrderError::Duplicate(errors)) => {
+            let msg = errors.messages().join(" ");
+            show_detail(
+                &state,
+                ctx,
+                &user,
+                id,
+                Some(msg),
+                form.orden_trabajo,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
         Err(OrderError::Conflict(msg)) => {
             show_detail(
                 &state,

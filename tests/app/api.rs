@@ -231,13 +231,14 @@ async fn api_delete_status_and_quick_creation_follow_w2_w7_w8() {
     )
     .await;
     assert_eq!(status, 409, "POR DEFINIR first needs an edit");
-    let (status, _) = post(
+    let (status, body) = post(
         &app,
         "crear-desde-pte/",
         &[("pte_id", pte.to_string()), ("oficio", "OT-Q2".into())],
     )
     .await;
-    assert_eq!(status, 422, "one initial OT per PTE");
+    assert!(body["errores"]["id_pte"].is_string(), "{body}");
+    assert_eq!(status, 409, "one initial OT per PTE");
 
     let (status, _) = post(&app, "eliminar/", &[("id", id.to_string())]).await;
     assert_eq!(status, 200);
@@ -576,4 +577,68 @@ async fn every_api_mutation_refuses_a_missing_token_and_a_read_only_role_with_js
         before,
         "nothing changed"
     );
+}
+
+#[tokio::test]
+async fn api_datatable_orders_by_each_legacy_column_both_ways() {
+    let app = app().await;
+    let specs = [
+        ("OT-B", "PEP-3-2025", "2025-01-05", "2025-02-01"),
+        ("OT-C", "PEP-1-2025", "2025-01-01", "2025-02-09"),
+        ("OT-A", "PEP-2-2025", "2025-01-09", "2025-02-05"),
+    ];
+    for (folio, oficio, start, end) in specs {
+        app.create_initial(
+            folio,
+            &[
+                ("oficio_ot", oficio),
+                ("fecha_inicio_real", start),
+                ("fecha_termino_real", end),
+            ],
+        )
+        .await;
+    }
+    let key_of = |row: &Value, key: &str| -> String {
+        let v = &row[key];
+        match v.as_str() {
+            // dd/mm/yyyy sorts as yyyymmdd
+            Some(s) if s.len() == 10 && s.as_bytes()[2] == b'/' => {
+                format!("{}{}{}", &s[6..], &s[3..5], &s[..2])
+            }
+            Some(s) => s.to_owned(),
+            None => format!("{:010}", v.as_i64().unwrap_or(0)),
+        }
+    };
+    for (column, key) in [
+        ("1", "id"),
+        ("2", "orden_trabajo"),
+        ("3", "oficio_ot"),
+        ("4", "fecha_inicio_real"),
+        ("5", "fecha_termino_real"),
+        ("9", "estatus_ot_texto"),
+    ] {
+        for dir in ["asc", "desc"] {
+            let (status, t) = get(
+                &app,
+                &format!(
+                    "datatable/?order%5B0%5D%5Bcolumn%5D={column}&order%5B0%5D%5Bdir%5D={dir}"
+                ),
+            )
+            .await;
+            assert_eq!(status, 200);
+            let values: Vec<String> = t["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| key_of(r, key))
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort();
+            if dir == "desc" {
+                sorted.reverse();
+            }
+            assert_eq!(values, sorted, "column {column} {dir}");
+            assert_eq!(values.len(), 3);
+        }
+    }
 }

@@ -183,15 +183,23 @@ async fn w2_one_initial_order_per_pte_and_unique_folios_ignoring_deleted_ones() 
     app.logged_in("ana", Role::Gestor).await;
     let (first, pte) = app.create_initial("OT-1", &[]).await;
 
+    // Only a duplicate: 409 with the field marked; with other errors: 422 with all of them.
     let response = app.post_order(None, &initial_fields(pte, "OT-2")).await;
-    assert_eq!(response.status(), 422);
+    assert_eq!(response.status(), 409);
     assert_eq!(invalid_fields(&response.text().await.unwrap()), ["id_pte"]);
+    let mut both = initial_fields(pte, "OT-2");
+    set(&mut both, "id_cliente", "999");
+    let response = app.post_order(None, &both).await;
+    assert_eq!(response.status(), 422);
+    let mut marked = invalid_fields(&response.text().await.unwrap());
+    marked.sort();
+    assert_eq!(marked, ["id_cliente", "id_pte"]);
 
     let other_pte = app.create_pte("PTE-otra", "1").await;
     let response = app
         .post_order(None, &initial_fields(other_pte, "OT-1"))
         .await;
-    assert_eq!(response.status(), 422);
+    assert_eq!(response.status(), 409);
     assert_eq!(
         invalid_fields(&response.text().await.unwrap()),
         ["orden_trabajo"]

@@ -42,15 +42,20 @@ pub fn failure(status: StatusCode, detalles: &str) -> Answer {
         .json(json!({"exito": false, "tipo_aviso": aviso, "detalles": detalles}))
 }
 
-fn invalid(errors: &FieldErrors) -> Answer {
+fn invalid(status: StatusCode, errors: &FieldErrors) -> Answer {
     let errores: serde_json::Map<String, Value> = errors
         .0
         .iter()
         .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
         .collect();
-    HttpResponse::UnprocessableEntity().json(json!({
+    let aviso = if status == StatusCode::CONFLICT {
+        "advertencia"
+    } else {
+        "error"
+    };
+    HttpResponse::build(status).json(json!({
         "exito": false,
-        "tipo_aviso": "error",
+        "tipo_aviso": aviso,
         "detalles": errors.messages().join(" "),
         "errores": errores,
     }))
@@ -59,7 +64,8 @@ fn invalid(errors: &FieldErrors) -> Answer {
 /// Maps a refused change to its status and Spanish message.
 pub fn order_error(e: OrderError) -> Answer {
     match e {
-        OrderError::Invalid(errors) => invalid(&errors),
+        OrderError::Invalid(errors) => invalid(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+        OrderError::Duplicate(errors) => invalid(StatusCode::CONFLICT, &errors),
         OrderError::Conflict(msg) => failure(StatusCode::CONFLICT, &msg),
         OrderError::NotFound => failure(
             StatusCode::NOT_FOUND,

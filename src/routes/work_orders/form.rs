@@ -357,6 +357,10 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(ctx, choices, f, errors, None, None, kind_fixed),
         ),
+        (Err(OrderError::Duplicate(errors)), Some(choices)) => render(
+            StatusCode::CONFLICT,
+            &page(ctx, choices, f, errors, None, None, kind_fixed),
+        ),
         (Err(OrderError::Conflict(msg)), Some(choices)) => render(
             StatusCode::CONFLICT,
             &page(
@@ -451,6 +455,10 @@ pub async fn update(
         }
         (Err(OrderError::Invalid(errors)), Some(choices)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
+            &page(ctx, choices, f, errors, None, Some(id), true),
+        ),
+        (Err(OrderError::Duplicate(errors)), Some(choices)) => render(
+            StatusCode::CONFLICT,
             &page(ctx, choices, f, errors, None, Some(id), true),
         ),
         (Err(OrderError::Conflict(msg)), Some(choices)) => {

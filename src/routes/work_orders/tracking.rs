@@ -34,7 +34,7 @@ async fn answer(
             flash(session, true, done);
             Ok(see_other(&format!("/ot/{id}{anchor}")))
         }
-        Err(OrderError::Invalid(errors)) => {
+        Err(OrderError::Invalid(errors) | OrderError::Duplicate(errors)) => {
             let msg = errors.messages().join(" ");
             render_detail(
                 state,
