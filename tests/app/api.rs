@@ -642,3 +642,32 @@ async fn api_datatable_orders_by_each_legacy_column_both_ways() {
         }
     }
 }
+
+#[tokio::test]
+async fn api_edit_with_the_legacy_field_set_keeps_the_yard_phase_and_clears_blank_dates() {
+    let app = app().await;
+    let (id, pte) = app
+        .create_initial("OT-1", &[("fecha_inicio_real", "2025-03-02")])
+        .await;
+    let mut form = legacy_create(pte, "OT-1");
+    form.push(("id", id.to_string()));
+    set(
+        &mut form,
+        "comentario_general",
+        "Editada desde el front anterior",
+    );
+    let (status, body) = post(&app, "editar/", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+    assert!(
+        o.requires_yard,
+        "check_fase_patio=on keeps the phase (legacy edit lost it)"
+    );
+    assert_eq!(
+        (o.front_id, o.yard_site_id, o.vessel_site_id),
+        (Some(2), Some(3), Some(6))
+    );
+    assert_eq!(o.real_start, None, "an empty date clears it");
+    assert_eq!(o.comment, "Editada desde el front anterior");
+    assert_eq!(o.kind_id, 4);
+}
