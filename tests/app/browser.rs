@@ -90,6 +90,36 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
+async fn type_into(client: &Client, css: &str, text: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn choose(client: &Client, css: &str, value: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn displayed(client: &Client, css: &str) -> bool {
     client
         .find(Locator::Css(css))
@@ -126,24 +156,9 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
 
     // Log in.
     b.goto(&app.url("/login")).await.unwrap();
-    b.find(Locator::Css("#f-username"))
-        .await
-        .unwrap()
-        .send_keys(&ana.username)
-        .await
-        .unwrap();
-    b.find(Locator::Css("#f-password"))
-        .await
-        .unwrap()
-        .send_keys(&ana.password)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form.form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&b, "#f-username", &ana.username).await;
+    type_into(&b, "#f-password", &ana.password).await;
+    click(&b, "form.form button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("#total-ot"))
         .await
@@ -157,69 +172,24 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         !displayed(&b, "#f-check_fase_patio").await,
         "no front yet: no yard phase"
     );
-    b.find(Locator::Css("#f-orden_trabajo"))
-        .await
-        .unwrap()
-        .send_keys("OT-E2E-001")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#f-oficio_ot"))
-        .await
-        .unwrap()
-        .send_keys("PEP-E2E-2026")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#f-responsable_cliente"))
-        .await
-        .unwrap()
-        .send_keys("Ing. Laura Méndez")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#f-id_frente"))
-        .await
-        .unwrap()
-        .select_by_value("2")
-        .await
-        .unwrap();
+    type_into(&b, "#f-orden_trabajo", "OT-E2E-001").await;
+    type_into(&b, "#f-oficio_ot", "PEP-E2E-2026").await;
+    type_into(&b, "#f-responsable_cliente", "Ing. Laura Méndez").await;
+    choose(&b, "#f-id_frente", "2").await;
     assert!(displayed(&b, "#f-check_fase_patio").await);
     assert!(displayed(&b, "#f-id_embarcacion").await);
     assert!(
         !displayed(&b, "#f-id_patio_fase").await,
         "yard hidden until the box is ticked"
     );
-    b.find(Locator::Css("#f-check_fase_patio"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, "#f-check_fase_patio").await;
     assert!(displayed(&b, "#f-id_patio_fase").await);
     assert!(displayed(&b, "#f-fecha_inicio_patio").await);
-    b.find(Locator::Css("#f-id_patio_fase"))
-        .await
-        .unwrap()
-        .select_by_value("2")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#f-id_embarcacion"))
-        .await
-        .unwrap()
-        .select_by_value("7")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#f-monto_mxn"))
-        .await
-        .unwrap()
-        .send_keys("1,250,000.50")
-        .await
-        .unwrap();
+    choose(&b, "#f-id_patio_fase", "2").await;
+    choose(&b, "#f-id_embarcacion", "7").await;
+    type_into(&b, "#f-monto_mxn", "1,250,000.50").await;
     std::fs::write(shots.join("formulario.png"), b.screenshot().await.unwrap()).unwrap();
-    b.find(Locator::Css("#ot-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, "#ot-form button[type=submit]").await;
 
     // The detail page shows the order's steps.
     let steps_table = b
@@ -256,12 +226,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     // Edit: front TIERRA hides the yard-phase checkbox; saving clears the phase (W6).
     b.goto(&app.url(&format!("/ot/{id}/editar"))).await.unwrap();
     assert!(displayed(&b, "#f-check_fase_patio").await);
-    b.find(Locator::Css("#f-id_frente"))
-        .await
-        .unwrap()
-        .select_by_value("1")
-        .await
-        .unwrap();
+    choose(&b, "#f-id_frente", "1").await;
     assert!(
         !displayed(&b, "#f-check_fase_patio").await,
         "TIERRA has no yard phase"
@@ -271,18 +236,8 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         displayed(&b, "#f-id_patio").await,
         "the land yard shows instead"
     );
-    b.find(Locator::Css("#f-id_patio"))
-        .await
-        .unwrap()
-        .select_by_value("1")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#ot-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    choose(&b, "#f-id_patio", "1").await;
+    click(&b, "#ot-form button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("table#pasos"))
         .await

@@ -112,6 +112,18 @@ pub fn id_param(raw: Option<&str>, name: &str) -> Result<i32, Answer> {
         })
 }
 
+/// Runs a query closure on the blocking pool; any failure becomes a JSON 500/503 without internals.
+pub async fn run_query<T, F>(state: &crate::startup::AppState, f: F) -> Result<T, Answer>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::db::DbConn) -> diesel::QueryResult<T> + Send + 'static,
+{
+    crate::web::blocking(state, f)
+        .await
+        .map_err(app_error)?
+        .map_err(|e| app_error(AppError::internal(e)))
+}
+
 /// Unwraps a handler body that answers early with `Err(answer)`.
 pub fn either(result: Result<Answer, Answer>) -> Answer {
     result.unwrap_or_else(|answer| answer)

@@ -9,7 +9,9 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, app_error, either, failure, id_param, order_error, parse, require, success};
+use super::{
+    Answer, app_error, either, failure, id_param, order_error, parse, require, run_query, success,
+};
 use crate::accounts::Actor;
 use crate::auth::CurrentUser;
 use crate::db::catalogs::Catalogs;
@@ -271,10 +273,7 @@ pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Ans
 pub async fn initials(state: web::Data<AppState>) -> Answer {
     either(
         async {
-            let rows = blocking(&state, |c| repo::recent_initials_with_description(c, 1000))
-                .await
-                .map_err(app_error)?
-                .map_err(|e| app_error(AppError::internal(e)))?;
+            let rows = run_query(&state, |c| repo::recent_initials_with_description(c, 1000)).await?;
             let list: Vec<_> = rows
                 .into_iter()
                 .map(|(id, folio, description, oficio)| {
@@ -296,10 +295,7 @@ pub async fn sites(state: web::Data<AppState>, query: web::Query<IdQuery>) -> An
                 None => None,
                 raw => Some(id_param(raw, "frente_id")?),
             };
-            let catalogs = blocking(&state, Catalogs::load)
-                .await
-                .map_err(app_error)?
-                .map_err(|e| app_error(AppError::internal(e)))?;
+            let catalogs = run_query(&state, Catalogs::load).await?;
             let list: Vec<_> = catalogs
                 .sites
                 .iter()

@@ -9,7 +9,9 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, app_error, either, failure, id_param, order_error, parse, require, success};
+use super::{
+    Answer, app_error, either, failure, id_param, order_error, parse, require, run_query, success,
+};
 use crate::accounts::Actor;
 use crate::auth::CurrentUser;
 use crate::db::{steps, work_orders};
@@ -108,10 +110,7 @@ pub async fn change_date(
                 "1" => form.fecha_inicio = Some(f.fecha),
                 "2" => form.fecha_termino = Some(f.fecha),
                 "3" => {
-                    let current = blocking(&state, move |c| steps::find(c, step))
-                        .await
-                        .map_err(app_error)?
-                        .map_err(|e| app_error(AppError::internal(e)))?;
+                    let current = run_query(&state, move |c| steps::find(c, step)).await?;
                     if current.is_some_and(|s| {
                         s.status_id != crate::domain::codes::step_status::COMPLETED
                     }) {
