@@ -65,3 +65,51 @@ pub fn by_action(conn: &mut DbConn, action: &str, limit: i64) -> QueryResult<Vec
         .select(Entry::as_select())
         .load(conn)
 }
+
+/// Filters of the administrator's activity page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    pub username: Option<String>,
+    pub table: Option<String>,
+    pub action: Option<String>,
+    pub record_id: Option<i32>,
+    /// Inclusive bounds, UTC.
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One page of the log, newest first, and the count of matching entries.
+pub fn page(conn: &mut DbConn, f: &LogFilter) -> QueryResult<(i64, Vec<Entry>)> {
+    let filtered = || {
+        let mut q = activity_log::table.into_boxed();
+        if let Some(u) = &f.username {
+            q = q.filter(activity_log::username.eq(u.clone()));
+        }
+        if let Some(t) = &f.table {
+            q = q.filter(activity_log::table_name.eq(t.clone()));
+        }
+        if let Some(a) = &f.action {
+            q = q.filter(activity_log::action.eq(a.clone()));
+        }
+        if let Some(r) = f.record_id {
+            q = q.filter(activity_log::record_id.eq(r));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(activity_log::at.ge(from));
+        }
+        if let Some(until) = f.until {
+            q = q.filter(activity_log::at.le(until));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(activity_log::id.desc())
+        .offset(f.offset)
+        .limit(f.limit)
+        .select(Entry::as_select())
+        .load(conn)?;
+    Ok((total, rows))
+}

@@ -1,6 +1,7 @@
 //! Every route of the app, in one table: the gate and the tests read the same list.
 
 pub mod account;
+pub mod activity;
 pub mod api;
 pub mod health;
 pub mod home;
@@ -150,6 +151,7 @@ pub fn table() -> Vec<RouteDef> {
             false,
             |r| r.to(api::steps::change_link),
         ),
+        def(Method::GET, "/actividad", false, |r| r.to(activity::list)),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
         def(Method::GET, "/pte/nueva", false, |r| {

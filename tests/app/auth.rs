@@ -203,7 +203,11 @@ async fn a_session_older_than_the_absolute_timeout_is_refused_even_if_used() {
     app.login(&ana).await;
     assert_eq!(app.get("/ot").await.status(), 200);
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(app.get("/ot").await.status(), 200, "used and younger than 4 s");
+    assert_eq!(
+        app.get("/ot").await.status(),
+        200,
+        "used and younger than 4 s"
+    );
     tokio::time::sleep(Duration::from_millis(3500)).await;
     assert!(location(&app.get("/ot").await).starts_with("/login"));
 }

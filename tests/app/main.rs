@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod activity;
 mod api;
 mod auth;
 mod browser;

@@ -1,0 +1,163 @@
+//! `GET /actividad`: every recorded change (W11), newest first, for administrators, filterable
+//! by user, table, action, date range and record; each entry links to its record.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Duration, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::CurrentUser;
+use crate::db::activity::{self, LogFilter};
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, render};
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LogQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    usuario: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    tabla: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    accion: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    registro: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    desde: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    hasta: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    page: String,
+}
+
+fn text(raw: &str) -> Option<String> {
+    let t: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
+    (!t.is_empty()).then_some(t)
+}
+
+impl LogQuery {
+    fn page_number(&self) -> i64 {
+        self.page
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p: &i64| *p > 0)
+            .unwrap_or(1)
+    }
+
+    /// Dates are days in Mexico City: `desde` from its first minute, `hasta` to its last.
+    fn to_filter(&self) -> LogFilter {
+        let day = |raw: &str| format::parse_date(raw).ok().flatten();
+        let utc = |d: chrono::NaiveDate, t: NaiveTime| {
+            d.and_time(t)
+                .and_local_timezone(chrono_tz::America::Mexico_City)
+                .earliest()
+                .map(|z| z.naive_utc())
+        };
+        LogFilter {
+            username: text(&self.usuario).map(|u| u.to_lowercase()),
+            table: text(&self.tabla),
+            action: text(&self.accion),
+            record_id: self.registro.trim().parse().ok(),
+            from: day(&self.desde).and_then(|d| utc(d, NaiveTime::MIN)),
+            until: day(&self.hasta)
+                .and_then(|d| utc(d + Duration::days(1), NaiveTime::MIN))
+                .map(|t| t - Duration::seconds(1)),
+            offset: (self.page_number() - 1).saturating_mul(PER_PAGE),
+            limit: PER_PAGE,
+        }
+    }
+
+    fn href(&self, page: i64) -> String {
+        let mut q = self.clone();
+        q.page = page.to_string();
+        format!(
+            "/actividad?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    }
+}
+
+pub struct Row {
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub table: String,
+    pub record: String,
+    pub link: Option<String>,
+    pub field: String,
+    pub old: String,
+    pub new: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct LogPage {
+    ctx: PageCtx,
+    q: LogQuery,
+    total: i64,
+    rows: Vec<Row>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn link(table: &str, id: Option<i32>) -> Option<String> {
+    let id = id?;
+    match table {
+        crate::orders::TABLE => Some(format!("/ot/{id}")),
+        crate::ptes::TABLE => Some(format!("/pte/{id}")),
+        _ => None,
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    query: web::Query<LogQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let q = query.into_inner();
+    let filter = q.to_filter();
+    let (total, entries) = blocking(&state, move |c| activity::page(c, &filter)).await??;
+    let rows = entries
+        .into_iter()
+        .map(|e| Row {
+            at: format::timestamp(e.at),
+            link: link(&e.table_name, e.record_id),
+            user: e.username,
+            action: e.action,
+            record: e.record_id.map(|r| r.to_string()).unwrap_or_default(),
+            table: e.table_name,
+            field: e.field.unwrap_or_default(),
+            old: e.old_value.unwrap_or_default(),
+            new: e.new_value.unwrap_or_default(),
+            detail: e.detail.unwrap_or_default(),
+        })
+        .collect();
+    let page = q.page_number();
+    render(
+        StatusCode::OK,
+        &LogPage {
+            ctx,
+            prev: (page > 1).then(|| q.href(page - 1)),
+            next: (page * PER_PAGE < total).then(|| q.href(page + 1)),
+            q,
+            total,
+            rows,
+        },
+    )
+}
