@@ -274,7 +274,12 @@ pub fn set_password(
     Ok(())
 }
 
-/// Disables an account and revokes its sessions at once.
+/// The message when a change would leave no active administrator.
+pub const LAST_ADMIN: &str =
+    "No se puede: es el último administrador activo. Nombre a otro administrador primero.";
+
+/// Disables an account and revokes its sessions at once. The last active administrator cannot be
+/// disabled.
 pub fn disable_user(
     conn: &mut DbConn,
     user: &users::User,
@@ -282,9 +287,12 @@ pub fn disable_user(
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
     write_transaction(conn, |c| {
+        if user.role == Role::Admin.code() && users::other_active_admins(c, user.id)? == 0 {
+            return Err(AccountError::Invalid(LAST_ADMIN.to_owned()));
+        }
         users::set_active(c, user.id, false, now)?;
         sessions::delete_for_user(c, user.id, None)?;
-        log(c, now, actor, "desactivar", Some(user.id), None)
+        Ok(log(c, now, actor, "desactivar", Some(user.id), None)?)
     })?;
     Ok(())
 }
@@ -328,4 +336,69 @@ pub fn ensure_first_admin(
         Err(e) if db::is_unique_violation(&e) => Ok(None),
         other => Ok(other?),
     }
+}
+
+/// Re-enables an account.
+pub fn enable_user(
+    conn: &mut DbConn,
+    user: &users::User,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    write_transaction(conn, |c| {
+        users::set_active(c, user.id, true, now)?;
+        log(c, now, actor, "activar", Some(user.id), None)
+    })?;
+    Ok(())
+}
+
+/// Changes a role; the last active administrator cannot be demoted. Takes effect on the user's
+/// next request (the gate reads the role every time).
+pub fn change_role(
+    conn: &mut DbConn,
+    user: &users::User,
+    role: Role,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    write_transaction(conn, |c| {
+        if user.role == Role::Admin.code()
+            && role != Role::Admin
+            && user.active
+            && users::other_active_admins(c, user.id)? == 0
+        {
+            return Err(AccountError::Invalid(LAST_ADMIN.to_owned()));
+        }
+        users::set_role(c, user.id, role.code(), now)?;
+        Ok(activity::record(
+            c,
+            &activity::NewEntry {
+                at: now,
+                user_id: actor.user_id,
+                username: actor.username.clone(),
+                action: "rol".to_owned(),
+                table_name: USERS_TABLE.to_owned(),
+                record_id: Some(user.id),
+                field: Some("rol".to_owned()),
+                old_value: Some(user.role.clone()),
+                new_value: Some(role.code().to_owned()),
+                detail: None,
+            },
+        )?)
+    })?;
+    Ok(())
+}
+
+/// Lifts a login lock before its time.
+pub fn unlock_user(
+    conn: &mut DbConn,
+    user: &users::User,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    write_transaction(conn, |c| {
+        users::clear_failed_logins(c, user.id)?;
+        log(c, now, actor, "desbloquear", Some(user.id), None)
+    })?;
+    Ok(())
 }

@@ -119,3 +119,27 @@ pub fn set_active(conn: &mut DbConn, id: i32, active: bool, now: NaiveDateTime) 
         .execute(conn)
         .map(drop)
 }
+
+pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::username)
+        .select(User::as_select())
+        .load(conn)
+}
+
+/// Active administrators other than `except`.
+pub fn other_active_admins(conn: &mut DbConn, except: i32) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(except))
+        .count()
+        .get_result(conn)
+}
+
+pub fn set_role(conn: &mut DbConn, id: i32, role: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::role.eq(role), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}

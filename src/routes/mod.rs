@@ -6,6 +6,7 @@ pub mod api;
 pub mod health;
 pub mod home;
 pub mod planning_docs;
+pub mod users;
 pub mod work_orders;
 
 use actix_web::http::{Method, StatusCode};
@@ -152,6 +153,34 @@ pub fn table() -> Vec<RouteDef> {
             |r| r.to(api::steps::change_link),
         ),
         def(Method::GET, "/actividad", false, |r| r.to(activity::list)),
+        def(Method::GET, "/admin/usuarios", false, |r| r.to(users::list)),
+        def(Method::POST, "/admin/usuarios", false, |r| {
+            r.to(users::create)
+        }),
+        def(Method::POST, "/admin/usuarios/{id}/rol", false, |r| {
+            r.to(users::set_role)
+        }),
+        def(
+            Method::POST,
+            "/admin/usuarios/{id}/contrasena",
+            false,
+            |r| r.to(users::reset_password),
+        ),
+        def(
+            Method::POST,
+            "/admin/usuarios/{id}/desactivar",
+            false,
+            |r| r.to(users::disable),
+        ),
+        def(Method::POST, "/admin/usuarios/{id}/activar", false, |r| {
+            r.to(users::enable)
+        }),
+        def(
+            Method::POST,
+            "/admin/usuarios/{id}/desbloquear",
+            false,
+            |r| r.to(users::unlock),
+        ),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
         def(Method::GET, "/pte/nueva", false, |r| {

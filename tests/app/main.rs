@@ -16,4 +16,5 @@ mod list;
 mod schema;
 mod security;
 mod tracking;
+mod users;
 mod work_orders;
