@@ -281,3 +281,54 @@ struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
+
+#[tokio::test]
+async fn the_csv_export_streams_every_filtered_order_with_a_bom_and_quoted_fields() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Consulta).await;
+    app.db(|c| {
+        faena::seed::seed_demo(c, 1600, Utc::now().naive_utc()).unwrap();
+        seed(c, "OT-\"COMILLAS\", Y COMA", |f| f.id_cliente = "2".into());
+    })
+    .await;
+    let expected_initial = total(&app, "").await;
+    assert!(expected_initial > 1000, "more than one page");
+    let body = app.get("/ot/exportar.csv").await;
+    assert_eq!(body.status(), 200);
+    assert!(
+        body.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let bytes = body.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "Folio");
+    assert_eq!(headers.len(), 21);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(i64::try_from(rows.len()).unwrap(), expected_initial);
+    assert_eq!(
+        &rows[0][0], "OT-\"COMILLAS\", Y COMA",
+        "newest first, quoting round-trips"
+    );
+    assert!(rows.iter().all(|r| &r[2] == "INICIAL"));
+
+    // The filters of the list apply.
+    let filtered = app
+        .get("/ot/exportar.csv?cliente=2&q=comillas")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(&filtered[3..]);
+    assert_eq!(reader.records().count(), 1);
+    let body = app.get("/ot?cliente=2").await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse("#exportar-csv").unwrap();
+    assert_eq!(
+        doc.select(&sel).next().unwrap().value().attr("href"),
+        Some("/ot/exportar.csv?cliente=2")
+    );
+}

@@ -174,6 +174,8 @@ struct ListPage {
     can_create: bool,
     /// This view's URL, for the status menu to come back to.
     here: String,
+    /// The CSV export of this view (same filters and order).
+    export_href: String,
 }
 
 /// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
@@ -353,6 +355,9 @@ pub async fn list(
             years: (2018..=this_year + 1).rev().collect(),
             filtered,
             here: query.href(|_| {}),
+            export_href: query
+                .href(|q| q.page.clear())
+                .replacen("/ot", "/ot/exportar.csv", 1),
             query,
         },
     )

@@ -3,6 +3,7 @@
 
 pub mod delete;
 pub mod detail;
+pub mod export;
 pub mod form;
 pub mod list;
 pub mod tracking;
