@@ -47,6 +47,9 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/ot", false, |r| {
             r.to(work_orders::form::create)
         }),
+        def(Method::GET, "/ot/exportar.xlsx", false, |r| {
+            r.to(work_orders::export::xlsx)
+        }),
         def(Method::GET, "/ot/exportar.csv", false, |r| {
             r.to(work_orders::export::csv)
         }),

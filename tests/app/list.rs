@@ -332,3 +332,46 @@ async fn the_csv_export_streams_every_filtered_order_with_a_bom_and_quoted_field
         Some("/ot/exportar.csv?cliente=2")
     );
 }
+
+#[tokio::test]
+async fn the_xlsx_export_has_real_dates_and_numbers_for_every_filtered_order() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Consulta).await;
+    app.db(|c| {
+        faena::seed::seed_demo(c, 1600, Utc::now().naive_utc()).unwrap();
+        seed(c, "OT-EXCEL", |f| {
+            f.monto_mxn = "1,234,567.89".into();
+            f.monto_usd = "0.05".into();
+        });
+    })
+    .await;
+    let expected = total(&app, "").await;
+    let r = app.get("/ot/exportar.xlsx").await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("OT").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][0], Data::String("Folio".into()));
+    assert_eq!(
+        i64::try_from(rows.len() - 1).unwrap(),
+        expected,
+        "one row per order plus the header"
+    );
+    let newest = rows[1];
+    assert_eq!(newest[0], Data::String("OT-EXCEL".into()));
+    assert!(
+        matches!(newest[10], Data::DateTime(_)),
+        "planned start is a real date: {:?}",
+        newest[10]
+    );
+    assert_eq!(newest[14], Data::Float(1_234_567.89));
+    assert_eq!(newest[15], Data::Float(0.05));
+    assert!(matches!(newest[16], Data::Float(_)), "progress is a number");
+
+    let r = app.get("/ot/exportar.xlsx?q=excel").await;
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(book.worksheet_range("OT").unwrap().rows().count(), 2);
+}
