@@ -78,33 +78,30 @@ async fn folios(app: &TestApp, query: &str) -> Vec<String> {
 async fn w12_filters_live_in_the_query_string_and_combine() {
     let app = spawn_app().await;
     app.logged_in("ana", Role::Consulta).await;
-    let ids = app
-        .db(|c| {
-            let a = seed(c, "A-1", |f| {
-                f.id_cliente = "2".into();
-                f.oficio_ot = "OF-1-2023".into();
-            });
-            let b = seed(c, "B-2", |f| {
-                f.responsable_proyecto = "2".into();
-                f.id_frente = "2".into();
-                f.id_embarcacion = "7".into();
-            });
-            let cc = seed(c, "C-3", |f| {
-                f.id_frente = "1".into();
-                f.id_patio = "3".into();
-                f.fecha_inicio_programado = "2024-05-01".into();
-                f.fecha_termino_programado = "2024-06-01".into();
-                f.oficio_ot = "SIN-ANIO".into();
-            });
-            let r = reprogram(c, a);
-            diesel::update(work_orders::table.find(b))
-                .set(work_orders::status_id.eq(8))
-                .execute(c)
-                .unwrap();
-            (a, b, cc, r)
-        })
-        .await;
-    let _ = ids;
+    app.db(|c| {
+        let a = seed(c, "A-1", |f| {
+            f.id_cliente = "2".into();
+            f.oficio_ot = "OF-1-2023".into();
+        });
+        let b = seed(c, "B-2", |f| {
+            f.responsable_proyecto = "2".into();
+            f.id_frente = "2".into();
+            f.id_embarcacion = "7".into();
+        });
+        seed(c, "C-3", |f| {
+            f.id_frente = "1".into();
+            f.id_patio = "3".into();
+            f.fecha_inicio_programado = "2024-05-01".into();
+            f.fecha_termino_programado = "2024-06-01".into();
+            f.oficio_ot = "SIN-ANIO".into();
+        });
+        reprogram(c, a);
+        diesel::update(work_orders::table.find(b))
+            .set(work_orders::status_id.eq(8))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
     assert_eq!(total(&app, "").await, 3, "default kind INICIAL");
     assert_eq!(total(&app, "?tipo=5").await, 1);
     assert_eq!(total(&app, "?tipo=todos").await, 4);

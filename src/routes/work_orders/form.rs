@@ -420,34 +420,30 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let id = path.into_inner();
-    let mut f = form.into_inner();
+    let submitted = form.into_inner();
     let actor = Actor::from(&user);
-    let submitted = f.clone();
-    let (result, current, choices) = blocking(&state, move |c| -> Result<_, AppError> {
+    let (result, current, shown, choices) = blocking(&state, move |c| -> Result<_, AppError> {
         let result = orders::update(c, id, &submitted, &actor, Utc::now().naive_utc());
         if result.is_ok() {
-            return Ok((result, None, None));
+            return Ok((result, None, submitted, None));
         }
+        // Shown again as typed, but kind, parent, PTE (and a reprogramming's folio) are the
+        // stored ones: an edit cannot change them.
         let current = work_orders::find(c, id)?;
-        let mut shown = submitted.clone();
+        let mut shown = submitted;
         if let Some(o) = &current {
-            // Kind, parent and PTE are the stored ones; the labels come from them.
             shown.id_tipo = o.kind_id.to_string();
             shown.ot_principal = o.parent_id.map(|v| v.to_string()).unwrap_or_default();
             shown.id_pte = o.planning_doc_id.map(|v| v.to_string()).unwrap_or_default();
+            if o.kind_id == kind::REPROGRAMMING {
+                shown.orden_trabajo = o.folio.clone();
+            }
         }
         let choices = load_choices(c, &shown)?;
-        Ok((result, current, Some(choices)))
+        Ok((result, current, shown, Some(choices)))
     })
     .await??;
-    if let Some(o) = &current {
-        f.id_tipo = o.kind_id.to_string();
-        f.ot_principal = o.parent_id.map(|v| v.to_string()).unwrap_or_default();
-        f.id_pte = o.planning_doc_id.map(|v| v.to_string()).unwrap_or_default();
-        if o.kind_id == kind::REPROGRAMMING {
-            f.orden_trabajo = o.folio.clone();
-        }
-    }
+    let mut f = shown;
     match (result, choices) {
         (Ok(()), _) => {
             flash(&session, true, "Cambios guardados.");
