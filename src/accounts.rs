@@ -48,6 +48,25 @@ impl Actor {
             username: "consola".to_owned(),
         }
     }
+
+    /// An activity-log entry by this actor; callers add the field change or the detail.
+    pub fn entry(
+        &self,
+        now: NaiveDateTime,
+        table: &str,
+        action: &str,
+        record_id: i32,
+    ) -> activity::NewEntry {
+        activity::NewEntry {
+            at: now,
+            user_id: self.user_id,
+            username: self.username.clone(),
+            action: action.to_owned(),
+            table_name: table.to_owned(),
+            record_id: Some(record_id),
+            ..Default::default()
+        }
+    }
 }
 
 fn log(

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod catalogs;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -210,11 +210,11 @@ fn insert(
     let id = repo::insert(c, &create, &fields_of(&input, &pte))?;
     // W3: steps in the same transaction, from the rule table, frozen from now on.
     let rules = catalogs::step_rules(c)?;
-    let template_ids = match pick_template_set(&rules, input.kind, input.client_id) {
-        Some(set) => catalogs::active_template_ids(c, set)?,
+    let templates = match pick_template_set(&rules, input.kind, input.client_id) {
+        Some(set) => catalogs::active_templates(c, set)?,
         None => Vec::new(),
     };
-    let created_steps = steps::create_for_order(c, id, &template_ids, now)?;
+    let created_steps = steps::create_for_order(c, id, &templates, now)?;
     let what = if input.kind == kind::REPROGRAMMING {
         format!(
             "Reprogramación {} de la OT {} creada con {created_steps} pasos",

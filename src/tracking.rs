@@ -71,7 +71,7 @@ pub fn change_step(
         };
         let new = apply_step(form, &current, today).map_err(OrderError::Invalid)?;
         steps::update(c, step_id, &new, now)?;
-        let name = steps::template_description(c, step.template_id)?;
+        let name = step.description.clone();
         let status = |id| catalogs.name(Kind::Status, Some(id));
         let d = |x| format::date(x);
         let changes = [

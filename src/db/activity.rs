@@ -22,6 +22,22 @@ pub struct NewEntry {
     pub detail: Option<String>,
 }
 
+impl NewEntry {
+    /// Adds a field-level change (W11: old and new value).
+    pub fn change(mut self, field: &str, old: String, new: String) -> NewEntry {
+        self.field = Some(field.to_owned());
+        self.old_value = Some(old);
+        self.new_value = Some(new);
+        self
+    }
+
+    /// Adds a free-text description of the change.
+    pub fn detail(mut self, detail: impl Into<String>) -> NewEntry {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
 /// A recorded entry.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = activity_log)]

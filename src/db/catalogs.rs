@@ -9,7 +9,11 @@ use super::DbConn;
 use super::schema::{
     clients, fronts, project_managers, sites, statuses, step_rules, step_templates,
 };
+use super::steps::TemplateCopy;
+use crate::domain::catalog::{Catalog, EntryInput};
+use crate::domain::codes::{front_scope, status_scope};
 use crate::domain::step_rule::StepRule;
+use diesel::sql_types::{Integer, Nullable};
 
 /// An entry of a simple catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,12 +194,233 @@ pub fn step_rules(conn: &mut DbConn) -> QueryResult<Vec<StepRule>> {
         .collect())
 }
 
-/// Ids of the active templates of a set, ordered by template id (W3).
-pub fn active_template_ids(conn: &mut DbConn, set: i32) -> QueryResult<Vec<i32>> {
+/// The active templates of a set, ordered by template id (W3), as new steps copy them.
+pub fn active_templates(conn: &mut DbConn, set: i32) -> QueryResult<Vec<TemplateCopy>> {
     step_templates::table
         .filter(step_templates::set_id.eq(set))
         .filter(step_templates::active.eq(true))
         .order(step_templates::id)
-        .select(step_templates::id)
+        .select((
+            step_templates::id,
+            step_templates::description,
+            step_templates::sort_order,
+        ))
         .load(conn)
+}
+
+/// An entry as the administrator's catalog page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct AdminEntry {
+    pub id: i32,
+    pub description: String,
+    /// Client type or site category.
+    pub group: Option<i32>,
+    pub comment: String,
+    pub active: bool,
+}
+
+/// Every entry of an administered catalog, by id (catalogs are small: the page filters them).
+pub fn entries(conn: &mut DbConn, catalog: Catalog) -> QueryResult<Vec<AdminEntry>> {
+    let no_group = || None::<i32>.into_sql::<Nullable<Integer>>();
+    match catalog {
+        Catalog::Clients => clients::table
+            .order(clients::id)
+            .select((
+                clients::id,
+                clients::description,
+                clients::client_type_id,
+                clients::comment,
+                clients::active,
+            ))
+            .load(conn),
+        Catalog::ProjectManagers => project_managers::table
+            .order(project_managers::id)
+            .select((
+                project_managers::id,
+                project_managers::description,
+                no_group(),
+                project_managers::comment,
+                project_managers::active,
+            ))
+            .load(conn),
+        Catalog::Sites => sites::table
+            .order(sites::id)
+            .select((
+                sites::id,
+                sites::description,
+                sites::category_id.nullable(),
+                sites::comment,
+                sites::active,
+            ))
+            .load(conn),
+        Catalog::Fronts => fronts::table
+            .filter(fronts::scope.eq(front_scope::WORK_FRONT))
+            .order(fronts::id)
+            .select((
+                fronts::id,
+                fronts::description,
+                no_group(),
+                fronts::comment,
+                fronts::active,
+            ))
+            .load(conn),
+        Catalog::OtStatuses | Catalog::StepStatuses => statuses::table
+            .filter(statuses::scope.eq(status_scope_of(catalog)))
+            .order(statuses::id)
+            .select((
+                statuses::id,
+                statuses::description,
+                no_group(),
+                statuses::comment,
+                statuses::active,
+            ))
+            .load(conn),
+    }
+}
+
+fn status_scope_of(catalog: Catalog) -> i32 {
+    if catalog == Catalog::OtStatuses {
+        status_scope::OT
+    } else {
+        status_scope::STEP
+    }
+}
+
+/// One entry of a catalog, or `None` when the id is not in it.
+pub fn entry(conn: &mut DbConn, catalog: Catalog, id: i32) -> QueryResult<Option<AdminEntry>> {
+    Ok(entries(conn, catalog)?.into_iter().find(|e| e.id == id))
+}
+
+/// Adds an active entry; returns its id.
+pub fn insert_entry(conn: &mut DbConn, catalog: Catalog, e: &EntryInput) -> QueryResult<i32> {
+    match catalog {
+        Catalog::Clients => diesel::insert_into(clients::table)
+            .values((
+                clients::description.eq(&e.description),
+                clients::client_type_id.eq(e.group),
+                clients::comment.eq(&e.comment),
+                clients::active.eq(true),
+            ))
+            .returning(clients::id)
+            .get_result(conn),
+        Catalog::ProjectManagers => diesel::insert_into(project_managers::table)
+            .values((
+                project_managers::description.eq(&e.description),
+                project_managers::comment.eq(&e.comment),
+                project_managers::active.eq(true),
+            ))
+            .returning(project_managers::id)
+            .get_result(conn),
+        Catalog::Sites => diesel::insert_into(sites::table)
+            .values((
+                sites::description.eq(&e.description),
+                sites::category_id.eq(e.group.unwrap_or_default()),
+                sites::comment.eq(&e.comment),
+                sites::active.eq(true),
+            ))
+            .returning(sites::id)
+            .get_result(conn),
+        Catalog::Fronts => diesel::insert_into(fronts::table)
+            .values((
+                fronts::description.eq(&e.description),
+                fronts::scope.eq(front_scope::WORK_FRONT),
+                fronts::comment.eq(&e.comment),
+                fronts::active.eq(true),
+            ))
+            .returning(fronts::id)
+            .get_result(conn),
+        Catalog::OtStatuses | Catalog::StepStatuses => diesel::insert_into(statuses::table)
+            .values((
+                statuses::description.eq(&e.description),
+                statuses::scope.eq(status_scope_of(catalog)),
+                statuses::comment.eq(&e.comment),
+                statuses::active.eq(true),
+            ))
+            .returning(statuses::id)
+            .get_result(conn),
+    }
+}
+
+/// Writes an entry's description, group and comment. Ids never change (DOMAIN.md §2).
+pub fn update_entry(
+    conn: &mut DbConn,
+    catalog: Catalog,
+    id: i32,
+    e: &EntryInput,
+) -> QueryResult<usize> {
+    match catalog {
+        Catalog::Clients => diesel::update(clients::table.find(id))
+            .set((
+                clients::description.eq(&e.description),
+                clients::client_type_id.eq(e.group),
+                clients::comment.eq(&e.comment),
+            ))
+            .execute(conn),
+        Catalog::ProjectManagers => diesel::update(project_managers::table.find(id))
+            .set((
+                project_managers::description.eq(&e.description),
+                project_managers::comment.eq(&e.comment),
+            ))
+            .execute(conn),
+        Catalog::Sites => diesel::update(sites::table.find(id))
+            .set((
+                sites::description.eq(&e.description),
+                sites::category_id.eq(e.group.unwrap_or_default()),
+                sites::comment.eq(&e.comment),
+            ))
+            .execute(conn),
+        Catalog::Fronts => diesel::update(fronts::table.find(id))
+            .set((
+                fronts::description.eq(&e.description),
+                fronts::comment.eq(&e.comment),
+            ))
+            .execute(conn),
+        Catalog::OtStatuses | Catalog::StepStatuses => diesel::update(statuses::table.find(id))
+            .set((
+                statuses::description.eq(&e.description),
+                statuses::comment.eq(&e.comment),
+            ))
+            .execute(conn),
+    }
+}
+
+/// Deactivates or reactivates an entry (nothing is ever hard-deleted).
+pub fn set_entry_active(
+    conn: &mut DbConn,
+    catalog: Catalog,
+    id: i32,
+    active: bool,
+) -> QueryResult<usize> {
+    match catalog {
+        Catalog::Clients => diesel::update(clients::table.find(id))
+            .set(clients::active.eq(active))
+            .execute(conn),
+        Catalog::ProjectManagers => diesel::update(project_managers::table.find(id))
+            .set(project_managers::active.eq(active))
+            .execute(conn),
+        Catalog::Sites => diesel::update(sites::table.find(id))
+            .set(sites::active.eq(active))
+            .execute(conn),
+        Catalog::Fronts => diesel::update(fronts::table.find(id))
+            .set(fronts::active.eq(active))
+            .execute(conn),
+        Catalog::OtStatuses | Catalog::StepStatuses => diesel::update(statuses::table.find(id))
+            .set(statuses::active.eq(active))
+            .execute(conn),
+    }
+}
+
+/// How many OTs (deleted ones too: they can be restored) name a site in any of their site fields.
+pub fn site_use_count(conn: &mut DbConn, site: i32) -> QueryResult<i64> {
+    use super::schema::work_orders as wo;
+    wo::table
+        .filter(
+            wo::vessel_site_id
+                .eq(site)
+                .or(wo::platform_site_id.eq(site))
+                .or(wo::intercom_site_id.eq(site))
+                .or(wo::yard_site_id.eq(site)),
+        )
+        .count()
+        .get_result(conn)
 }

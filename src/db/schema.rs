@@ -190,6 +190,8 @@ diesel::table! {
         comment -> Text,
         link -> Nullable<Text>,
         updated_at -> Timestamp,
+        description -> Text,
+        position -> Integer,
     }
 }
 

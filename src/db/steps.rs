@@ -6,26 +6,29 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{statuses, step_templates, steps};
+use super::schema::{statuses, steps};
 use crate::domain::codes::step_status;
 use crate::domain::progress::StepCounts;
 
-/// Creates one pending step per template, in template order (W3).
+/// Creates one pending step per template, in the order given (W3: template id). Each step keeps
+/// its own copy of the template's description and position: later template edits never reach it.
 pub fn create_for_order(
     conn: &mut DbConn,
     work_order_id: i32,
-    template_ids: &[i32],
+    templates: &[TemplateCopy],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let rows: Vec<_> = template_ids
+    let rows: Vec<_> = templates
         .iter()
-        .map(|template_id| {
+        .map(|t| {
             (
                 steps::work_order_id.eq(work_order_id),
-                steps::template_id.eq(*template_id),
+                steps::template_id.eq(t.id),
                 steps::status_id.eq(step_status::PENDING),
                 steps::comment.eq(""),
                 steps::updated_at.eq(now),
+                steps::description.eq(&t.description),
+                steps::position.eq(t.position),
             )
         })
         .collect();
@@ -37,6 +40,14 @@ pub fn create_for_order(
         DbConn::Sqlite(c) => diesel::insert_into(steps::table).values(&rows).execute(c),
         DbConn::Pg(c) => diesel::insert_into(steps::table).values(&rows).execute(c),
     }
+}
+
+/// What a new step copies from its template.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct TemplateCopy {
+    pub id: i32,
+    pub description: String,
+    pub position: i32,
 }
 
 /// A step as the detail page shows it.
@@ -55,18 +66,22 @@ pub struct StepView {
     pub link: Option<String>,
 }
 
-/// The steps of an order, in template order.
+/// The steps of an order, by the position they were created with (for the seeded templates, the
+/// template order of W3).
 pub fn for_order(conn: &mut DbConn, work_order_id: i32) -> QueryResult<Vec<StepView>> {
     steps::table
-        .inner_join(step_templates::table)
         .inner_join(statuses::table)
         .filter(steps::work_order_id.eq(work_order_id))
-        .order((steps::template_id.asc(), steps::id.asc()))
+        .order((
+            steps::position.asc(),
+            steps::template_id.asc(),
+            steps::id.asc(),
+        ))
         .select((
             steps::id,
             steps::template_id,
-            step_templates::sort_order,
-            step_templates::description,
+            steps::position,
+            steps::description,
             steps::status_id,
             statuses::description,
             steps::start_date,
@@ -134,6 +149,7 @@ pub struct Step {
     pub comment: String,
     pub link: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub description: String,
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Step>> {
@@ -163,12 +179,4 @@ pub fn update(
         ))
         .execute(conn)
         .map(drop)
-}
-
-/// A template's description.
-pub fn template_description(conn: &mut DbConn, template_id: i32) -> QueryResult<String> {
-    step_templates::table
-        .find(template_id)
-        .select(step_templates::description)
-        .first(conn)
 }

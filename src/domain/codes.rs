@@ -44,6 +44,17 @@ pub mod step_status {
     pub const NOT_APPLICABLE: i32 = 14;
 }
 
+/// `statuses.scope`: which catalog a status row belongs to.
+pub mod status_scope {
+    pub const OT: i32 = 2;
+    pub const STEP: i32 = 4;
+}
+
+/// `fronts.scope`: the legacy table also holds the site categories.
+pub mod front_scope {
+    pub const WORK_FRONT: i32 = 2;
+}
+
 /// Work fronts of an OT.
 pub mod front {
     pub const LAND: i32 = 1;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activity;
 pub mod api;
+pub mod catalogs;
 pub mod health;
 pub mod home;
 pub mod planning_docs;
@@ -186,6 +187,39 @@ pub fn table() -> Vec<RouteDef> {
             "/admin/usuarios/{id}/desbloquear",
             false,
             |r| r.to(users::unlock),
+        ),
+        def(Method::GET, "/admin/catalogos", false, |r| {
+            r.to(catalogs::index)
+        }),
+        def(Method::GET, "/admin/catalogos/{catalogo}", false, |r| {
+            r.to(catalogs::list)
+        }),
+        def(Method::POST, "/admin/catalogos/{catalogo}", false, |r| {
+            r.to(catalogs::create)
+        }),
+        def(
+            Method::GET,
+            "/admin/catalogos/{catalogo}/{id}",
+            false,
+            |r| r.to(catalogs::edit_form),
+        ),
+        def(
+            Method::POST,
+            "/admin/catalogos/{catalogo}/{id}",
+            false,
+            |r| r.to(catalogs::update),
+        ),
+        def(
+            Method::POST,
+            "/admin/catalogos/{catalogo}/{id}/desactivar",
+            false,
+            |r| r.to(catalogs::deactivate),
+        ),
+        def(
+            Method::POST,
+            "/admin/catalogos/{catalogo}/{id}/reactivar",
+            false,
+            |r| r.to(catalogs::reactivate),
         ),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),

@@ -10,6 +10,7 @@ mod activity;
 mod api;
 mod auth;
 mod browser;
+mod catalogs;
 mod cli;
 mod health;
 mod list;

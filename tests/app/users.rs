@@ -179,7 +179,10 @@ async fn every_admin_route_refuses_gestor_and_consulta() {
             .into_iter()
             .filter(|r| r.path.starts_with("/admin/") || r.path == "/actividad")
         {
-            let path = route.path.replace("{id}", &target);
+            let path = route
+                .path
+                .replace("{id}", &target)
+                .replace("{catalogo}", "clientes");
             let request = if route.method == actix_web::http::Method::GET {
                 client.get(app.url(&path))
             } else {
@@ -188,6 +191,8 @@ async fn every_admin_route_refuses_gestor_and_consulta() {
                     ("rol", "consulta"),
                     ("username", "x"),
                     ("nombre", "x"),
+                    ("descripcion", "x"),
+                    ("grupo", "15"),
                 ])
             };
             let r = request.send().await.unwrap();
@@ -198,4 +203,9 @@ async fn every_admin_route_refuses_gestor_and_consulta() {
     assert_eq!((root.active, root.role.as_str()), (true, "admin"));
     let count = app.db(|c| users::count(c).unwrap()).await;
     assert_eq!(count, 3, "nobody created");
+    let clients = app
+        .db(|c| faena::db::catalogs::entries(c, faena::domain::catalog::Catalog::Clients).unwrap())
+        .await;
+    assert_eq!(clients.len(), 5, "no client added");
+    assert!(clients.iter().all(|c| c.active && c.description != "x"));
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::accounts::Actor;
 use crate::auth::CurrentUser;
 use crate::auth::gate::see_other;
-use crate::db::catalogs::{Catalogs, Entry};
+use crate::db::catalogs::{Catalogs, Entry, Kind};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{DbConn, planning_docs};
 use crate::domain::codes::{front, kind, record_state, site_category};
@@ -33,10 +33,11 @@ pub struct Opt {
     pub label: String,
 }
 
-fn opts(entries: &[Entry], keep: &str) -> Vec<Opt> {
+/// The active entries, plus the inactive ones the order already uses (`keep`: posted ids).
+fn opts(entries: &[Entry], keep: &[&str]) -> Vec<Opt> {
     entries
         .iter()
-        .filter(|e| e.active || e.id.to_string() == keep)
+        .filter(|e| e.active || keep.contains(&e.id.to_string().as_str()))
         .map(|e| Opt {
             value: e.id.to_string(),
             label: if e.active {
@@ -48,7 +49,7 @@ fn opts(entries: &[Entry], keep: &str) -> Vec<Opt> {
         .collect()
 }
 
-fn site_opts(catalogs: &Catalogs, category: i32, keep: &str) -> Vec<Opt> {
+fn site_opts(catalogs: &Catalogs, category: i32, keep: &[&str]) -> Vec<Opt> {
     let of_category: Vec<Entry> = catalogs
         .sites
         .iter()
@@ -73,6 +74,7 @@ struct FormPage {
     parent_label: String,
     managers: Vec<Opt>,
     clients: Vec<Opt>,
+    fronts: Vec<Opt>,
     vessels: Vec<Opt>,
     platforms: Vec<Opt>,
     intercoms: Vec<Opt>,
@@ -178,15 +180,22 @@ fn page(
         title,
         action,
         kind_fixed,
-        managers: opts(&c.project_managers, &f.responsable_proyecto),
-        clients: opts(&c.clients, &f.id_cliente),
-        vessels: site_opts(c, site_category::VESSEL, &f.id_embarcacion),
-        platforms: site_opts(c, site_category::PLATFORM, &f.id_plataforma),
-        intercoms: site_opts(c, site_category::INTERCOM, &f.id_intercom),
+        managers: opts(&c.project_managers, &[f.responsable_proyecto.trim()]),
+        clients: opts(&c.clients, &[f.id_cliente.trim()]),
+        fronts: [front::LAND, front::VESSEL, front::PLATFORM]
+            .into_iter()
+            .map(|id| Opt {
+                value: id.to_string(),
+                label: c.name(Kind::Front, Some(id)),
+            })
+            .collect(),
+        vessels: site_opts(c, site_category::VESSEL, &[f.id_embarcacion.trim()]),
+        platforms: site_opts(c, site_category::PLATFORM, &[f.id_plataforma.trim()]),
+        intercoms: site_opts(c, site_category::INTERCOM, &[f.id_intercom.trim()]),
         yards: site_opts(
             c,
             site_category::YARD,
-            &format!("{} {}", f.id_patio, f.id_patio_fase),
+            &[f.id_patio.trim(), f.id_patio_fase.trim()],
         ),
         pte_label: choices.pte_label,
         parent_label: choices.parent_label,

@@ -1,0 +1,2 @@
+ALTER TABLE steps DROP COLUMN position;
+ALTER TABLE steps DROP COLUMN description;

@@ -1,0 +1,355 @@
+//! Catalog administration: create, edit, search, deactivate and reactivate; protected codes;
+//! what deactivation does to the pickers and to the orders that already use an entry.
+
+use faena::db::catalogs::{self, AdminEntry};
+use faena::db::{activity, work_orders};
+use faena::domain::catalog::Catalog;
+use faena::domain::role::Role;
+
+use crate::helpers::{TestApp, initial_fields, invalid_fields, location, set, spawn_app, texts};
+
+async fn admin_post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf_from("/admin/catalogos/clientes").await;
+    let mut form = form.to_vec();
+    form.push(("csrf_token", &token));
+    app.post_form(path, &form).await
+}
+
+async fn entries(app: &TestApp, catalog: Catalog) -> Vec<AdminEntry> {
+    app.db(move |c| catalogs::entries(c, catalog).unwrap())
+        .await
+}
+
+async fn entry(app: &TestApp, catalog: Catalog, id: i32) -> AdminEntry {
+    app.db(move |c| catalogs::entry(c, catalog, id).unwrap().unwrap())
+        .await
+}
+
+/// The option labels of a `<select>` on a page.
+async fn options(app: &TestApp, path: &str, select: &str) -> Vec<String> {
+    let body = app.get(path).await.text().await.unwrap();
+    texts(&body, &format!("select[name={select}] option"))
+}
+
+#[tokio::test]
+async fn admin_adds_a_client_that_new_orders_can_pick() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/clientes",
+        &[
+            ("descripcion", "  Naviera   del Pacífico "),
+            ("grupo", "16"),
+            ("comentario", "Alta de prueba"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/catalogos/clientes");
+    let all = entries(&app, Catalog::Clients).await;
+    let new = all.last().unwrap();
+    assert_eq!(
+        (new.description.as_str(), new.group, new.active),
+        ("Naviera del Pacífico", Some(16), true)
+    );
+    let body = app
+        .get("/admin/catalogos/clientes")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(texts(&body, "#entradas td").contains(&"Naviera del Pacífico".to_owned()));
+    assert!(
+        options(&app, "/ot/nueva", "id_cliente")
+            .await
+            .contains(&"Naviera del Pacífico".to_owned())
+    );
+    let id = new.id;
+    let log = app
+        .db(move |c| activity::for_record(c, "clients", id).unwrap())
+        .await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].action.as_str(), log[0].username.as_str()),
+        ("crear", "root")
+    );
+}
+
+#[tokio::test]
+async fn bad_catalog_input_gets_spanish_messages_and_changes_nothing() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let before = entries(&app, Catalog::Sites).await;
+    let long = "x".repeat(201);
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: [Case; 5] = [
+        (
+            &[("descripcion", "   "), ("grupo", "3")],
+            422,
+            "descripcion",
+        ),
+        (
+            &[("descripcion", "Patio Nuevo"), ("grupo", "")],
+            422,
+            "grupo",
+        ),
+        (
+            &[("descripcion", "Patio Nuevo"), ("grupo", "99")],
+            422,
+            "grupo",
+        ),
+        (
+            &[("descripcion", &long), ("grupo", "3")],
+            422,
+            "descripcion",
+        ),
+        // Same name as a seeded site, differing only in case, accents and spaces.
+        (
+            &[("descripcion", "patio  CIUDAD del carmen"), ("grupo", "3")],
+            409,
+            "descripcion",
+        ),
+    ];
+    for (form, status, field) in cases {
+        let r = admin_post(&app, "/admin/catalogos/sitios", form).await;
+        assert_eq!(r.status(), status, "{form:?}");
+        let body = r.text().await.unwrap();
+        assert_eq!(invalid_fields(&body), vec![field.to_owned()], "{form:?}");
+        assert!(!texts(&body, ".error")[0].is_empty());
+    }
+    assert_eq!(entries(&app, Catalog::Sites).await, before, "nothing saved");
+}
+
+#[tokio::test]
+async fn search_ignores_case_and_accents_and_filters_by_state() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let rows = |body: String| texts(&body, "#entradas tbody tr td:nth-child(2)");
+    let body = app
+        .get("/admin/catalogos/sitios?q=ABKATUN")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(body), ["Intercom Abkatún", "Abkatún-A Permanente"]);
+    let body = app
+        .get("/admin/catalogos/sitios?estado=inactivos")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(body), ["Patio Tuxpan (cerrado)"]);
+    let body = app
+        .get("/admin/catalogos/sitios?q=%3Cscript%3E&estado=zzz")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(rows(body.clone()).is_empty());
+    assert!(!body.contains("<script>"), "the query is escaped");
+}
+
+#[tokio::test]
+async fn a_deactivated_site_leaves_the_pickers_but_stays_on_the_orders_that_use_it() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let (id, pte) = app
+        .create_initial("OT-1", &[("id_frente", "4"), ("id_plataforma", "9")])
+        .await;
+    let r = admin_post(&app, "/admin/catalogos/sitios/9/desactivar", &[]).await;
+    assert_eq!(r.status(), 303);
+    assert!(!entry(&app, Catalog::Sites, 9).await.active);
+
+    // Gone from the picker of a new order, and refused if posted anyway.
+    let new_form = options(&app, "/ot/nueva", "id_plataforma").await;
+    assert!(!new_form.iter().any(|o| o.contains("Akal-C Perforación")));
+    let pte2 = app.create_pte("PTE-2", "1").await;
+    let mut fields = initial_fields(pte2, "OT-2");
+    set(&mut fields, "id_frente", "4");
+    set(&mut fields, "id_plataforma", "9");
+    let r = app.post_order(None, &fields).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(invalid_fields(&r.text().await.unwrap()), ["id_plataforma"]);
+
+    // Still shown on the order that uses it, and kept when that order is edited.
+    let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&detail, "dd").contains(&"Akal-C Perforación".to_owned()));
+    let edit = options(&app, &format!("/ot/{id}/editar"), "id_plataforma").await;
+    assert!(edit.contains(&"Akal-C Perforación (desactivado)".to_owned()));
+    let mut fields = initial_fields(pte, "OT-1");
+    set(&mut fields, "id_frente", "4");
+    set(&mut fields, "id_plataforma", "9");
+    set(&mut fields, "descripcion_trabajo", "Otra descripción");
+    set(&mut fields, "version", "1");
+    assert_eq!(app.post_order(Some(id), &fields).await.status(), 303);
+    let o = app
+        .db(move |c| work_orders::find(c, id).unwrap().unwrap())
+        .await;
+    assert_eq!(o.platform_site_id, Some(9));
+
+    // Reactivated, it is offered again.
+    let r = admin_post(&app, "/admin/catalogos/sitios/9/reactivar", &[]).await;
+    assert_eq!(r.status(), 303);
+    let new_form = options(&app, "/ot/nueva", "id_plataforma").await;
+    assert!(new_form.contains(&"Akal-C Perforación".to_owned()));
+    let log = app
+        .db(|c| activity::for_record(c, "sites", 9).unwrap())
+        .await;
+    let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["reactivar", "desactivar"]);
+}
+
+#[tokio::test]
+async fn a_deactivated_client_and_manager_vanish_from_new_orders_only() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let (id, _) = app
+        .create_initial(
+            "OT-1",
+            &[("id_cliente", "5"), ("responsable_proyecto", "2")],
+        )
+        .await;
+    for path in [
+        "/admin/catalogos/clientes/5/desactivar",
+        "/admin/catalogos/responsables/2/desactivar",
+    ] {
+        assert_eq!(admin_post(&app, path, &[]).await.status(), 303);
+    }
+    let clients = options(&app, "/ot/nueva", "id_cliente").await;
+    assert!(!clients.iter().any(|o| o.contains("Constructora Regional")));
+    let managers = options(&app, "/ot/nueva", "responsable_proyecto").await;
+    assert!(!managers.iter().any(|o| o.contains("Jorge Alberto")));
+    let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    let values = texts(&detail, "dd");
+    assert!(values.contains(&"Constructora Regional del Sureste".to_owned()));
+    assert!(values.contains(&"Ing. Jorge Alberto Ramírez".to_owned()));
+}
+
+#[tokio::test]
+async fn codes_the_rules_depend_on_cannot_be_deactivated() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    for (path, catalog, id) in [
+        (
+            "/admin/catalogos/clientes/1/desactivar",
+            Catalog::Clients,
+            1,
+        ),
+        (
+            "/admin/catalogos/estatus-ot/10/desactivar",
+            Catalog::OtStatuses,
+            10,
+        ),
+        (
+            "/admin/catalogos/estatus-pasos/14/desactivar",
+            Catalog::StepStatuses,
+            14,
+        ),
+        ("/admin/catalogos/frentes/2/desactivar", Catalog::Fronts, 2),
+    ] {
+        let r = admin_post(&app, path, &[]).await;
+        assert_eq!(r.status(), 303, "{path}");
+        let list = app.get(&location(&r)).await.text().await.unwrap();
+        let message = texts(&list, ".flash-error").join(" ");
+        assert!(
+            message.contains("no se puede desactivar"),
+            "{path}: {message}"
+        );
+        assert!(entry(&app, catalog, id).await.active, "{path}");
+    }
+    // Fronts and statuses take no new entries (W6, W8 and W9 know only the codes)...
+    let before = entries(&app, Catalog::OtStatuses).await;
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/estatus-ot",
+        &[("descripcion", "EN PAUSA")],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(entries(&app, Catalog::OtStatuses).await, before);
+    // ...but they can be renamed, and the forms show the new name.
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/frentes/4",
+        &[("descripcion", "PLATAFORMA (CP/PS)"), ("comentario", "")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let fronts = options(&app, "/ot/nueva", "id_frente").await;
+    assert!(
+        fronts.contains(&"PLATAFORMA (CP/PS)".to_owned()),
+        "{fronts:?}"
+    );
+}
+
+#[tokio::test]
+async fn edits_are_logged_field_by_field_and_a_used_site_keeps_its_category() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/clientes/5",
+        &[
+            ("descripcion", "Constructora Regional del Golfo"),
+            ("grupo", "16"),
+            ("comentario", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let e = entry(&app, Catalog::Clients, 5).await;
+    assert_eq!(
+        (e.description.as_str(), e.group),
+        ("Constructora Regional del Golfo", Some(16))
+    );
+    let log = app
+        .db(|c| activity::for_record(c, "clients", 5).unwrap())
+        .await;
+    let fields: Vec<_> = log
+        .iter()
+        .map(|e| (e.field.clone().unwrap(), e.new_value.clone().unwrap()))
+        .collect();
+    assert!(fields.contains(&(
+        "descripcion".into(),
+        "Constructora Regional del Golfo".into()
+    )));
+    assert!(fields.contains(&("grupo".into(), "INTERCOM".into())));
+
+    app.create_initial("OT-1", &[("id_frente", "4"), ("id_plataforma", "9")])
+        .await;
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/sitios/9",
+        &[("descripcion", "Akal-C Perforación"), ("grupo", "3")],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert_eq!(invalid_fields(&body), ["grupo"]);
+    assert_eq!(entry(&app, Catalog::Sites, 9).await.group, Some(7));
+    // An unused site can move.
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/sitios/12",
+        &[("descripcion", "Nohoch-A Enlace"), ("grupo", "3")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(entry(&app, Catalog::Sites, 12).await.group, Some(3));
+}
+
+#[tokio::test]
+async fn unknown_catalogs_and_entries_answer_404() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    for path in [
+        "/admin/catalogos/usuarios",
+        "/admin/catalogos/clientes/999",
+        "/admin/catalogos/clientes/abc",
+    ] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+    let r = admin_post(&app, "/admin/catalogos/clientes/999/desactivar", &[]).await;
+    assert_eq!(r.status(), 404);
+}
