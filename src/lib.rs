@@ -18,5 +18,6 @@ pub mod ptes;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod step_setup;
 pub mod tracking;
 pub mod web;

@@ -11,6 +11,7 @@ pub mod schema;
 pub mod sessions;
 pub mod settings;
 pub mod steps;
+pub mod templates;
 pub mod users;
 pub mod work_orders;
 

@@ -51,7 +51,7 @@ pub struct TemplateCopy {
 }
 
 /// A step as the detail page shows it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct StepView {
     pub id: i32,
     pub template_id: i32,

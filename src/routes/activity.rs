@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::db::activity::{self, LogFilter};
+use crate::domain::catalog::Catalog;
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -119,7 +120,17 @@ fn link(table: &str, id: Option<i32>) -> Option<String> {
     match table {
         crate::orders::TABLE => Some(format!("/ot/{id}")),
         crate::ptes::TABLE => Some(format!("/pte/{id}")),
-        _ => None,
+        "users" => Some("/admin/usuarios".to_owned()),
+        "step_templates" => Some(format!("/admin/plantillas/{id}")),
+        "step_rules" => Some("/admin/reglas".to_owned()),
+        "statuses" if crate::domain::codes::ot_status::ALL.contains(&id) => {
+            Some(format!("/admin/catalogos/estatus-ot/{id}"))
+        }
+        "statuses" => Some(format!("/admin/catalogos/estatus-pasos/{id}")),
+        other => Catalog::ALL
+            .into_iter()
+            .find(|c| c.table() == other)
+            .map(|c| format!("/admin/catalogos/{}/{id}", c.slug())),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod catalogs;
 pub mod health;
 pub mod home;
 pub mod planning_docs;
+pub mod step_setup;
 pub mod users;
 pub mod work_orders;
 
@@ -221,6 +222,48 @@ pub fn table() -> Vec<RouteDef> {
             false,
             |r| r.to(catalogs::reactivate),
         ),
+        def(Method::GET, "/admin/plantillas", false, |r| {
+            r.to(step_setup::templates)
+        }),
+        def(Method::POST, "/admin/plantillas", false, |r| {
+            r.to(step_setup::create_template)
+        }),
+        def(Method::GET, "/admin/plantillas/{id}", false, |r| {
+            r.to(step_setup::edit_template)
+        }),
+        def(Method::POST, "/admin/plantillas/{id}", false, |r| {
+            r.to(step_setup::update_template)
+        }),
+        def(Method::POST, "/admin/plantillas/{id}/subir", false, |r| {
+            r.to(step_setup::move_up)
+        }),
+        def(Method::POST, "/admin/plantillas/{id}/bajar", false, |r| {
+            r.to(step_setup::move_down)
+        }),
+        def(
+            Method::POST,
+            "/admin/plantillas/{id}/desactivar",
+            false,
+            |r| r.to(step_setup::deactivate_template),
+        ),
+        def(
+            Method::POST,
+            "/admin/plantillas/{id}/reactivar",
+            false,
+            |r| r.to(step_setup::reactivate_template),
+        ),
+        def(Method::GET, "/admin/reglas", false, |r| {
+            r.to(step_setup::rules)
+        }),
+        def(Method::POST, "/admin/reglas", false, |r| {
+            r.to(step_setup::add_rule)
+        }),
+        def(Method::POST, "/admin/reglas/{id}", false, |r| {
+            r.to(step_setup::change_rule)
+        }),
+        def(Method::POST, "/admin/reglas/{id}/eliminar", false, |r| {
+            r.to(step_setup::delete_rule)
+        }),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
         def(Method::GET, "/pte/nueva", false, |r| {

@@ -74,6 +74,13 @@ async fn admin_adds_a_client_that_new_orders_can_pick() {
         (log[0].action.as_str(), log[0].username.as_str()),
         ("crear", "root")
     );
+    let page = app
+        .get("/actividad?tabla=clients")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("href=\"/admin/catalogos/clientes/{id}\"")));
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod health;
 mod list;
 mod schema;
 mod security;
+mod step_setup;
 mod tracking;
 mod users;
 mod work_orders;

@@ -163,6 +163,8 @@ async fn every_admin_route_refuses_gestor_and_consulta() {
     let app = spawn_app().await;
     app.logged_in("root", Role::Admin).await;
     let target = user(&app, "root").await.id.to_string();
+    let templates_before = app.db(|c| faena::db::templates::all(c).unwrap()).await;
+    let rules_before = app.db(|c| faena::db::templates::rules(c).unwrap()).await;
     for role in [Role::Gestor, Role::Consulta] {
         let name = if role == Role::Gestor { "gus" } else { "cora" };
         let client = spawn_second_login(&app, name, role).await;
@@ -193,6 +195,9 @@ async fn every_admin_route_refuses_gestor_and_consulta() {
                     ("nombre", "x"),
                     ("descripcion", "x"),
                     ("grupo", "15"),
+                    ("conjunto", "18"),
+                    ("tipo", "4"),
+                    ("cliente", "5"),
                 ])
             };
             let r = request.send().await.unwrap();
@@ -208,4 +213,8 @@ async fn every_admin_route_refuses_gestor_and_consulta() {
         .await;
     assert_eq!(clients.len(), 5, "no client added");
     assert!(clients.iter().all(|c| c.active && c.description != "x"));
+    let templates_after = app.db(|c| faena::db::templates::all(c).unwrap()).await;
+    assert_eq!(templates_after, templates_before, "templates untouched");
+    let rules_after = app.db(|c| faena::db::templates::rules(c).unwrap()).await;
+    assert_eq!(rules_after, rules_before, "rules untouched");
 }
