@@ -93,6 +93,47 @@ pub fn for_order(conn: &mut DbConn, work_order_id: i32) -> QueryResult<Vec<StepV
         .load(conn)
 }
 
+/// The steps of many orders in one query, by order (for printing a selection).
+pub fn for_orders(
+    conn: &mut DbConn,
+    order_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<StepView>>> {
+    let mut by_order: HashMap<i32, Vec<StepView>> = HashMap::new();
+    if order_ids.is_empty() {
+        return Ok(by_order);
+    }
+    let rows: Vec<(i32, StepView)> = steps::table
+        .inner_join(statuses::table)
+        .filter(steps::work_order_id.eq_any(order_ids))
+        .order((
+            steps::work_order_id.asc(),
+            steps::position.asc(),
+            steps::template_id.asc(),
+            steps::id.asc(),
+        ))
+        .select((
+            steps::work_order_id,
+            (
+                steps::id,
+                steps::template_id,
+                steps::position,
+                steps::description,
+                steps::status_id,
+                statuses::description,
+                steps::start_date,
+                steps::end_date,
+                steps::delivery_date,
+                steps::comment,
+                steps::link,
+            ),
+        ))
+        .load(conn)?;
+    for (order, step) in rows {
+        by_order.entry(order).or_default().push(step);
+    }
+    Ok(by_order)
+}
+
 #[derive(Debug, QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = diesel::sql_types::Integer)]

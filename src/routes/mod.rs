@@ -55,6 +55,9 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/ot/exportar.csv", false, |r| {
             r.to(work_orders::export::csv)
         }),
+        def(Method::GET, "/ot/imprimir", false, |r| {
+            r.to(work_orders::print::selection)
+        }),
         def(Method::GET, "/ot/nueva", false, |r| {
             r.to(work_orders::form::new_form)
         }),

@@ -255,5 +255,55 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .await
         .unwrap();
     std::fs::write(shots.join("lista.png"), b.screenshot().await.unwrap()).unwrap();
+
+    // "Imprimir selección": each order starts its own sheet, so three alike orders take three
+    // times the sheets of one.
+    app.db(|c| {
+        for n in 1..=3 {
+            let now = Utc::now().naive_utc();
+            let form = PteForm {
+                oficio_pte: format!("PTE-SEL-{n}"),
+                descripcion_trabajo: "Inspección de ductos".into(),
+                id_cliente: "1".into(),
+                responsable_proyecto: "1".into(),
+            };
+            let pte = ptes::create(c, &form, &Actor::console(), now).unwrap();
+            let order = faena::domain::work_order::WorkOrderForm {
+                id_tipo: "4".into(),
+                id_pte: pte.to_string(),
+                orden_trabajo: format!("SEL-{n}"),
+                oficio_ot: format!("OF-SEL-{n}"),
+                descripcion_trabajo: "Inspección de ductos".into(),
+                responsable_proyecto: "1".into(),
+                responsable_cliente: "Ing. Pérez".into(),
+                ..Default::default()
+            };
+            faena::orders::create(c, &order, &Actor::console(), now).unwrap();
+        }
+    })
+    .await;
+    let mut pages = Vec::new();
+    for (query, orders) in [("q=SEL-1", 1), ("q=SEL", 3)] {
+        b.goto(&app.url(&format!("/ot/imprimir?{query}")))
+            .await
+            .unwrap();
+        let printed = b
+            .find_all(Locator::Css("article.ot-print"))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(printed, orders, "{query}");
+        let pdf = b.print(PrintConfiguration::default()).await.unwrap();
+        std::fs::write(shots.join(format!("seleccion-{orders}.pdf")), &pdf).unwrap();
+        pages.push(pdf_pages(&pdf));
+    }
+    assert!(pages[0] >= 1);
+    assert_eq!(pages[1], 3 * pages[0], "one order per sheet: {pages:?}");
     b.close().await.unwrap();
+}
+
+/// Pages of a PDF as Chromium writes it (page objects are not compressed).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+    count(b"/Type /Page") - count(b"/Type /Pages")
 }

@@ -466,3 +466,16 @@ pub async fn spawn_second_login(app: &TestApp, username: &str, role: Role) -> re
     assert_eq!(response.status(), 303);
     client
 }
+
+/// An attribute of the first element matching `selector` (empty when absent).
+pub fn attr(body: &str, selector: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(body);
+    let Ok(sel) = scraper::Selector::parse(selector) else {
+        return String::new();
+    };
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(name))
+        .unwrap_or_default()
+        .to_owned()
+}

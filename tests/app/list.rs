@@ -372,3 +372,70 @@ async fn the_xlsx_export_has_real_dates_and_numbers_for_every_filtered_order() {
         open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     assert_eq!(book.worksheet_range("OT").unwrap().rows().count(), 2);
 }
+
+#[tokio::test]
+async fn w13_print_selection_puts_the_filtered_orders_one_per_page() {
+    let app = spawn_app().await;
+    app.logged_in("cora", Role::Consulta).await;
+    app.db(|c| {
+        seed(c, "NORTE-1", |f| {
+            f.descripcion_trabajo = "<b>Norte</b> uno".into()
+        });
+        seed(c, "NORTE-2", |_| {});
+        seed(c, "SUR-1", |_| {});
+    })
+    .await;
+    let list = app.get("/ot?q=norte").await.text().await.unwrap();
+    let link = crate::helpers::attr(&list, "#imprimir-seleccion", "href");
+    assert_eq!(link, "/ot/imprimir?q=norte");
+    let body = app.get(&link).await.text().await.unwrap();
+    assert_eq!(
+        texts(&body, "article.ot-print h2.folio"),
+        ["NORTE-2", "NORTE-1"]
+    );
+    assert_eq!(
+        texts(&body, "article.ot-print table.pasos tbody tr").len(),
+        12
+    );
+    assert!(!body.contains("<b>Norte</b>"), "escaped");
+    assert!(texts(&body, "article.ot-print dd").contains(&"<b>Norte</b> uno".to_owned()));
+    assert_eq!(texts(&body, "#seleccion-resumen"), ["2 OT, una por hoja."]);
+
+    let none = app.get("/ot/imprimir?q=nadie").await.text().await.unwrap();
+    assert!(texts(&none, "article.ot-print").is_empty());
+    assert_eq!(
+        texts(&none, "p.empty"),
+        ["Ninguna OT coincide con los filtros."]
+    );
+}
+
+#[tokio::test]
+async fn w13_print_selection_is_bounded() {
+    let app = spawn_app().await;
+    app.logged_in("cora", Role::Consulta).await;
+    let limit = faena::routes::work_orders::print::PRINT_LIMIT;
+    app.db(move |c| {
+        for i in 0..=limit {
+            seed(c, &format!("OT-{i:03}"), |_| {});
+        }
+    })
+    .await;
+    let body = app
+        .get("/ot/imprimir?per=10&page=3")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let printed = texts(&body, "article.ot-print h2.folio");
+    assert_eq!(printed.len() as i64, limit);
+    assert_eq!(
+        printed[0],
+        format!("OT-{limit:03}"),
+        "newest first, from the first page"
+    );
+    let summary = texts(&body, "#seleccion-resumen")[0].clone();
+    assert!(
+        summary.contains(&format!("primeras {limit} de {}", limit + 1)),
+        "{summary}"
+    );
+}

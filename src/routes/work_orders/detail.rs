@@ -117,73 +117,18 @@ fn action_label(action: &str) -> String {
     .to_owned()
 }
 
-pub async fn detail(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    user: CurrentUser,
-    path: web::Path<i32>,
-) -> Result<HttpResponse, AppError> {
-    render_detail(&state, ctx, &user, path.into_inner(), StatusCode::OK, None).await
+/// The header of an order: "INICIAL" or "REPROGRAMACIÓN n".
+pub fn kind_label(o: &WorkOrder) -> String {
+    if o.kind_id == kind::REPROGRAMMING {
+        format!("REPROGRAMACIÓN {}", o.revision.unwrap_or_default())
+    } else {
+        "INICIAL".to_owned()
+    }
 }
 
-/// Renders the detail page, with `error` (from a refused step or status change) on top.
-pub async fn render_detail(
-    state: &AppState,
-    ctx: PageCtx,
-    user: &CurrentUser,
-    id: i32,
-    status: StatusCode,
-    action_error: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let is_admin = user.role.allows(Role::Admin);
-    let today = state.clock.today();
-    let loaded = blocking(state, move |c| -> Result<_, AppError> {
-        let order = work_orders::find(c, id)?.ok_or(AppError::NotFound)?;
-        // W7: a deleted order is a 404 except for administrators, who may restore it.
-        if order.record_state == record_state::DELETED && !is_admin {
-            return Err(AppError::NotFound);
-        }
-        let catalogs = Catalogs::load(c)?;
-        let pte = match order.planning_doc_id {
-            Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
-            None => None,
-        };
-        let step_list = steps::for_order(c, id)?;
-        let parent = match order.parent_id {
-            Some(p) => work_orders::find(c, p)?.filter(|p| p.record_state != record_state::DELETED),
-            None => None,
-        };
-        let children = if order.kind_id == kind::INITIAL {
-            work_orders::reprogrammings(c, id)?
-        } else {
-            Vec::new()
-        };
-        let mut ids: Vec<i32> = children.iter().map(|o| o.id).collect();
-        ids.push(id);
-        if let Some(p) = &parent {
-            ids.push(p.id);
-        }
-        let counts = steps::counts(c, &ids)?;
-        let history = activity::for_record(c, crate::orders::TABLE, id)?;
-        Ok((
-            order, catalogs, pte, step_list, parent, children, counts, history,
-        ))
-    })
-    .await??;
-    let (order, catalogs, pte, step_list, parent, children, counts, history) = loaded;
-
-    let related = |o: &WorkOrder| RelatedRow {
-        id: o.id,
-        revision: o.revision.map(|r| r.to_string()).unwrap_or_default(),
-        folio: o.folio.clone(),
-        oficio: o.oficio.clone(),
-        planned_start: format::date(o.planned_start),
-        planned_end: format::date(o.planned_end),
-        status: catalogs.name(Kind::Status, Some(o.status_id)),
-        progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
-    };
+/// The data fields of an order as the detail and print pages show them (W13).
+pub fn fields_of(o: &WorkOrder, catalogs: &Catalogs, pte: Option<String>) -> Vec<Field> {
     let site = |id| catalogs.name(Kind::Site, id);
-    let o = &order;
     let mut fields = vec![
         Field {
             label: "Folio OT",
@@ -215,7 +160,7 @@ pub async fn render_detail(
         },
         Field {
             label: "Frente / sitio principal",
-            value: front_and_site(&catalogs, o),
+            value: front_and_site(catalogs, o),
         },
         Field {
             label: "Embarcación",
@@ -287,20 +232,12 @@ pub async fn render_detail(
         },
     ]);
 
-    // The parent's effective window (W4): real or planned start; the latest end of it and its
-    // active reprogrammings.
-    let effective_window = if o.kind_id == kind::INITIAL {
-        let start = o.real_start.or(o.planned_start);
-        let end = std::iter::once(o.real_end.or(o.planned_end))
-            .chain(children.iter().map(|c| c.real_end.or(c.planned_end)))
-            .flatten()
-            .max();
-        format!("{} – {}", format::date(start), format::date(end))
-    } else {
-        String::new()
-    };
+    fields
+}
 
-    let steps_view = step_list
+/// The steps table's rows.
+pub fn step_rows(steps: &[steps::StepView]) -> Vec<StepRow> {
+    steps
         .iter()
         .enumerate()
         .map(|(i, s)| StepRow {
@@ -321,7 +258,91 @@ pub async fn render_detail(
             comment: s.comment.clone(),
             link: s.link.clone(),
         })
-        .collect();
+        .collect()
+}
+
+pub async fn detail(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    render_detail(&state, ctx, &user, path.into_inner(), StatusCode::OK, None).await
+}
+
+/// Renders the detail page, with `error` (from a refused step or status change) on top.
+pub async fn render_detail(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &CurrentUser,
+    id: i32,
+    status: StatusCode,
+    action_error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let is_admin = user.role.allows(Role::Admin);
+    let today = state.clock.today();
+    let loaded = blocking(state, move |c| -> Result<_, AppError> {
+        let order = work_orders::find(c, id)?.ok_or(AppError::NotFound)?;
+        // W7: a deleted order is a 404 except for administrators, who may restore it.
+        if order.record_state == record_state::DELETED && !is_admin {
+            return Err(AppError::NotFound);
+        }
+        let catalogs = Catalogs::load(c)?;
+        let pte = match order.planning_doc_id {
+            Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
+            None => None,
+        };
+        let step_list = steps::for_order(c, id)?;
+        let parent = match order.parent_id {
+            Some(p) => work_orders::find(c, p)?.filter(|p| p.record_state != record_state::DELETED),
+            None => None,
+        };
+        let children = if order.kind_id == kind::INITIAL {
+            work_orders::reprogrammings(c, id)?
+        } else {
+            Vec::new()
+        };
+        let mut ids: Vec<i32> = children.iter().map(|o| o.id).collect();
+        ids.push(id);
+        if let Some(p) = &parent {
+            ids.push(p.id);
+        }
+        let counts = steps::counts(c, &ids)?;
+        let history = activity::for_record(c, crate::orders::TABLE, id)?;
+        Ok((
+            order, catalogs, pte, step_list, parent, children, counts, history,
+        ))
+    })
+    .await??;
+    let (order, catalogs, pte, step_list, parent, children, counts, history) = loaded;
+
+    let related = |o: &WorkOrder| RelatedRow {
+        id: o.id,
+        revision: o.revision.map(|r| r.to_string()).unwrap_or_default(),
+        folio: o.folio.clone(),
+        oficio: o.oficio.clone(),
+        planned_start: format::date(o.planned_start),
+        planned_end: format::date(o.planned_end),
+        status: catalogs.name(Kind::Status, Some(o.status_id)),
+        progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
+    };
+    let o = &order;
+    let fields = fields_of(o, &catalogs, pte);
+
+    // The parent's effective window (W4): real or planned start; the latest end of it and its
+    // active reprogrammings.
+    let effective_window = if o.kind_id == kind::INITIAL {
+        let start = o.real_start.or(o.planned_start);
+        let end = std::iter::once(o.real_end.or(o.planned_end))
+            .chain(children.iter().map(|c| c.real_end.or(c.planned_end)))
+            .flatten()
+            .max();
+        format!("{} – {}", format::date(start), format::date(end))
+    } else {
+        String::new()
+    };
+
+    let steps_view = step_rows(&step_list);
     let history = history
         .into_iter()
         .map(|h| HistoryRow {
@@ -354,11 +375,7 @@ pub async fn render_detail(
         action_error,
         id: o.id,
         folio: o.folio.clone(),
-        kind_label: if o.kind_id == kind::REPROGRAMMING {
-            format!("REPROGRAMACIÓN {}", o.revision.unwrap_or_default())
-        } else {
-            "INICIAL".to_owned()
-        },
+        kind_label: kind_label(o),
         to_define: o.record_state == record_state::TO_DEFINE,
         deleted,
         progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),

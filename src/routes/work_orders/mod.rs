@@ -6,6 +6,7 @@ pub mod detail;
 pub mod export;
 pub mod form;
 pub mod list;
+pub mod print;
 pub mod tracking;
 
 use crate::db::catalogs::{Catalogs, Kind};
