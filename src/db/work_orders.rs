@@ -449,6 +449,13 @@ pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOr
     let total: i64 = filtered_list!(work_orders::table, f)
         .select(count_star())
         .first(conn)?;
+    let ids = page_ids(conn, f)?;
+    Ok((total, rows_by_ids(conn, &ids)?))
+}
+
+/// The ids of one page of the list (`f.offset`, `f.limit`), in the list's order. Narrow rows
+/// sort cheaply; the full rows come after, for those ids only.
+pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
     let joined = work_orders::table
         .left_join(planning_docs::table)
         .left_join(clients::table)
@@ -489,12 +496,16 @@ pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOr
         (SortKey::Status, false) => q.order((statuses::description.asc(), work_orders::id.asc())),
         (SortKey::Status, true) => q.order((statuses::description.desc(), work_orders::id.desc())),
     };
-    let ids: Vec<i32> = q.offset(f.offset).limit(f.limit).load(conn)?;
+    q.offset(f.offset).limit(f.limit).load(conn)
+}
+
+/// The list rows of some orders, in the order of `ids`.
+pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrder>> {
     let mut rows: Vec<ListedOrder> = work_orders::table
         .left_join(planning_docs::table)
         .left_join(clients::table)
         .inner_join(statuses::table)
-        .filter(work_orders::id.eq_any(&ids))
+        .filter(work_orders::id.eq_any(ids))
         .select((
             WorkOrder::as_select(),
             planning_docs::folio.nullable(),
@@ -510,8 +521,10 @@ pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOr
             status_name,
         })
         .collect();
-    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.order.id));
-    Ok((total, rows))
+    let position: std::collections::HashMap<i32, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|r| position.get(&r.order.id).copied());
+    Ok(rows)
 }
 
 #[derive(Debug, QueryableByName)]

@@ -311,6 +311,20 @@ async fn the_csv_export_streams_every_filtered_order_with_a_bom_and_quoted_field
         "newest first, quoting round-trips"
     );
     assert!(rows.iter().all(|r| &r[2] == "INICIAL"));
+    let distinct: std::collections::HashSet<_> = rows.iter().map(|r| r[0].to_owned()).collect();
+    assert_eq!(distinct.len(), rows.len(), "no order twice across pages");
+
+    // An empty selection still gives the header.
+    let empty = app
+        .get("/ot/exportar.csv?q=nadie")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(empty.starts_with(b"\xEF\xBB\xBF"));
+    let mut reader = csv::Reader::from_reader(&empty[3..]);
+    assert_eq!(&reader.headers().unwrap()[0], "Folio");
+    assert_eq!(reader.records().count(), 0);
 
     // The filters of the list apply.
     let filtered = app

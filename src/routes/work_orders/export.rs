@@ -13,11 +13,11 @@ use crate::db::catalogs::Kind;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::error::AppError;
-use crate::routes::work_orders::list::{ListQuery, load};
+use crate::routes::work_orders::list::{ListQuery, Pages};
 use crate::startup::AppState;
 
 /// Rows per database page (and per chunk sent).
-const PAGE: i64 = 1000;
+const PAGE: usize = 1000;
 /// Chunks waiting to be sent; the producer pauses when the client reads slowly.
 const BUFFERED_CHUNKS: usize = 4;
 
@@ -59,9 +59,7 @@ pub async fn csv(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut filter = query.into_inner().to_filter();
-    filter.offset = 0;
-    filter.limit = PAGE;
+    let filter = query.into_inner().to_filter();
     let today = state.clock.today();
     let pool = state.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, AppError>>(BUFFERED_CHUNKS);
@@ -75,19 +73,31 @@ pub async fn csv(
                 return;
             }
         };
+        let mut pages = match Pages::start(&mut conn, &filter, PAGE) {
+            Ok(p) => p,
+            Err(e) => {
+                send(Err(AppError::from(e)));
+                return;
+            }
+        };
         loop {
-            let data = match load(&mut conn, &filter) {
+            let data = match pages.next_page(&mut conn) {
                 Ok(d) => d,
                 Err(e) => {
                     tracing::error!(error = %e, "CSV export failed");
                     return;
                 }
             };
-            let done = (data.listed.len() as i64) < PAGE;
+            if data.is_none() && !first {
+                return;
+            }
             let bytes = chunk(|w| {
                 if first {
                     w.write_record(HEADER)?;
                 }
+                let Some(data) = &data else {
+                    return Ok(());
+                };
                 for l in &data.listed {
                     let o = &l.order;
                     let p = ProgressView::of(
@@ -143,10 +153,9 @@ pub async fn csv(
                 }
             };
             first = false;
-            if !send(Ok(bytes)) || done {
+            if !send(Ok(bytes)) {
                 return;
             }
-            filter.offset += PAGE;
         }
     });
     let body = stream::unfold(rx, |mut rx| async move {
@@ -167,9 +176,7 @@ pub async fn xlsx(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut filter = query.into_inner().to_filter();
-    filter.offset = 0;
-    filter.limit = PAGE;
+    let filter = query.into_inner().to_filter();
     let today = state.clock.today();
     let pool = state.pool.clone();
     let bytes = web::block(move || -> Result<Vec<u8>, AppError> {
@@ -200,8 +207,8 @@ pub async fn xlsx(
         }
         sheet.set_freeze_panes(1, 0).map_err(xl)?;
         let mut row: u32 = 1;
-        loop {
-            let data = load(&mut conn, &filter)?;
+        let mut pages = Pages::start(&mut conn, &filter, PAGE)?;
+        while let Some(data) = pages.next_page(&mut conn)? {
             for l in &data.listed {
                 let o = &l.order;
                 let p = ProgressView::of(
@@ -274,10 +281,6 @@ pub async fn xlsx(
                 }
                 row += 1;
             }
-            if (data.listed.len() as i64) < PAGE {
-                break;
-            }
-            filter.offset += PAGE;
         }
         book.save_to_buffer().map_err(xl)
     })

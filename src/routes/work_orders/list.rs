@@ -202,6 +202,46 @@ pub fn load(c: &mut DbConn, filter: &ListFilter) -> diesel::QueryResult<ListData
     })
 }
 
+/// An export's pages: every matching id once, in the list's order (4 bytes each), then the
+/// rows a page at a time. Linear in the number of orders, and memory stays bounded by the page.
+pub struct Pages {
+    ids: Vec<i32>,
+    next: usize,
+    size: usize,
+    catalogs: Catalogs,
+}
+
+impl Pages {
+    pub fn start(c: &mut DbConn, filter: &ListFilter, size: usize) -> diesel::QueryResult<Pages> {
+        let mut all = filter.clone();
+        all.offset = 0;
+        all.limit = i64::MAX;
+        Ok(Pages {
+            ids: work_orders::page_ids(c, &all)?,
+            next: 0,
+            size: size.max(1),
+            catalogs: Catalogs::load(c)?,
+        })
+    }
+
+    /// The next page, or `None` when every order was given.
+    pub fn next_page(&mut self, c: &mut DbConn) -> diesel::QueryResult<Option<ListData>> {
+        let Some(ids) = self.ids.get(self.next..).filter(|rest| !rest.is_empty()) else {
+            return Ok(None);
+        };
+        let ids = &ids[..ids.len().min(self.size)];
+        self.next += ids.len();
+        let listed = work_orders::rows_by_ids(c, ids)?;
+        Ok(Some(ListData {
+            catalogs: self.catalogs.clone(),
+            total: i64::try_from(self.ids.len()).unwrap_or(i64::MAX),
+            listed,
+            counts: steps::counts(c, ids)?,
+            children: work_orders::reprogramming_counts(c, ids)?,
+        }))
+    }
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
