@@ -7,7 +7,7 @@ use crate::accounts::Actor;
 use crate::db::catalogs::{self, Catalogs, Kind};
 use crate::db::templates::{self as repo, Template, TemplateValues};
 use crate::db::{DbConn, activity, is_unique_violation, write_transaction};
-use crate::domain::catalog::CLIENT_TYPES;
+use crate::domain::catalog;
 use crate::domain::step_rule::{
     RuleForm, TemplateForm, describe, parse_rule, pick_template_set, set_name,
 };
@@ -18,11 +18,7 @@ const TEMPLATES: &str = "step_templates";
 const RULES: &str = "step_rules";
 
 fn client_type_name(id: Option<i32>) -> String {
-    CLIENT_TYPES
-        .iter()
-        .find(|(t, _)| Some(*t) == id)
-        .map_or("", |(_, n)| n)
-        .to_owned()
+    catalog::client_type_name(id).to_owned()
 }
 
 /// Adds a template, at the end of its set unless a position is given; returns its id.

@@ -69,28 +69,9 @@ pub struct StepView {
 /// The steps of an order, by the position they were created with (for the seeded templates, the
 /// template order of W3).
 pub fn for_order(conn: &mut DbConn, work_order_id: i32) -> QueryResult<Vec<StepView>> {
-    steps::table
-        .inner_join(statuses::table)
-        .filter(steps::work_order_id.eq(work_order_id))
-        .order((
-            steps::position.asc(),
-            steps::template_id.asc(),
-            steps::id.asc(),
-        ))
-        .select((
-            steps::id,
-            steps::template_id,
-            steps::position,
-            steps::description,
-            steps::status_id,
-            statuses::description,
-            steps::start_date,
-            steps::end_date,
-            steps::delivery_date,
-            steps::comment,
-            steps::link,
-        ))
-        .load(conn)
+    Ok(for_orders(conn, &[work_order_id])?
+        .remove(&work_order_id)
+        .unwrap_or_default())
 }
 
 /// The steps of many orders in one query, by order (for printing a selection).

@@ -196,29 +196,49 @@ pub fn name_key(name: &str) -> String {
         .collect()
 }
 
+/// A cleaned description (field `descripcion`), or its error; `missing` is the message for blank.
+pub fn description(errors: &mut FieldErrors, raw: &str, missing: &str) -> String {
+    let description = clean_name(raw);
+    if description.is_empty() {
+        errors.add("descripcion", missing);
+    } else if description.chars().count() > DESCRIPTION_MAX {
+        errors.add(
+            "descripcion",
+            format!("La descripción admite hasta {DESCRIPTION_MAX} caracteres."),
+        );
+    } else if description.chars().any(char::is_control) {
+        errors.add("descripcion", "La descripción tiene caracteres no válidos.");
+    }
+    description
+}
+
+/// A trimmed comment (field `comentario`), or its error.
+pub fn comment(errors: &mut FieldErrors, raw: &str) -> String {
+    let comment = raw.trim().to_owned();
+    if comment.chars().count() > COMMENT_MAX {
+        errors.add(
+            "comentario",
+            format!("El comentario admite hasta {COMMENT_MAX} caracteres."),
+        );
+    } else if comment.contains('\0') {
+        errors.add("comentario", "El comentario tiene caracteres no válidos.");
+    }
+    comment
+}
+
+/// The name of a client type, or empty.
+pub fn client_type_name(id: Option<i32>) -> &'static str {
+    CLIENT_TYPES
+        .iter()
+        .find(|(t, _)| Some(*t) == id)
+        .map_or("", |(_, n)| n)
+}
+
 impl EntryForm {
     pub fn parse(&self, catalog: Catalog) -> Result<EntryInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let description = clean_name(&self.descripcion);
-        if description.is_empty() {
-            errors.add("descripcion", "Escriba la descripción.");
-        } else if description.chars().count() > DESCRIPTION_MAX {
-            errors.add(
-                "descripcion",
-                format!("La descripción admite hasta {DESCRIPTION_MAX} caracteres."),
-            );
-        } else if description.chars().any(char::is_control) {
-            errors.add("descripcion", "La descripción tiene caracteres no válidos.");
-        }
-        let comment = self.comentario.trim().to_owned();
-        if comment.chars().count() > COMMENT_MAX {
-            errors.add(
-                "comentario",
-                format!("El comentario admite hasta {COMMENT_MAX} caracteres."),
-            );
-        } else if comment.contains('\0') {
-            errors.add("comentario", "El comentario tiene caracteres no válidos.");
-        }
+        let description = description(&mut errors, &self.descripcion, "Escriba la descripción.");
+        let comment = comment(&mut errors, &self.comentario);
         let group = match catalog.group() {
             None => None,
             Some(g) => {

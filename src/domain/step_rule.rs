@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::catalog::{CLIENT_TYPES, COMMENT_MAX, DESCRIPTION_MAX, clean_name};
+use super::catalog::{self, CLIENT_TYPES};
 use super::codes::{kind, template_set};
 use super::work_order::FieldErrors;
 
@@ -105,17 +105,11 @@ impl TemplateForm {
                 "Elija el conjunto: INICIAL, REPROGRAMACION o INTERCOM.",
             );
         }
-        let description = clean_name(&self.descripcion);
-        if description.is_empty() {
-            errors.add("descripcion", "Escriba la descripción del paso.");
-        } else if description.chars().count() > DESCRIPTION_MAX {
-            errors.add(
-                "descripcion",
-                format!("La descripción admite hasta {DESCRIPTION_MAX} caracteres."),
-            );
-        } else if description.chars().any(char::is_control) {
-            errors.add("descripcion", "La descripción tiene caracteres no válidos.");
-        }
+        let description = catalog::description(
+            &mut errors,
+            &self.descripcion,
+            "Escriba la descripción del paso.",
+        );
         let position = match self.orden.trim() {
             "" => None,
             raw => match raw.parse::<i32>() {
@@ -139,13 +133,7 @@ impl TemplateForm {
                 found
             }
         };
-        let comment = self.comentario.trim().to_owned();
-        if comment.chars().count() > COMMENT_MAX || comment.contains('\0') {
-            errors.add(
-                "comentario",
-                format!("El comentario admite hasta {COMMENT_MAX} caracteres de texto."),
-            );
-        }
+        let comment = catalog::comment(&mut errors, &self.comentario);
         match (set, errors.is_empty()) {
             (Some(set), true) => Ok(TemplateInput {
                 set,

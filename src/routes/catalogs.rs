@@ -18,6 +18,7 @@ use crate::domain::role::Role;
 use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
 use crate::orders::OrderError;
+use crate::routes::form_outcome;
 use crate::routes::work_orders::form::Opt;
 use crate::startup::AppState;
 use crate::web::blocking;
@@ -233,7 +234,7 @@ pub async fn create(
         catalogs::create(c, catalog, &posted, &actor, Utc::now().naive_utc())
     })
     .await?;
-    let (status, errors) = match result {
+    let (status, errors) = match form_outcome(result)? {
         Ok(_) => {
             flash(
                 &session,
@@ -246,11 +247,7 @@ pub async fn create(
             );
             return Ok(see_other(&list_url(catalog)));
         }
-        Err(OrderError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
-        Err(OrderError::Duplicate(e)) => (StatusCode::CONFLICT, e),
-        Err(OrderError::Conflict(msg)) => return Err(AppError::Conflict(msg)),
-        Err(OrderError::NotFound) => return Err(AppError::NotFound),
-        Err(OrderError::Db(e)) => return Err(e.into()),
+        Err(shown) => shown,
     };
     show_list(
         &state,
@@ -334,16 +331,12 @@ pub async fn update(
         catalogs::update(c, catalog, id, &posted, &actor, Utc::now().naive_utc())
     })
     .await?;
-    let (status, errors) = match result {
+    let (status, errors) = match form_outcome(result)? {
         Ok(()) => {
             flash(&session, true, "Cambios guardados.");
             return Ok(see_other(&list_url(catalog)));
         }
-        Err(OrderError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
-        Err(OrderError::Duplicate(e)) => (StatusCode::CONFLICT, e),
-        Err(OrderError::Conflict(msg)) => return Err(AppError::Conflict(msg)),
-        Err(OrderError::NotFound) => return Err(AppError::NotFound),
-        Err(OrderError::Db(e)) => return Err(e.into()),
+        Err(shown) => shown,
     };
     show_edit(&state, ctx, catalog, id, status, Some((form, errors))).await
 }

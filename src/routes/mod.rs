@@ -287,6 +287,24 @@ pub fn table() -> Vec<RouteDef> {
     ]
 }
 
+/// A service's answer to a posted form: `Ok(Ok(v))` saved, `Ok(Err((status, errors)))` show the
+/// form again with its fields marked (422, or 409 for a duplicate), `Err` an error page.
+pub fn form_outcome<T>(
+    result: Result<T, crate::orders::OrderError>,
+) -> Result<Result<T, (StatusCode, crate::domain::work_order::FieldErrors)>, crate::error::AppError>
+{
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(crate::orders::OrderError::Invalid(e)) => {
+            Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, e)))
+        }
+        Err(crate::orders::OrderError::Duplicate(e)) => Ok(Err((StatusCode::CONFLICT, e))),
+        Err(crate::orders::OrderError::Conflict(msg)) => Err(crate::error::AppError::Conflict(msg)),
+        Err(crate::orders::OrderError::NotFound) => Err(crate::error::AppError::NotFound),
+        Err(crate::orders::OrderError::Db(e)) => Err(e.into()),
+    }
+}
+
 /// Registers the table: one resource per path, with a Spanish 405 for the other methods.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let routes = table();

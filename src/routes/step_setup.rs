@@ -12,7 +12,7 @@ use crate::auth::CurrentUser;
 use crate::auth::gate::see_other;
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::templates::{self as repo, Template};
-use crate::domain::catalog::CLIENT_TYPES;
+use crate::domain::catalog::{self, CLIENT_TYPES};
 use crate::domain::role::Role;
 use crate::domain::step_rule::{
     KINDS, RuleForm, TEMPLATE_SETS, TemplateForm, describe, kind_name, set_name,
@@ -20,6 +20,7 @@ use crate::domain::step_rule::{
 use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
 use crate::orders::OrderError;
+use crate::routes::form_outcome;
 use crate::routes::work_orders::form::Opt;
 use crate::startup::AppState;
 use crate::step_setup;
@@ -79,11 +80,7 @@ struct TemplateEditPage {
 }
 
 fn client_type_name(id: Option<i32>) -> String {
-    CLIENT_TYPES
-        .iter()
-        .find(|(t, _)| Some(*t) == id)
-        .map_or("", |(_, n)| n)
-        .to_owned()
+    catalog::client_type_name(id).to_owned()
 }
 
 fn group(templates: &[Template]) -> Vec<SetGroup> {
@@ -151,20 +148,6 @@ pub async fn templates(
         FieldErrors::default(),
     )
     .await
-}
-
-/// Maps a service answer for a form: `Ok(None)` saved, `Ok(Some(..))` the form again.
-fn form_outcome<T>(
-    result: Result<T, OrderError>,
-) -> Result<Result<T, (StatusCode, FieldErrors)>, AppError> {
-    match result {
-        Ok(v) => Ok(Ok(v)),
-        Err(OrderError::Invalid(e)) => Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, e))),
-        Err(OrderError::Duplicate(e)) => Ok(Err((StatusCode::CONFLICT, e))),
-        Err(OrderError::Conflict(msg)) => Err(AppError::Conflict(msg)),
-        Err(OrderError::NotFound) => Err(AppError::NotFound),
-        Err(OrderError::Db(e)) => Err(e.into()),
-    }
 }
 
 /// `POST /admin/plantillas`
