@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod annexes;
 pub mod auth;
 pub mod catalogs;
 pub mod config;

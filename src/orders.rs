@@ -247,7 +247,7 @@ fn refuse(mut errors: FieldErrors, duplicates: FieldErrors) -> Result<(), OrderE
 }
 
 /// Locks an order's row until the transaction ends (PostgreSQL; SQLite has one writer anyway).
-fn lock_row(c: &mut DbConn, id: i32) -> QueryResult<()> {
+pub(crate) fn lock_row(c: &mut DbConn, id: i32) -> QueryResult<()> {
     use diesel::RunQueryDsl;
     if let DbConn::Pg(pg) = c {
         diesel::sql_query("SELECT id FROM work_orders WHERE id = $1 FOR UPDATE")

@@ -17,6 +17,8 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Largest form body read while looking for the token; larger bodies are refused (413).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Largest upload (a multipart form: the file plus its few fields).
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
 
 /// The session's token, created on first use.
 pub fn token(session: &Session) -> String {
@@ -94,34 +96,65 @@ fn check_origin(req: &ServiceRequest) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Reads an urlencoded body for the token field, then puts the body back.
+/// Reads an urlencoded or multipart body (bounded) for the token field, then puts the body back
+/// for the handler.
 async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal> {
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
+    let limit = if multipart {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| Refusal::BadToken)?;
-        if body.len() + chunk.len() > MAX_FORM_BYTES {
+        if body.len() + chunk.len() > limit {
             return Err(Refusal::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
     let body: Bytes = body.freeze();
-    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-        .ok()
-        .and_then(|pairs| {
-            pairs
-                .into_iter()
-                .find(|(k, _)| k == FORM_FIELD)
-                .map(|(_, v)| v)
-        });
+    let token = if multipart {
+        multipart_token(req.headers(), body.clone()).await
+    } else {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+            .ok()
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == FORM_FIELD)
+                    .map(|(_, v)| v)
+            })
+    };
     req.set_payload(Payload::from(body));
     Ok(token)
+}
+
+/// The token field of a buffered multipart body.
+async fn multipart_token(headers: &header::HeaderMap, body: Bytes) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok(body) });
+    let mut parts = actix_multipart::Multipart::new(headers, stream);
+    while let Some(Ok(mut field)) = parts.next().await {
+        if field.name() != Some(FORM_FIELD) {
+            continue;
+        }
+        let mut value = Vec::new();
+        while let Some(Ok(chunk)) = field.next().await {
+            value.extend_from_slice(&chunk);
+            if value.len() > 256 {
+                return None;
+            }
+        }
+        return String::from_utf8(value).ok();
+    }
+    None
 }

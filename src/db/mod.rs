@@ -5,6 +5,7 @@
 //! every write transaction on SQLite must start with `BEGIN IMMEDIATE`.
 
 pub mod activity;
+pub mod annexes;
 pub mod catalogs;
 pub mod planning_docs;
 pub mod schema;

@@ -211,6 +211,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    units (id) {
+        id -> Integer,
+        clave -> Text,
+        description -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    concepts (id) {
+        id -> Integer,
+        code -> Text,
+        description -> Text,
+        unit_id -> Integer,
+        price_mxn -> BigInt,
+        price_usd -> BigInt,
+        annex -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    exchange_rates (id) {
+        id -> Integer,
+        rate -> BigInt,
+        valid_on -> Date,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        username -> Text,
+    }
+}
+
+diesel::table! {
+    annex_imports (id) {
+        id -> Integer,
+        work_order_id -> Integer,
+        active -> Bool,
+        mode -> Text,
+        file_name -> Text,
+        file_size -> BigInt,
+        rows -> Integer,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        username -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    annex_items (id) {
+        id -> Integer,
+        import_id -> Integer,
+        row_number -> Integer,
+        annex -> Text,
+        code -> Text,
+        description -> Text,
+        unit -> Text,
+        volume -> BigInt,
+        price_mxn -> BigInt,
+        price_usd -> BigInt,
+    }
+}
+
+diesel::table! {
+    annex_daily (id) {
+        id -> Integer,
+        item_id -> Integer,
+        day -> Date,
+        volume -> BigInt,
+    }
+}
+
+diesel::table! {
+    annex_error_reports (id) {
+        id -> Integer,
+        work_order_id -> Integer,
+        user_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        file_name -> Text,
+        content -> Binary,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sites -> fronts (category_id));
 diesel::joinable!(clients -> kinds (client_type_id));
@@ -223,6 +307,10 @@ diesel::joinable!(work_orders -> clients (client_id));
 diesel::joinable!(work_orders -> planning_docs (planning_doc_id));
 diesel::joinable!(work_orders -> fronts (front_id));
 diesel::joinable!(activity_log -> users (user_id));
+diesel::joinable!(concepts -> units (unit_id));
+diesel::joinable!(annex_imports -> work_orders (work_order_id));
+diesel::joinable!(annex_items -> annex_imports (import_id));
+diesel::joinable!(annex_daily -> annex_items (item_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -240,4 +328,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     step_rules,
     steps,
     activity_log,
+    units,
+    concepts,
+    exchange_rates,
+    annex_imports,
+    annex_items,
+    annex_daily,
+    annex_error_reports,
 );

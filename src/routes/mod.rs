@@ -58,6 +58,18 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/ot/imprimir", false, |r| {
             r.to(work_orders::print::selection)
         }),
+        def(Method::POST, "/ot/{id}/anexo", false, |r| {
+            r.to(work_orders::annex::upload)
+        }),
+        def(Method::GET, "/ot/{id}/anexo.csv", false, |r| {
+            r.to(work_orders::annex::export_csv)
+        }),
+        def(Method::GET, "/ot/{id}/anexo.xlsx", false, |r| {
+            r.to(work_orders::annex::export_xlsx)
+        }),
+        def(Method::GET, "/ot/{id}/anexo/errores/{report}", false, |r| {
+            r.to(work_orders::annex::error_report)
+        }),
         def(Method::GET, "/ot/nueva", false, |r| {
             r.to(work_orders::form::new_form)
         }),

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod activity;
+mod annex;
 mod api;
 mod auth;
 mod browser;

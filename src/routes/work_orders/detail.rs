@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
 use crate::auth::CurrentUser;
 use crate::db::catalogs::{Catalogs, Kind};
@@ -17,6 +18,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
+use serde::Deserialize;
 
 pub struct Field {
     pub label: &'static str,
@@ -89,6 +91,14 @@ struct DetailPage {
     can_reprogram: bool,
     is_admin: bool,
     print_date: String,
+    annex: AnnexView,
+}
+
+/// The detail page's query: the page of the annex's items.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DetailQuery {
+    anexo_pag: String,
 }
 
 fn step_class(status: i32) -> &'static str {
@@ -266,8 +276,11 @@ pub async fn detail(
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<i32>,
+    query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, AppError> {
-    render_detail(&state, ctx, &user, path.into_inner(), StatusCode::OK, None).await
+    let annex_page = query.anexo_pag.trim().parse().unwrap_or(1);
+    let id = path.into_inner();
+    render_detail(&state, ctx, &user, id, StatusCode::OK, None, annex_page).await
 }
 
 /// Renders the detail page, with `error` (from a refused step or status change) on top.
@@ -278,6 +291,7 @@ pub async fn render_detail(
     id: i32,
     status: StatusCode,
     action_error: Option<String>,
+    annex_page: i64,
 ) -> Result<HttpResponse, AppError> {
     let is_admin = user.role.allows(Role::Admin);
     let today = state.clock.today();
@@ -309,12 +323,13 @@ pub async fn render_detail(
         }
         let counts = steps::counts(c, &ids)?;
         let history = activity::for_record(c, crate::orders::TABLE, id)?;
+        let annex = annex::load_view(c, id, annex_page)?;
         Ok((
-            order, catalogs, pte, step_list, parent, children, counts, history,
+            order, catalogs, pte, step_list, parent, children, counts, history, annex,
         ))
     })
     .await??;
-    let (order, catalogs, pte, step_list, parent, children, counts, history) = loaded;
+    let (order, catalogs, pte, step_list, parent, children, counts, history, annex) = loaded;
 
     let related = |o: &WorkOrder| RelatedRow {
         id: o.id,
@@ -389,6 +404,7 @@ pub async fn render_detail(
         can_reprogram: can_edit && o.kind_id == kind::INITIAL,
         is_admin,
         print_date: format::date(Some(today)),
+        annex,
         ctx,
     };
     render(status, &page)

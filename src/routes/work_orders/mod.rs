@@ -1,6 +1,7 @@
 //! Work orders in the browser: list (W12), create and edit (W1–W6), detail and print (W13),
 //! delete and restore (W7).
 
+pub mod annex;
 pub mod delete;
 pub mod detail;
 pub mod export;

@@ -43,11 +43,12 @@ async fn answer(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(msg),
+                1,
             )
             .await
         }
         Err(OrderError::Conflict(msg)) => {
-            render_detail(state, ctx, user, id, StatusCode::CONFLICT, Some(msg)).await
+            render_detail(state, ctx, user, id, StatusCode::CONFLICT, Some(msg), 1).await
         }
         Err(e) => Err(e.into()),
     }

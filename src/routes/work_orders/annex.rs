@@ -1,0 +1,559 @@
+//! The OT's "Anexo C" (W14): the section of the detail page (items, totals at the administered
+//! exchange rate, the schedule by month, past imports), the upload (`POST /ot/{id}/anexo`), the
+//! error workbook of a refused upload, and the items' CSV/XLSX exports.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, NaiveDate, Utc};
+use futures_util::StreamExt;
+
+use crate::accounts::Actor;
+use crate::annexes::{self, ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, Mode};
+use crate::auth::CurrentUser;
+use crate::auth::gate::see_other;
+use crate::db::annexes::{self as repo, Import, ItemRow, Rate};
+use crate::db::{DbConn, work_orders};
+use crate::domain::annex::{PRICE_SCALE, RowError, VOLUME_SCALE, amount_centavos, format_scaled};
+use crate::domain::codes::record_state;
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, flash, render};
+
+/// Items per page of the section.
+pub const ITEMS_PER_PAGE: i64 = 50;
+
+/// One item as the section shows it.
+pub struct ItemView {
+    pub row: i32,
+    pub annex: String,
+    pub code: String,
+    pub description: String,
+    pub unit: String,
+    pub volume: String,
+    pub price_mxn: String,
+    pub price_usd: String,
+    pub amount_mxn: String,
+    pub amount_usd: String,
+    /// Programmed volume per month of `ActiveView::months`.
+    pub months: Vec<String>,
+}
+
+/// A past or present import.
+pub struct ImportView {
+    pub at: String,
+    pub user: String,
+    pub file: String,
+    pub rows: i32,
+    pub mode: String,
+    pub active: bool,
+}
+
+/// The active import.
+pub struct ActiveView {
+    pub items: Vec<ItemView>,
+    pub total_items: i64,
+    pub page: i64,
+    pub pages: Vec<(i64, bool)>,
+    pub total_mxn: String,
+    pub total_usd: String,
+    /// "$…" at the rate, or `None` without a rate.
+    pub homologated: Option<String>,
+    pub months: Vec<String>,
+}
+
+/// Everything the section shows.
+pub struct AnnexView {
+    pub active: Option<ActiveView>,
+    pub imports: Vec<ImportView>,
+    /// "19.1648 MXN por USD, vigente desde 01/11/2026" or a note that none is set.
+    pub rate_text: String,
+    pub has_rate: bool,
+}
+
+const MONTHS: [&str; 12] = [
+    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
+];
+
+fn month_label(d: NaiveDate) -> String {
+    let m = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+    format!("{m} {}", d.year())
+}
+
+fn centavos(raw: i128) -> i64 {
+    i64::try_from(raw).unwrap_or(if raw < 0 { i64::MIN } else { i64::MAX })
+}
+
+pub fn rate_text(rate: Option<&Rate>) -> String {
+    match rate {
+        Some(r) => format!(
+            "{} MXN por USD, vigente desde {}",
+            format_scaled(r.rate, PRICE_SCALE),
+            format::date(Some(r.valid_on))
+        ),
+        None => "Sin tipo de cambio registrado: un administrador lo registra en Administración › \
+                 Tipo de cambio."
+            .to_owned(),
+    }
+}
+
+/// Exact totals of an import: (MXN centavos, USD centavos, homologated MXN centavos at `rate`).
+pub fn totals(amounts: &[(i64, i64, i64)], rate: Option<i64>) -> (i64, i64, Option<i64>) {
+    // volume (6 decimals) × price (4 decimals): 10 decimals, summed exactly.
+    let (mut mxn, mut usd) = (0i128, 0i128);
+    for (v, pm, pu) in amounts {
+        mxn += i128::from(*v) * i128::from(*pm);
+        usd += i128::from(*v) * i128::from(*pu);
+    }
+    let round = |raw: i128, divisor: i128| {
+        if raw >= 0 {
+            (raw + divisor / 2) / divisor
+        } else {
+            (raw - divisor / 2) / divisor
+        }
+    };
+    let homologated = rate.map(|r| {
+        // MXN + USD × rate (rate has 4 decimals): 14 decimals down to 2.
+        centavos(round(mxn * 10_000 + usd * i128::from(r), 1_000_000_000_000))
+    });
+    (
+        centavos(round(mxn, 100_000_000)),
+        centavos(round(usd, 100_000_000)),
+        homologated,
+    )
+}
+
+/// Loads the section for an order (one import's page of items, never every item's row).
+pub fn load_view(c: &mut DbConn, order: i32, page: i64) -> diesel::QueryResult<AnnexView> {
+    let rate = repo::current_rate(c)?;
+    let imports = repo::imports_of(c, order)?;
+    let active = match imports.iter().find(|i| i.active) {
+        Some(import) => Some(active_view(c, import, page, rate.as_ref())?),
+        None => None,
+    };
+    Ok(AnnexView {
+        active,
+        imports: imports.iter().map(import_view).collect(),
+        rate_text: rate_text(rate.as_ref()),
+        has_rate: rate.is_some(),
+    })
+}
+
+fn import_view(i: &Import) -> ImportView {
+    ImportView {
+        at: format::timestamp(i.created_at),
+        user: i.username.clone(),
+        file: i.file_name.clone(),
+        rows: i.rows,
+        mode: if i.mode == Mode::Update.code() {
+            "Actualización".into()
+        } else {
+            "Nueva".into()
+        },
+        active: i.active,
+    }
+}
+
+fn active_view(
+    c: &mut DbConn,
+    import: &Import,
+    page: i64,
+    rate: Option<&Rate>,
+) -> diesel::QueryResult<ActiveView> {
+    let amounts = repo::amounts(c, import.id)?;
+    let total_items = i64::try_from(amounts.len()).unwrap_or(0);
+    let last_page = ((total_items + ITEMS_PER_PAGE - 1) / ITEMS_PER_PAGE).max(1);
+    let page = page.clamp(1, last_page);
+    let items = repo::items_page(c, import.id, (page - 1) * ITEMS_PER_PAGE, ITEMS_PER_PAGE)?;
+    let months = repo::months_of(c, import.id)?;
+    let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
+    let mut per_month: HashMap<(i32, NaiveDate), i64> = HashMap::new();
+    for (item, day, volume) in repo::daily_of(c, &ids)? {
+        if let Some(month) = day.with_day(1) {
+            *per_month.entry((item, month)).or_default() += volume;
+        }
+    }
+    let (mxn, usd, homologated) = totals(&amounts, rate.map(|r| r.rate));
+    Ok(ActiveView {
+        items: items
+            .iter()
+            .map(|i| item_view(i, &months, &per_month))
+            .collect(),
+        total_items,
+        page,
+        pages: (1..=last_page).map(|p| (p, p == page)).collect(),
+        total_mxn: format::money(mxn),
+        total_usd: format::money(usd),
+        homologated: homologated.map(format::money),
+        months: months.iter().map(|m| month_label(*m)).collect(),
+    })
+}
+
+fn item_view(
+    i: &ItemRow,
+    months: &[NaiveDate],
+    per_month: &HashMap<(i32, NaiveDate), i64>,
+) -> ItemView {
+    ItemView {
+        row: i.row_number,
+        annex: i.annex.clone(),
+        code: i.code.clone(),
+        description: i.description.clone(),
+        unit: i.unit.clone(),
+        volume: format_scaled(i.volume, VOLUME_SCALE),
+        price_mxn: format!("${}", format_scaled(i.price_mxn, PRICE_SCALE)),
+        price_usd: format!("${}", format_scaled(i.price_usd, PRICE_SCALE)),
+        amount_mxn: format::money(centavos(amount_centavos(i.volume, i.price_mxn))),
+        amount_usd: format::money(centavos(amount_centavos(i.volume, i.price_usd))),
+        months: months
+            .iter()
+            .map(|m| {
+                per_month
+                    .get(&(i.id, *m))
+                    .map(|v| format_scaled(*v, VOLUME_SCALE))
+                    .unwrap_or_default()
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/annex_refused.html")]
+struct RefusedPage {
+    ctx: PageCtx,
+    id: i32,
+    message: String,
+    errors: Vec<RowError>,
+    total_errors: usize,
+    report: Option<String>,
+}
+
+/// What the upload form posts.
+struct Posted {
+    mode: Mode,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads the multipart form: `modo`, `archivo` (bounded; the gate already bounded the body).
+async fn read_form(mut form: Multipart) -> Result<Posted, String> {
+    let mut posted = Posted {
+        mode: Mode::New,
+        file_name: String::new(),
+        bytes: Vec::new(),
+    };
+    let mut seen_file = false;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| "No se pudo leer el formulario enviado.".to_owned())?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
+        let mut value = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| "No se pudo leer el archivo enviado.".to_owned())?;
+            if value.len() + chunk.len() > MAX_FILE_BYTES + 1 {
+                return Err("El archivo pasa de 10 MiB.".into());
+            }
+            value.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "modo" => {
+                posted.mode = match String::from_utf8_lossy(&value).trim() {
+                    "actualizar" => Mode::Update,
+                    _ => Mode::New,
+                };
+            }
+            "archivo" => {
+                seen_file = true;
+                posted.file_name = file_name.unwrap_or_default();
+                posted.bytes = value;
+            }
+            _ => {}
+        }
+    }
+    if !seen_file || posted.file_name.trim().is_empty() {
+        return Err("Elija el archivo del anexo (.xlsx).".into());
+    }
+    Ok(posted)
+}
+
+/// `POST /ot/{id}/anexo`: imports an annex (gestor and admin).
+pub async fn upload(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i32>,
+    form: Multipart,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let id = path.into_inner();
+    let refused = |ctx, status, message: String| {
+        render(
+            status,
+            &RefusedPage {
+                ctx,
+                id,
+                message,
+                errors: Vec::new(),
+                total_errors: 0,
+                report: None,
+            },
+        )
+    };
+    let posted = match read_form(form).await {
+        Ok(p) => p,
+        Err(msg) => return refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, msg),
+    };
+    let actor = Actor::from(&user);
+    let result = blocking(&state, move |c| {
+        annexes::import(
+            c,
+            id,
+            &posted.file_name,
+            &posted.bytes,
+            posted.mode,
+            &actor,
+            Utc::now().naive_utc(),
+        )
+    })
+    .await?;
+    match result {
+        Ok(o) => {
+            let text = if o.updated > 0 || o.untouched > 0 {
+                format!(
+                    "Anexo actualizado: {} partidas actualizadas, {} agregadas, {} sin cambio.",
+                    o.updated, o.added, o.untouched
+                )
+            } else {
+                format!("Nueva importación creada: {} partidas registradas.", o.rows)
+            };
+            flash(&session, true, text);
+            Ok(see_other(&format!("/ot/{id}#anexo")))
+        }
+        Err(ImportError::File(msg)) => refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, msg),
+        Err(ImportError::NoActive) => refused(
+            ctx,
+            StatusCode::CONFLICT,
+            "No hay una importación activa que actualizar: use «Nueva importación».".into(),
+        ),
+        Err(ImportError::Rows {
+            errors,
+            rows,
+            report,
+        }) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &RefusedPage {
+                ctx,
+                id,
+                message: format!(
+                    "No se importó nada: {} de {rows} partidas tienen errores.",
+                    errors.len()
+                ),
+                total_errors: errors.len(),
+                errors: errors.into_iter().take(ERRORS_SHOWN).collect(),
+                report: report.map(|r| format!("/ot/{id}/anexo/errores/{r}")),
+            },
+        ),
+        Err(ImportError::NotFound) => Err(AppError::NotFound),
+        Err(ImportError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// `GET /ot/{id}/anexo/errores/{report}`: the error workbook, for whoever uploaded it (or an
+/// administrator).
+pub async fn error_report(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i32, i32)>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Gestor)?;
+    let (order, report) = path.into_inner();
+    let found = blocking(&state, move |c| repo::find_report(c, report)).await??;
+    let Some(report) = found else {
+        return Err(AppError::NotFound);
+    };
+    let mine = report.user_id == Some(user.id) || user.role.allows(Role::Admin);
+    if report.work_order_id != order || !mine {
+        return Err(AppError::NotFound);
+    }
+    Ok(xlsx_response(&report.file_name, report.content))
+}
+
+fn xlsx_response(name: &str, content: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", safe_file_name(name)),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(content)
+}
+
+/// A file name safe for a header: letters, digits, `-`, `_`, `.`.
+fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The active import's items of a visible order, for the exports.
+fn export_items(c: &mut DbConn, order: i32) -> Result<(String, Vec<ItemRow>), AppError> {
+    let o = work_orders::find(c, order)?
+        .filter(|o| o.record_state != record_state::DELETED)
+        .ok_or(AppError::NotFound)?;
+    let import = repo::active_import(c, order)?.ok_or(AppError::NotFound)?;
+    Ok((o.folio, repo::items_of(c, import.id)?))
+}
+
+const EXPORT_HEADER: [&str; 10] = [
+    "Fila",
+    "Anexo",
+    "Partida",
+    "Concepto",
+    "Unidad",
+    "Cantidad",
+    "P.U. M.N.",
+    "P.U. USD",
+    "Importe M.N.",
+    "Importe USD",
+];
+
+/// `GET /ot/{id}/anexo.csv`
+pub async fn export_csv(
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let order = path.into_inner();
+    let (folio, items) = blocking(&state, move |c| export_items(c, order)).await??;
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let plain = |v: i64, scale| format_scaled(v, scale).replace(',', "");
+    let csv_error = AppError::internal;
+    w.write_record(EXPORT_HEADER).map_err(csv_error)?;
+    for i in &items {
+        w.write_record([
+            i.row_number.to_string(),
+            i.annex.clone(),
+            i.code.clone(),
+            i.description.clone(),
+            i.unit.clone(),
+            plain(i.volume, VOLUME_SCALE),
+            plain(i.price_mxn, PRICE_SCALE),
+            plain(i.price_usd, PRICE_SCALE),
+            format::money_plain(centavos(amount_centavos(i.volume, i.price_mxn))),
+            format::money_plain(centavos(amount_centavos(i.volume, i.price_usd))),
+        ])
+        .map_err(csv_error)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::internal(e.into_error()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"anexo-{}.csv\"",
+                safe_file_name(&folio)
+            ),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+/// `GET /ot/{id}/anexo.xlsx`
+pub async fn export_xlsx(
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let order = path.into_inner();
+    let (folio, content) = blocking(&state, move |c| -> Result<_, AppError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let (folio, items) = export_items(c, order)?;
+        let xl = AppError::internal;
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("Anexo C").map_err(xl)?;
+        let bold = Format::new().set_bold();
+        let qty = Format::new().set_num_format("#,##0.000000");
+        let price = Format::new().set_num_format("\"$\"#,##0.0000");
+        let mxn = Format::new().set_num_format("\"$\"#,##0.00\" MXN\"");
+        let usd = Format::new().set_num_format("\"$\"#,##0.00\" USD\"");
+        for (col, title) in EXPORT_HEADER.iter().enumerate() {
+            let col = u16::try_from(col).unwrap_or(0);
+            ws.write_string_with_format(0, col, *title, &bold)
+                .map_err(xl)?;
+            ws.set_column_width(col, if col == 3 { 60 } else { 14 })
+                .map_err(xl)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xl)?;
+        #[allow(clippy::cast_precision_loss)]
+        let scaled = |v: i64, s: i32| v as f64 / 10f64.powi(s);
+        for (r, i) in items.iter().enumerate() {
+            let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            ws.write_number(row, 0, f64::from(i.row_number))
+                .map_err(xl)?;
+            ws.write_string(row, 1, &i.annex).map_err(xl)?;
+            ws.write_string(row, 2, &i.code).map_err(xl)?;
+            ws.write_string(row, 3, &i.description).map_err(xl)?;
+            ws.write_string(row, 4, &i.unit).map_err(xl)?;
+            ws.write_number_with_format(row, 5, scaled(i.volume, 6), &qty)
+                .map_err(xl)?;
+            ws.write_number_with_format(row, 6, scaled(i.price_mxn, 4), &price)
+                .map_err(xl)?;
+            ws.write_number_with_format(row, 7, scaled(i.price_usd, 4), &price)
+                .map_err(xl)?;
+            let amount = |p| scaled(centavos(amount_centavos(i.volume, p)), 2);
+            ws.write_number_with_format(row, 8, amount(i.price_mxn), &mxn)
+                .map_err(xl)?;
+            ws.write_number_with_format(row, 9, amount(i.price_usd), &usd)
+                .map_err(xl)?;
+        }
+        Ok((folio, book.save_to_buffer().map_err(xl)?))
+    })
+    .await??;
+    Ok(xlsx_response(&format!("anexo-{folio}.xlsx"), content))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_are_exact_and_homologated_at_the_rate() {
+        // 3 × $0.1 = $0.30 exactly; 2.5 × $1,234.5 = $3,086.25; USD 1 × $10 at 19.1648.
+        let amounts = [
+            (3_000_000, 1_000, 0),
+            (2_500_000, 12_345_000, 0),
+            (1_000_000, 0, 100_000),
+        ];
+        let (mxn, usd, homologated) = totals(&amounts, Some(191_648));
+        assert_eq!((mxn, usd), (308_655, 1_000));
+        assert_eq!(homologated, Some(308_655 + 19_165));
+        assert_eq!(totals(&amounts, None).2, None);
+    }
+
+    #[test]
+    fn download_names_are_header_safe() {
+        assert_eq!(
+            safe_file_name("anexo-OT \"1\"\r\n.xlsx"),
+            "anexo-OT__1___.xlsx"
+        );
+    }
+}

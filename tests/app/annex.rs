@@ -1,0 +1,657 @@
+//! W14: importing an OT's Anexo C from a workbook generated here with rust_xlsxwriter (no binary
+//! fixtures): the happy path with date columns, each rejection reason, the file checks, update
+//! mode, two uploads at once, roles and CSRF, and the exports.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use faena::db::annexes::{self, NewConcept};
+use faena::db::schema::{annex_daily, annex_imports, annex_items};
+use faena::db::{DbConn, activity};
+use faena::domain::role::Role;
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::helpers::{TestApp, csrf_in, location, spawn_app, spawn_second_login, texts};
+
+/// A cell of a generated workbook.
+#[derive(Clone)]
+enum X {
+    S(&'static str),
+    N(f64),
+    D(NaiveDate),
+    E,
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
+}
+
+fn book(sheets: &[(&str, Vec<Vec<X>>)]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    X::S(s) => ws.write_string(r, c, *s).map(drop),
+                    X::N(n) => ws.write_number(r, c, *n).map(drop),
+                    X::D(d) => ws.write_datetime_with_format(r, c, d, &date).map(drop),
+                    X::E => Ok(()),
+                }
+                .unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn header() -> Vec<X> {
+    vec![
+        X::S("ANEXO"),
+        X::S("PARTIDA"),
+        X::S("CONCEPTO"),
+        X::S("UNIDAD"),
+        X::S("VOLUMEN PTE"),
+        X::S("P.U. M.N."),
+        X::S("P.U. USD"),
+        X::D(day(1)),
+        X::D(day(2)),
+        X::D(day(31)),
+    ]
+}
+
+fn row(code: &'static str, desc: &'static str, unit: &'static str, volume: f64) -> Vec<X> {
+    vec![
+        X::S("C-2"),
+        X::S(code),
+        X::S(desc),
+        X::S(unit),
+        X::N(volume),
+        X::N(100.0),
+        X::N(2.5),
+        X::N(1.5),
+        X::E,
+        X::N(0.25),
+    ]
+}
+
+/// The concept catalog the tests validate against.
+fn seed_concepts(c: &mut DbConn) {
+    let concept = |code: &str, description: &str, unit_id, price_mxn| NewConcept {
+        code: code.into(),
+        description: description.into(),
+        unit_id,
+        price_mxn,
+        price_usd: 0,
+        annex: "C-2".into(),
+        active: true,
+    };
+    annexes::insert_concepts(
+        c,
+        &[
+            concept("A-1", "SUMINISTRO DE VÁLVULA DE 2 PULGADAS", 1, 0),
+            concept("A-2", "PINTURA ANTICORROSIVA", 3, 12_345_000),
+            concept("A-3", "LIMPIEZA CON CHORRO DE ARENA", 3, 0),
+        ],
+    )
+    .unwrap();
+    annexes::insert_rate(
+        c,
+        191_648,
+        NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        chrono::Utc::now().naive_utc(),
+        None,
+        "root",
+    )
+    .unwrap();
+}
+
+async fn setup() -> (TestApp, i32) {
+    let app = spawn_app().await;
+    app.logged_in("gus", Role::Gestor).await;
+    app.db(seed_concepts).await;
+    let (id, _) = app.create_initial("OT-ANX", &[]).await;
+    (app, id)
+}
+
+async fn upload(
+    app: &TestApp,
+    id: i32,
+    name: &str,
+    bytes: Vec<u8>,
+    mode: &str,
+) -> reqwest::Response {
+    let token = app.csrf_from(&format!("/ot/{id}")).await;
+    upload_with(&app.client, app, id, name, bytes, mode, Some(&token)).await
+}
+
+async fn upload_with(
+    client: &reqwest::Client,
+    app: &TestApp,
+    id: i32,
+    name: &str,
+    bytes: Vec<u8>,
+    mode: &str,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(t) = token {
+        form = form.text("csrf_token", t.to_owned());
+    }
+    let form = form.text("modo", mode.to_owned()).part(
+        "archivo",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    client
+        .post(app.url(&format!("/ot/{id}/anexo")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Stored {
+    imports: i64,
+    active: i64,
+    items: i64,
+    daily: i64,
+}
+
+async fn stored(app: &TestApp) -> Stored {
+    app.db(|c| {
+        let imports = annex_imports::table.count().get_result(c).unwrap();
+        let active = annex_imports::table
+            .filter(annex_imports::active.eq(true))
+            .count()
+            .get_result(c)
+            .unwrap();
+        let items = annex_items::table.count().get_result(c).unwrap();
+        let daily = annex_daily::table.count().get_result(c).unwrap();
+        Stored {
+            imports,
+            active,
+            items,
+            daily,
+        }
+    })
+    .await
+}
+
+fn nothing() -> Stored {
+    Stored {
+        imports: 0,
+        active: 0,
+        items: 0,
+        daily: 0,
+    }
+}
+
+async fn items(app: &TestApp, id: i32) -> Vec<annexes::ItemRow> {
+    app.db(move |c| {
+        let import = annexes::active_import(c, id).unwrap().unwrap();
+        annexes::items_of(c, import.id).unwrap()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn w14_an_annex_with_date_columns_is_imported_exactly() {
+    let (app, id) = setup().await;
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "pza", 2.5),
+            row("a-2", "pintura  anticorrosiva", "M2", 0.1 + 0.2),
+            vec![X::E, X::S("TOTAL"), X::E, X::S("-")],
+        ],
+    )]);
+    let r = upload(&app, id, "Anexo C.xlsx", bytes, "nueva").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/ot/{id}#anexo"));
+    assert_eq!(
+        stored(&app).await,
+        Stored {
+            imports: 1,
+            active: 1,
+            items: 2,
+            daily: 4
+        }
+    );
+    let rows = items(&app, id).await;
+    assert_eq!(rows[0].code, "A-1");
+    assert_eq!(rows[0].volume, 2_500_000);
+    assert_eq!(
+        rows[0].price_mxn, 1_000_000,
+        "catalog price 0: the file's $100"
+    );
+    assert_eq!(rows[1].volume, 300_000, "0.1 + 0.2 is 0.3 at 6 decimals");
+    assert_eq!(rows[1].price_mxn, 12_345_000, "catalog price wins");
+    assert_eq!(rows[1].price_usd, 25_000);
+
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(
+        texts(&page, ".flash"),
+        ["Nueva importación creada: 2 partidas registradas."]
+    );
+    // MXN: 2.5 × 100 + 0.3 × 1,234.5 = 620.35; USD: 2.8 × 2.5 = 7.00; at 19.1648: 754.50.
+    assert_eq!(texts(&page, "#total-mxn"), ["$620.35 MXN"]);
+    assert_eq!(texts(&page, "#total-usd"), ["$7.00 USD"]);
+    assert_eq!(texts(&page, "#total-homologado"), ["$754.50 MXN"]);
+    assert!(texts(&page, "#tipo-de-cambio")[0].contains("19.1648"));
+    let head = texts(&page, "#anexo-partidas thead th");
+    assert!(head.ends_with(&["mar 2025".to_owned()]), "{head:?}");
+    assert_eq!(
+        texts(&page, "#anexo-partidas tbody tr:first-child td:last-child"),
+        ["1.75"]
+    );
+    let log = app
+        .db(move |c| activity::for_record(c, "work_orders", id).unwrap())
+        .await;
+    assert_eq!(log[0].action, "importar");
+    assert!(log[0].detail.as_deref().unwrap().contains("2 partidas"));
+}
+
+#[tokio::test]
+async fn w14_every_rejection_reason_is_reported_and_nothing_is_written() {
+    let (app, id) = setup().await;
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+            row("A-1", "Otra descripción", "M2", 1.0),
+            row("A-9", "Pintura anticorrosiva", "M2", 1.0),
+            row("Z-1", "Algo que no existe", "PZA", 1.0),
+            row("A-3", "Limpieza con chorro de arena", "KM", 1.0),
+        ],
+    )]);
+    let r = upload(&app, id, "anexo.xlsx", bytes, "nueva").await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert_eq!(
+        texts(&page, "#error-anexo"),
+        ["No se importó nada: 4 de 5 partidas tienen errores."]
+    );
+    assert_eq!(
+        texts(&page, "#errores-anexo td:nth-child(3)"),
+        [
+            "DESCRIPCIÓN DIFERENTE. UNIDAD DIFERENTE. Excel: 'M2' vs Catálogo: 'PZA'",
+            "CÓDIGO INCORRECTO. Partida 'A-9' no existe.",
+            "NO ENCONTRADO en catálogo.",
+            "Unidad 'KM' no existe en el sistema.",
+        ]
+    );
+    assert_eq!(stored(&app).await, nothing());
+
+    // The error workbook: OBSERVACIONES first, then the original columns, every row.
+    let href = crate::helpers::attr(&page, "#libro-errores", "href");
+    let r = app.get(&href).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range("Errores Importacion").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(rows[0][0], "OBSERVACIONES");
+    assert_eq!(rows[0][2], "PARTIDA");
+    assert_eq!(rows.len(), 6);
+    assert_eq!(rows[1][0], "", "the valid row has no observation");
+    assert_eq!(rows[5][0], "Unidad 'KM' no existe en el sistema.");
+    assert_eq!(rows[5][2], "A-3");
+
+    // Another user cannot fetch it.
+    let other = spawn_second_login(&app, "otra", Role::Gestor).await;
+    let r = other.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn w14_header_discovery_ok_filter_and_missing_annex_column() {
+    let (app, id) = setup().await;
+    // Header on row 7 of the second sheet; the OK column keeps only marked rows.
+    let mut h = header();
+    h.push(X::S("OK"));
+    let mut marked = row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0);
+    marked.push(X::S("ok"));
+    let mut unmarked = row("A-9", "No vale", "PZA", 1.0);
+    unmarked.push(X::E);
+    let mut sheet = vec![vec![X::S("Programa de recursos")]; 6];
+    sheet.push(h);
+    sheet.push(marked);
+    sheet.push(unmarked);
+    let bytes = book(&[("Portada", vec![vec![X::S("Portada")]]), ("Hoja2", sheet)]);
+    let r = upload(&app, id, "anexo.XLSX", bytes, "nueva").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(stored(&app).await.items, 1);
+
+    let mut no_annex = header();
+    no_annex[0] = X::S("SECCIÓN");
+    let bytes = book(&[("ANEXO C", vec![no_annex, row("A-1", "x", "PZA", 1.0)])]);
+    let r = upload(&app, id, "anexo.xlsx", bytes, "nueva").await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(texts(&page, "#error-anexo")[0].contains("le falta la columna ANEXO"));
+
+    let bytes = book(&[("Datos", vec![vec![X::S("nada")]])]);
+    let r = upload(&app, id, "anexo.xlsx", bytes, "nueva").await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(texts(&page, "#error-anexo")[0].contains("No se encontró el encabezado"));
+    assert_eq!(
+        stored(&app).await.imports,
+        1,
+        "the refused files wrote nothing"
+    );
+}
+
+/// A zip whose central directory declares a 4 GB entry (a zip bomb's shape) in a tiny file.
+fn forged_zip() -> Vec<u8> {
+    let name = b"xl/workbook.xml";
+    let data = b"0123456789";
+    let declared: u32 = 4_000_000_000;
+    let mut z = Vec::new();
+    let le16 = |v: u16| v.to_le_bytes();
+    let le32 = |v: u32| v.to_le_bytes();
+    z.extend(le32(0x0403_4b50));
+    z.extend(le16(20));
+    z.extend(le16(0));
+    z.extend(le16(0));
+    z.extend(le32(0));
+    z.extend(le32(0));
+    z.extend(le32(data.len() as u32));
+    z.extend(le32(declared));
+    z.extend(le16(name.len() as u16));
+    z.extend(le16(0));
+    z.extend(name);
+    z.extend(data);
+    let cd_start = z.len() as u32;
+    z.extend(le32(0x0201_4b50));
+    z.extend(le16(20));
+    z.extend(le16(20));
+    z.extend(le16(0));
+    z.extend(le16(0));
+    z.extend(le32(0));
+    z.extend(le32(0));
+    z.extend(le32(data.len() as u32));
+    z.extend(le32(declared));
+    z.extend(le16(name.len() as u16));
+    z.extend(le16(0));
+    z.extend(le16(0));
+    z.extend(le16(0));
+    z.extend(le16(0));
+    z.extend(le32(0));
+    z.extend(le32(0));
+    z.extend(name);
+    let cd_size = z.len() as u32 - cd_start;
+    z.extend(le32(0x0605_4b50));
+    z.extend(le16(0));
+    z.extend(le16(0));
+    z.extend(le16(1));
+    z.extend(le16(1));
+    z.extend(le32(cd_size));
+    z.extend(le32(cd_start));
+    z.extend(le16(0));
+    z
+}
+
+#[tokio::test]
+async fn w14_files_that_are_not_sane_workbooks_are_refused_before_parsing() {
+    let (app, id) = setup().await;
+    let ole = {
+        let mut b = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        b.extend(vec![0; 512]);
+        b
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("anexo.xls", ole.clone(), "guárdelo"),
+        ("anexo.xlsx", ole, "guárdelo"),
+        ("anexo.csv", b"a,b".to_vec(), "Solo se aceptan"),
+        (
+            "anexo.xlsx",
+            b"no soy un zip".to_vec(),
+            "no es un libro de Excel",
+        ),
+        ("anexo.xlsx", forged_zip(), "tamaño excesivo"),
+        ("anexo.xlsx", Vec::new(), "vacío"),
+    ];
+    for (name, bytes, expected) in cases {
+        let r = upload(&app, id, name, bytes, "nueva").await;
+        assert_eq!(r.status(), 422, "{name} {expected}");
+        let page = r.text().await.unwrap();
+        let message = texts(&page, "#error-anexo").join(" ");
+        assert!(message.contains(expected), "{name}: {message}");
+    }
+    // Over 10 MiB: refused before the handler reads it.
+    let big = vec![b'x'; 11 * 1024 * 1024];
+    let r = upload(&app, id, "grande.xlsx", big, "nueva").await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(stored(&app).await, nothing());
+}
+
+#[tokio::test]
+async fn w14_update_mode_updates_matched_items_adds_new_ones_and_keeps_the_rest() {
+    let (app, id) = setup().await;
+    let first = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+            row("A-2", "Pintura anticorrosiva", "M2", 1.0),
+        ],
+    )]);
+    // Update without an active import is refused.
+    let r = upload(&app, id, "a.xlsx", first.clone(), "actualizar").await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(stored(&app).await, nothing());
+    assert_eq!(
+        upload(&app, id, "a.xlsx", first, "nueva").await.status(),
+        303
+    );
+
+    let mut changed = row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 7.0);
+    changed[0] = X::S("C-5");
+    changed[7] = X::E;
+    changed[8] = X::N(3.0);
+    let second = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            changed,
+            row("A-3", "Limpieza con chorro de arena", "M2", 4.0),
+        ],
+    )]);
+    let r = upload(&app, id, "b.xlsx", second, "actualizar").await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(
+        texts(&page, ".flash"),
+        ["Anexo actualizado: 1 partidas actualizadas, 1 agregadas, 1 sin cambio."]
+    );
+    let rows = items(&app, id).await;
+    let codes: Vec<_> = rows
+        .iter()
+        .map(|r| (r.code.as_str(), r.annex.as_str(), r.volume))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("A-1", "C-5", 7_000_000),
+            ("A-2", "C-2", 1_000_000),
+            ("A-3", "C-2", 4_000_000)
+        ]
+    );
+    let a1 = rows[0].id;
+    let days: Vec<(NaiveDate, i64)> = app
+        .db(move |c| {
+            annexes::daily_of(c, &[a1])
+                .unwrap()
+                .into_iter()
+                .map(|(_, d, v)| (d, v))
+                .collect()
+        })
+        .await;
+    assert_eq!(days, [(day(2), 3_000_000), (day(31), 250_000)], "replaced");
+    let s = stored(&app).await;
+    assert_eq!((s.imports, s.active, s.items), (1, 1, 3));
+}
+
+#[tokio::test]
+async fn w14_a_new_import_keeps_the_old_one_inactive_even_for_two_at_once() {
+    let (app, id) = setup().await;
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        ],
+    )]);
+    let token = app.csrf_from(&format!("/ot/{id}")).await;
+    let (a, b) = tokio::join!(
+        upload_with(
+            &app.client,
+            &app,
+            id,
+            "a.xlsx",
+            bytes.clone(),
+            "nueva",
+            Some(&token)
+        ),
+        upload_with(
+            &app.client,
+            &app,
+            id,
+            "b.xlsx",
+            bytes.clone(),
+            "nueva",
+            Some(&token)
+        ),
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
+    let s = stored(&app).await;
+    assert_eq!((s.imports, s.active, s.items), (2, 1, 2));
+    assert_eq!(
+        upload(&app, id, "c.xlsx", bytes, "nueva").await.status(),
+        303
+    );
+    let s = stored(&app).await;
+    assert_eq!((s.imports, s.active), (3, 1));
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(texts(&page, "#anexo-importaciones tbody tr").len(), 3);
+}
+
+#[tokio::test]
+async fn w14_only_gestor_and_admin_import_and_the_token_is_checked() {
+    let (app, id) = setup().await;
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        ],
+    )]);
+    let r = upload_with(
+        &app.client,
+        &app,
+        id,
+        "a.xlsx",
+        bytes.clone(),
+        "nueva",
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 403, "no token");
+    let r = upload_with(
+        &app.client,
+        &app,
+        id,
+        "a.xlsx",
+        bytes.clone(),
+        "nueva",
+        Some("x"),
+    )
+    .await;
+    assert_eq!(r.status(), 403, "wrong token");
+    let reader = spawn_second_login(&app, "cora", Role::Consulta).await;
+    let page = reader
+        .get(app.url(&format!("/ot/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        texts(&page, "#importar-anexo").is_empty(),
+        "no form for consulta"
+    );
+    let token = csrf_in(&page).unwrap();
+    let r = upload_with(&reader, &app, id, "a.xlsx", bytes, "nueva", Some(&token)).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(stored(&app).await, nothing());
+}
+
+#[tokio::test]
+async fn w14_the_items_export_to_csv_and_xlsx() {
+    let (app, id) = setup().await;
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 2.5),
+            row("A-2", "Pintura anticorrosiva", "M2", 1.0),
+        ],
+    )]);
+    assert_eq!(
+        upload(&app, id, "a.xlsx", bytes, "nueva").await.status(),
+        303
+    );
+    let csv_bytes = app
+        .get(&format!("/ot/{id}/anexo.csv"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(csv_bytes.starts_with(b"\xEF\xBB\xBF"));
+    let mut reader = csv::Reader::from_reader(&csv_bytes[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][2], "A-1");
+    assert_eq!(&rows[0][3], "SUMINISTRO DE VÁLVULA DE 2 PULGADAS");
+    assert_eq!((&rows[0][5], &rows[0][8]), ("2.5", "250.00"));
+    assert_eq!((&rows[1][6], &rows[1][8]), ("1234.5", "1234.50"));
+
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let x = app
+        .get(&format!("/ot/{id}/anexo.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(x)).unwrap();
+    let range = wb.worksheet_range("Anexo C").unwrap();
+    assert_eq!(range.get((1, 5)), Some(&Data::Float(2.5)));
+    assert_eq!(range.get((2, 8)), Some(&Data::Float(1234.5)));
+
+    // Every role may export; an order without an import has nothing to export.
+    let reader = spawn_second_login(&app, "cora", Role::Consulta).await;
+    let r = reader
+        .get(app.url(&format!("/ot/{id}/anexo.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (other, _) = app.create_initial("OT-SIN", &[]).await;
+    assert_eq!(
+        app.get(&format!("/ot/{other}/anexo.csv")).await.status(),
+        404
+    );
+    assert_eq!(app.get("/ot/999/anexo.csv").await.status(), 404);
+}
