@@ -12,7 +12,7 @@ use crate::accounts::Actor;
 use crate::db::annexes::{self as repo, NewImport};
 use crate::db::{DbConn, activity, work_orders, write_transaction};
 use crate::domain::annex::{
-    Cell, Item, Layout, Reference, RowError, Sheet, find_layout, read_rows, validate,
+    Cell, Item, Reference, RowError, Sheet, find_layout, read_rows, validate,
 };
 use crate::domain::codes::record_state;
 
@@ -157,7 +157,7 @@ pub fn read_workbook<R: Read + Seek>(reader: R) -> Result<Vec<Sheet>, String> {
 /// The error workbook: the sheet's rows after the header, with OBSERVACIONES first.
 pub fn error_workbook(
     sheet: &Sheet,
-    layout: &Layout,
+    header_row: usize,
     errors: &[RowError],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -171,18 +171,14 @@ pub fn error_workbook(
     let bold = Format::new().set_bold();
     ws.write_string_with_format(0, 0, "OBSERVACIONES", &bold)?;
     ws.set_column_width(0, 80)?;
-    let header = sheet
-        .rows
-        .get(layout.header_row)
-        .cloned()
-        .unwrap_or_default();
+    let header = sheet.rows.get(header_row).cloned().unwrap_or_default();
     for (c, h) in header.iter().enumerate() {
         let col = u16::try_from(c + 1).unwrap_or(u16::MAX);
         ws.write_string_with_format(0, col, h.text(), &bold)?;
         ws.set_column_width(col, 18)?;
     }
     let mut out_row: u32 = 1;
-    for (i, row) in sheet.rows.iter().enumerate().skip(layout.header_row + 1) {
+    for (i, row) in sheet.rows.iter().enumerate().skip(header_row + 1) {
         if row.iter().all(|c| *c == Cell::Empty) {
             continue;
         }
@@ -233,12 +229,12 @@ pub fn import(
     let items = match validate(&rows, &Reference::new(&units, &concepts)) {
         Ok(items) => items,
         Err(errors) => {
-            let report = match error_workbook(sheet, &layout, &errors) {
+            let report = match error_workbook(sheet, layout.header_row, &errors) {
                 Ok(content) => {
                     let name = format!("errores-anexo-{}.xlsx", order.folio);
                     Some(repo::insert_report(
                         conn,
-                        order_id,
+                        Some(order_id),
                         actor.user_id,
                         now,
                         &name,
@@ -364,5 +360,62 @@ fn write_update(
         added: added.len(),
         updated: matched_ids.len(),
         untouched: existing.len() - matched_ids.len(),
+    })
+}
+
+/// The exchange-rate form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RateForm {
+    pub tipo_cambio: String,
+    pub fecha: String,
+}
+
+/// Records a new exchange rate (administrators): MXN per USD with up to 4 decimals, and the
+/// day it applies from. It is used from then on; the old ones stay listed.
+pub fn set_rate(
+    conn: &mut DbConn,
+    form: &RateForm,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<i32, crate::orders::OrderError> {
+    use crate::domain::annex::{PRICE_SCALE, format_scaled, parse_scaled};
+    use crate::domain::work_order::FieldErrors;
+    let mut errors = FieldErrors::default();
+    let rate = match parse_scaled(form.tipo_cambio.trim(), PRICE_SCALE) {
+        Some(r) if r > 0 && r <= 10_000_000 => Some(r),
+        _ => {
+            errors.add(
+                "tipo_cambio",
+                "Escriba el tipo de cambio en pesos por dólar, mayor que 0 (por ejemplo 19.1648).",
+            );
+            None
+        }
+    };
+    let day = match crate::domain::format::parse_date(&form.fecha) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.add("fecha", "Escriba la fecha desde la que rige.");
+            None
+        }
+        Err(_) => {
+            errors.add("fecha", "Fecha inválida: use dd/mm/aaaa.");
+            None
+        }
+    };
+    let (Some(rate), Some(day)) = (rate, day) else {
+        return Err(crate::orders::OrderError::Invalid(errors));
+    };
+    write_transaction(conn, |c| {
+        let id = repo::insert_rate(c, rate, day, now, actor.user_id, &actor.username)?;
+        let entry = actor
+            .entry(now, "exchange_rates", "crear", id)
+            .detail(format!(
+                "Tipo de cambio {} MXN por USD desde {}",
+                format_scaled(rate, PRICE_SCALE),
+                crate::domain::format::date(Some(day))
+            ));
+        activity::record(c, &entry)?;
+        Ok(id)
     })
 }

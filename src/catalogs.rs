@@ -50,7 +50,10 @@ fn duplicate(
 
 /// "un cliente", "un sitio"…
 fn article(catalog: Catalog) -> String {
-    catalog.the_one().replacen("el ", "un ", 1)
+    let one = catalog.the_one();
+    one.strip_prefix("la ")
+        .map(|rest| format!("una {rest}"))
+        .unwrap_or_else(|| one.replacen("el ", "un ", 1))
 }
 
 /// Adds an entry; returns its id.

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod annexes;
 pub mod auth;
 pub mod catalogs;
+pub mod concepts;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -59,8 +59,8 @@ pub fn active_concepts(conn: &mut DbConn) -> QueryResult<Vec<Concept>> {
         .collect())
 }
 
-/// A concept to add to the catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+/// A concept's values (to add, or to write over an existing one).
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
 #[diesel(table_name = concepts)]
 pub struct NewConcept {
     pub code: String,
@@ -70,6 +70,13 @@ pub struct NewConcept {
     pub price_usd: i64,
     pub annex: String,
     pub active: bool,
+}
+
+pub fn insert_concept(conn: &mut DbConn, new: &NewConcept) -> QueryResult<i32> {
+    diesel::insert_into(concepts::table)
+        .values(new)
+        .returning(concepts::id)
+        .get_result(conn)
 }
 
 pub fn insert_concepts(conn: &mut DbConn, new: &[NewConcept]) -> QueryResult<usize> {
@@ -85,6 +92,92 @@ pub fn insert_concepts(conn: &mut DbConn, new: &[NewConcept]) -> QueryResult<usi
         };
     }
     Ok(n)
+}
+
+/// A concept as the administrator's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ConceptRow {
+    pub id: i32,
+    pub code: String,
+    pub description: String,
+    pub unit_id: i32,
+    pub unit: String,
+    pub price_mxn: i64,
+    pub price_usd: i64,
+    pub annex: String,
+    pub active: bool,
+}
+
+macro_rules! concept_columns {
+    () => {
+        (
+            concepts::id,
+            concepts::code,
+            concepts::description,
+            concepts::unit_id,
+            units::clave,
+            concepts::price_mxn,
+            concepts::price_usd,
+            concepts::annex,
+            concepts::active,
+        )
+    };
+}
+
+/// A page of the catalog, by code, filtered by text in the code or description; and the total.
+pub fn concepts_page(
+    conn: &mut DbConn,
+    text: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(i64, Vec<ConceptRow>)> {
+    let filtered = || {
+        let mut q = concepts::table.inner_join(units::table).into_boxed();
+        if let Some(t) = text {
+            let pattern = super::like_pattern(t);
+            q = q.filter(
+                super::lower(concepts::code)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(super::lower(concepts::description)
+                        .like(pattern)
+                        .escape('\\')),
+            );
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((concepts::code, concepts::id))
+        .offset(offset)
+        .limit(limit)
+        .select(concept_columns!())
+        .load(conn)?;
+    Ok((total, rows))
+}
+
+pub fn find_concept(conn: &mut DbConn, id: i32) -> QueryResult<Option<ConceptRow>> {
+    concepts::table
+        .inner_join(units::table)
+        .filter(concepts::id.eq(id))
+        .select(concept_columns!())
+        .first(conn)
+        .optional()
+}
+
+/// Every concept (for duplicate checks and the catalog import's upsert).
+pub fn all_concepts(conn: &mut DbConn) -> QueryResult<Vec<ConceptRow>> {
+    concepts::table
+        .inner_join(units::table)
+        .order(concepts::id)
+        .select(concept_columns!())
+        .load(conn)
+}
+
+pub fn update_concept(conn: &mut DbConn, id: i32, values: &NewConcept) -> QueryResult<usize> {
+    diesel::update(concepts::table.find(id))
+        .set(values)
+        .execute(conn)
 }
 
 /// An exchange rate as set by an administrator.
@@ -387,7 +480,7 @@ pub fn months_of(conn: &mut DbConn, import: i32) -> QueryResult<Vec<NaiveDate>> 
 
 pub fn insert_report(
     conn: &mut DbConn,
-    order: i32,
+    order: Option<i32>,
     user_id: Option<i32>,
     now: NaiveDateTime,
     file_name: &str,
@@ -413,7 +506,7 @@ pub fn insert_report(
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = annex_error_reports)]
 pub struct ErrorReport {
-    pub work_order_id: i32,
+    pub work_order_id: Option<i32>,
     pub user_id: Option<i32>,
     pub file_name: String,
     pub content: Vec<u8>,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{
-    clients, fronts, project_managers, sites, statuses, step_rules, step_templates,
+    clients, fronts, project_managers, sites, statuses, step_rules, step_templates, units,
 };
 use super::steps::TemplateCopy;
 use crate::domain::catalog::{Catalog, EntryInput};
@@ -264,6 +264,16 @@ pub fn entries(conn: &mut DbConn, catalog: Catalog) -> QueryResult<Vec<AdminEntr
                 fronts::active,
             ))
             .load(conn),
+        Catalog::Units => units::table
+            .order(units::id)
+            .select((
+                units::id,
+                units::clave,
+                no_group(),
+                units::description,
+                units::active,
+            ))
+            .load(conn),
         Catalog::OtStatuses | Catalog::StepStatuses => statuses::table
             .filter(statuses::scope.eq(status_scope_of(catalog)))
             .order(statuses::id)
@@ -275,6 +285,15 @@ pub fn entries(conn: &mut DbConn, catalog: Catalog) -> QueryResult<Vec<AdminEntr
                 statuses::active,
             ))
             .load(conn),
+    }
+}
+
+/// A unit's name: its clave when none is given.
+fn unit_name(e: &EntryInput) -> &str {
+    if e.comment.is_empty() {
+        &e.description
+    } else {
+        &e.comment
     }
 }
 
@@ -329,6 +348,14 @@ pub fn insert_entry(conn: &mut DbConn, catalog: Catalog, e: &EntryInput) -> Quer
             ))
             .returning(fronts::id)
             .get_result(conn),
+        Catalog::Units => diesel::insert_into(units::table)
+            .values((
+                units::clave.eq(&e.description),
+                units::description.eq(unit_name(e)),
+                units::active.eq(true),
+            ))
+            .returning(units::id)
+            .get_result(conn),
         Catalog::OtStatuses | Catalog::StepStatuses => diesel::insert_into(statuses::table)
             .values((
                 statuses::description.eq(&e.description),
@@ -381,6 +408,12 @@ pub fn update_entry(
                 statuses::comment.eq(&e.comment),
             ))
             .execute(conn),
+        Catalog::Units => diesel::update(units::table.find(id))
+            .set((
+                units::clave.eq(&e.description),
+                units::description.eq(unit_name(e)),
+            ))
+            .execute(conn),
     }
 }
 
@@ -406,6 +439,9 @@ pub fn set_entry_active(
             .execute(conn),
         Catalog::OtStatuses | Catalog::StepStatuses => diesel::update(statuses::table.find(id))
             .set(statuses::active.eq(active))
+            .execute(conn),
+        Catalog::Units => diesel::update(units::table.find(id))
+            .set(units::active.eq(active))
             .execute(conn),
     }
 }

@@ -287,7 +287,7 @@ diesel::table! {
 diesel::table! {
     annex_error_reports (id) {
         id -> Integer,
-        work_order_id -> Integer,
+        work_order_id -> Nullable<Integer>,
         user_id -> Nullable<Integer>,
         created_at -> Timestamp,
         file_name -> Text,

@@ -501,6 +501,155 @@ pub fn validate(rows: &[RawRow], reference: &Reference) -> Result<Vec<Item>, Vec
     }
 }
 
+/// Where the master concept catalog is in a workbook (an administrator's import): the first
+/// sheet with PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. (or P.U.M.N.) in its first 100 rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogLayout {
+    pub sheet: usize,
+    pub header_row: usize,
+    pub code: usize,
+    /// PARTIDA EXT: the extraordinary code, used when PARTIDA is empty.
+    pub extra_code: Option<usize>,
+    pub description: usize,
+    pub unit: usize,
+    pub price_mxn: usize,
+    pub price_usd: Option<usize>,
+    pub annex: Option<usize>,
+}
+
+pub fn find_catalog_layout(sheets: &[Sheet]) -> Result<CatalogLayout, String> {
+    for (sheet, s) in sheets.iter().enumerate() {
+        for (r, row) in s.rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
+            let names: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(t) => norm(t),
+                    _ => String::new(),
+                })
+                .collect();
+            let col = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+            let (Some(code), Some(description), Some(unit), Some(price_mxn)) = (
+                col(&["PARTIDA"]),
+                col(&["CONCEPTO"]),
+                col(&["UNIDAD"]),
+                col(&PRICE_MXN),
+            ) else {
+                continue;
+            };
+            return Ok(CatalogLayout {
+                sheet,
+                header_row: r,
+                code,
+                extra_code: col(&["PARTIDA EXT", "PARTIDA EXTRAORDINARIA"]),
+                description,
+                unit,
+                price_mxn,
+                price_usd: col(&PRICE_USD),
+                annex: col(&["ANEXO"]),
+            });
+        }
+    }
+    Err(format!(
+        "No se encontró el encabezado del catálogo (PARTIDA, CONCEPTO, UNIDAD, P.U. M.N.) en las \
+         primeras {HEADER_SCAN_ROWS} filas de ninguna hoja."
+    ))
+}
+
+/// A concept read from the catalog workbook and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub sheet_row: usize,
+    pub code: String,
+    pub description: String,
+    pub unit_id: i32,
+    pub price_mxn: i64,
+    pub price_usd: i64,
+    pub annex: String,
+}
+
+/// Reads and checks every row of the catalog workbook, all-or-nothing: code (or PARTIDA EXT),
+/// description and a known unit are required, prices are numbers ≥ 0, and a (code,
+/// description, unit) appears once. Rows with neither code nor description are skipped.
+pub fn read_catalog(
+    sheet: &Sheet,
+    layout: &CatalogLayout,
+    units: &[Unit],
+) -> Result<Vec<CatalogEntry>, Vec<RowError>> {
+    let reference = Reference::new(units, &[]);
+    let get = |row: &[Cell], i: usize| row.get(i).cloned().unwrap_or(Cell::Empty);
+    let (mut entries, mut errors) = (Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    for (offset, row) in sheet.rows.iter().enumerate().skip(layout.header_row + 1) {
+        let mut code = norm(&get(row, layout.code).text());
+        if code.is_empty()
+            && let Some(extra) = layout.extra_code
+        {
+            code = norm(&get(row, extra).text());
+        }
+        let description = get(row, layout.description)
+            .text()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if code.is_empty() && description.is_empty() {
+            continue;
+        }
+        let unit_raw = norm(&get(row, layout.unit).text());
+        let mut reasons = Vec::new();
+        if code.is_empty() {
+            reasons.push("Sin PARTIDA.".to_owned());
+        }
+        if description.is_empty() {
+            reasons.push("Sin CONCEPTO.".to_owned());
+        }
+        let unit = reference.unit(&unit_raw);
+        if unit.is_none() {
+            reasons.push(format!("Unidad '{unit_raw}' no existe en el sistema."));
+        }
+        let price_mxn = cell_scaled(&get(row, layout.price_mxn), PRICE_SCALE).filter(|p| *p >= 0);
+        let price_usd = layout
+            .price_usd
+            .map_or(Some(0), |c| cell_scaled(&get(row, c), PRICE_SCALE))
+            .filter(|p| *p >= 0);
+        if price_mxn.is_none() {
+            reasons.push("P.U. M.N. no es un número válido (≥ 0).".to_owned());
+        }
+        if price_usd.is_none() {
+            reasons.push("P.U. USD no es un número válido (≥ 0).".to_owned());
+        }
+        if let Some(u) = unit
+            && !seen.insert((code.clone(), norm(&description), u.id))
+        {
+            reasons.push("Partida repetida en el archivo (misma descripción y unidad).".to_owned());
+        }
+        let sheet_row = offset + 1;
+        match (reasons.is_empty(), unit, price_mxn, price_usd) {
+            (true, Some(u), Some(price_mxn), Some(price_usd)) => entries.push(CatalogEntry {
+                sheet_row,
+                code,
+                description,
+                unit_id: u.id,
+                price_mxn,
+                price_usd,
+                annex: layout
+                    .annex
+                    .map(|c| get(row, c).text().trim().to_owned())
+                    .unwrap_or_default(),
+            }),
+            _ => errors.push(RowError {
+                sheet_row,
+                code,
+                reason: reasons.join(" "),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,5 +878,90 @@ mod tests {
         let errors = validate(&read_rows(&s, &l), &reference).unwrap_err();
         assert!(errors[0].reason.contains("VOLUMEN PTE"));
         assert!(errors[0].reason.contains("P.U. M.N."));
+    }
+
+    #[test]
+    fn the_concept_catalog_reads_all_or_nothing() {
+        let (units, _) = catalog();
+        let s = Sheet {
+            name: "PUEs".into(),
+            rows: vec![
+                vec![
+                    t("ANEXO"),
+                    t("PARTIDA"),
+                    t("PARTIDA EXT"),
+                    t("CONCEPTO"),
+                    t("UNIDAD"),
+                    t("P.U.M.N."),
+                    t("P.U.USD"),
+                ],
+                vec![
+                    t("C-2"),
+                    t("a-1"),
+                    Cell::Empty,
+                    t("Suministro  de válvula"),
+                    t("pza"),
+                    t("$1,200.50"),
+                    Cell::Empty,
+                ],
+                vec![
+                    t("C-2"),
+                    Cell::Empty,
+                    t("EXT-7"),
+                    t("Flete"),
+                    t("SERV?"),
+                    Cell::Number(3.0),
+                    Cell::Empty,
+                ],
+                vec![
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ],
+                vec![
+                    t("C-2"),
+                    t("A-1"),
+                    Cell::Empty,
+                    t("suministro de VALVULA"),
+                    t("PZA"),
+                    t("1"),
+                    Cell::Empty,
+                ],
+            ],
+        };
+        let layout = find_catalog_layout(std::slice::from_ref(&s)).unwrap();
+        let errors = read_catalog(&s, &layout, &units).unwrap_err();
+        let reasons: Vec<_> = errors
+            .iter()
+            .map(|e| (e.sheet_row, e.code.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (3, "EXT-7", "Unidad 'SERV?' no existe en el sistema."),
+                (
+                    5,
+                    "A-1",
+                    "Partida repetida en el archivo (misma descripción y unidad)."
+                ),
+            ]
+        );
+        let ok = read_catalog(
+            &Sheet {
+                name: s.name.clone(),
+                rows: s.rows[..2].to_vec(),
+            },
+            &layout,
+            &units,
+        )
+        .unwrap();
+        assert_eq!(ok[0].code, "A-1");
+        assert_eq!(ok[0].description, "Suministro de válvula");
+        assert_eq!(
+            (ok[0].unit_id, ok[0].price_mxn, ok[0].price_usd),
+            (1, 12_005_000, 0)
+        );
     }
 }

@@ -32,6 +32,8 @@ pub enum Catalog {
     Fronts,
     OtStatuses,
     StepStatuses,
+    /// Units of measure of the annexes (W14): `description` is the clave ("M2"), `comment` the name.
+    Units,
 }
 
 /// The classifying field some catalogs have (client type, site category).
@@ -54,14 +56,23 @@ impl Group {
 }
 
 impl Catalog {
-    pub const ALL: [Catalog; 6] = [
+    pub const ALL: [Catalog; 7] = [
         Catalog::Clients,
         Catalog::ProjectManagers,
         Catalog::Sites,
         Catalog::Fronts,
         Catalog::OtStatuses,
         Catalog::StepStatuses,
+        Catalog::Units,
     ];
+
+    /// The labels of the two text fields: (description, comment).
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Catalog::Units => ("Clave", "Nombre"),
+            _ => ("Descripción", "Comentario"),
+        }
+    }
 
     /// The path segment under `/admin/catalogos/`.
     pub fn slug(self) -> &'static str {
@@ -72,6 +83,7 @@ impl Catalog {
             Catalog::Fronts => "frentes",
             Catalog::OtStatuses => "estatus-ot",
             Catalog::StepStatuses => "estatus-pasos",
+            Catalog::Units => "unidades",
         }
     }
 
@@ -87,6 +99,7 @@ impl Catalog {
             Catalog::Fronts => "Frentes de trabajo",
             Catalog::OtStatuses => "Estatus de OT",
             Catalog::StepStatuses => "Estatus de pasos",
+            Catalog::Units => "Unidades de medida",
         }
     }
 
@@ -98,6 +111,7 @@ impl Catalog {
             Catalog::Sites => "el sitio",
             Catalog::Fronts => "el frente",
             Catalog::OtStatuses | Catalog::StepStatuses => "el estatus",
+            Catalog::Units => "la unidad",
         }
     }
 
@@ -109,6 +123,7 @@ impl Catalog {
             Catalog::Sites => "sites",
             Catalog::Fronts => "fronts",
             Catalog::OtStatuses | Catalog::StepStatuses => "statuses",
+            Catalog::Units => "units",
         }
     }
 
@@ -143,7 +158,7 @@ impl Catalog {
     pub fn is_protected(self, id: i32) -> bool {
         match self {
             Catalog::Clients => RULE_CLIENTS.contains(&id),
-            Catalog::ProjectManagers | Catalog::Sites => false,
+            Catalog::ProjectManagers | Catalog::Sites | Catalog::Units => false,
             Catalog::Fronts => [front::LAND, front::VESSEL, front::PLATFORM].contains(&id),
             Catalog::OtStatuses => ot_status::ALL.contains(&id),
             Catalog::StepStatuses => [
@@ -237,7 +252,18 @@ pub fn client_type_name(id: Option<i32>) -> &'static str {
 impl EntryForm {
     pub fn parse(&self, catalog: Catalog) -> Result<EntryInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let description = description(&mut errors, &self.descripcion, "Escriba la descripción.");
+        let description = if catalog == Catalog::Units {
+            let clave = description(&mut errors, &self.descripcion, "Escriba la clave.");
+            if clave.contains(' ') {
+                errors.add(
+                    "descripcion",
+                    "La clave no lleva espacios (por ejemplo M2, PZA).",
+                );
+            }
+            clave.to_uppercase()
+        } else {
+            description(&mut errors, &self.descripcion, "Escriba la descripción.")
+        };
         let comment = comment(&mut errors, &self.comentario);
         let group = match catalog.group() {
             None => None,

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod annex_admin;
 pub mod api;
 pub mod catalogs;
 pub mod health;
@@ -279,6 +280,42 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/admin/reglas/{id}/eliminar", false, |r| {
             r.to(step_setup::delete_rule)
         }),
+        def(Method::GET, "/admin/tipo-de-cambio", false, |r| {
+            r.to(annex_admin::rate_page)
+        }),
+        def(Method::POST, "/admin/tipo-de-cambio", false, |r| {
+            r.to(annex_admin::set_rate)
+        }),
+        def(Method::GET, "/admin/conceptos", false, |r| {
+            r.to(annex_admin::concepts)
+        }),
+        def(Method::POST, "/admin/conceptos", false, |r| {
+            r.to(annex_admin::create_concept)
+        }),
+        def(Method::POST, "/admin/conceptos/importar", false, |r| {
+            r.to(annex_admin::import_concepts)
+        }),
+        def(Method::GET, "/admin/conceptos/errores/{id}", false, |r| {
+            r.to(annex_admin::concept_errors)
+        }),
+        def(Method::GET, "/admin/conceptos/{id}", false, |r| {
+            r.to(annex_admin::edit_concept)
+        }),
+        def(Method::POST, "/admin/conceptos/{id}", false, |r| {
+            r.to(annex_admin::update_concept)
+        }),
+        def(
+            Method::POST,
+            "/admin/conceptos/{id}/desactivar",
+            false,
+            |r| r.to(annex_admin::deactivate_concept),
+        ),
+        def(
+            Method::POST,
+            "/admin/conceptos/{id}/reactivar",
+            false,
+            |r| r.to(annex_admin::reactivate_concept),
+        ),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),
         def(Method::GET, "/pte/nueva", false, |r| {

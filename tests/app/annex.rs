@@ -655,3 +655,306 @@ async fn w14_the_items_export_to_csv_and_xlsx() {
     );
     assert_eq!(app.get("/ot/999/anexo.csv").await.status(), 404);
 }
+
+async fn admin_post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf_from("/admin/conceptos").await;
+    let mut form = form.to_vec();
+    form.push(("csrf_token", &token));
+    app.post_form(path, &form).await
+}
+
+#[tokio::test]
+async fn w14_the_exchange_rate_is_administered_with_its_date() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    for (form, field) in [
+        (
+            vec![("tipo_cambio", "abc"), ("fecha", "2025-03-01")],
+            "tipo_cambio",
+        ),
+        (
+            vec![("tipo_cambio", "0"), ("fecha", "2025-03-01")],
+            "tipo_cambio",
+        ),
+        (
+            vec![("tipo_cambio", "19.5"), ("fecha", "31/02/2025")],
+            "fecha",
+        ),
+        (vec![("tipo_cambio", "19.5"), ("fecha", "")], "fecha"),
+    ] {
+        let r = admin_post(&app, "/admin/tipo-de-cambio", &form).await;
+        assert_eq!(r.status(), 422, "{form:?}");
+        let body = r.text().await.unwrap();
+        assert_eq!(crate::helpers::invalid_fields(&body), [field]);
+    }
+    assert!(
+        app.db(|c| annexes::current_rate(c).unwrap())
+            .await
+            .is_none()
+    );
+    let r = admin_post(
+        &app,
+        "/admin/tipo-de-cambio",
+        &[("tipo_cambio", "17.25"), ("fecha", "01/10/2025")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = admin_post(
+        &app,
+        "/admin/tipo-de-cambio",
+        &[("tipo_cambio", "18.0567"), ("fecha", "2025-11-01")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let rate = app.db(|c| annexes::current_rate(c).unwrap()).await.unwrap();
+    assert_eq!(rate.rate, 180_567, "the newest one is in use");
+    let page = app.get("/admin/tipo-de-cambio").await.text().await.unwrap();
+    assert_eq!(
+        texts(&page, "#tipos-de-cambio tbody tr td:first-child"),
+        ["18.0567", "17.25"]
+    );
+    // The OT page says which rate its totals use.
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    app.db(seed_concepts_only).await;
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        ],
+    )]);
+    assert_eq!(
+        upload(&app, id, "a.xlsx", bytes, "nueva").await.status(),
+        303
+    );
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(
+        texts(&page, "#tipo-de-cambio"),
+        ["18.0567 MXN por USD, vigente desde 01/11/2025"]
+    );
+    // $100 MXN + $2.50 USD × 18.0567 = $145.14
+    assert_eq!(texts(&page, "#total-homologado"), ["$145.14 MXN"]);
+}
+
+fn seed_concepts_only(c: &mut DbConn) {
+    annexes::insert_concepts(
+        c,
+        &[NewConcept {
+            code: "A-1".into(),
+            description: "SUMINISTRO DE VÁLVULA DE 2 PULGADAS".into(),
+            unit_id: 1,
+            price_mxn: 0,
+            price_usd: 0,
+            annex: String::new(),
+            active: true,
+        }],
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn w14_concepts_and_units_are_administered_and_deactivation_refuses_rows() {
+    let (app, id) = setup().await;
+    let admin = spawn_second_login(&app, "root", Role::Admin).await;
+    let page = admin
+        .get(app.url("/admin/conceptos"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_in(&page).unwrap();
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let mut form = form;
+        form.push(("csrf_token", token.as_str()));
+        let form: Vec<(String, String)> = form
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        admin.post(app.url(path)).form(&form).send()
+    };
+    // A new unit, then a concept in it.
+    let r = post(
+        "/admin/catalogos/unidades",
+        vec![("descripcion", "km"), ("comentario", "Kilómetro")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let unit: i32 = app
+        .db(|c| {
+            annexes::active_units(c)
+                .unwrap()
+                .into_iter()
+                .find(|u| u.clave == "KM")
+                .unwrap()
+                .id
+        })
+        .await;
+    let unit_s: &'static str = Box::leak(unit.to_string().into_boxed_str());
+    let concept = vec![
+        ("partida", "b-1"),
+        ("descripcion", "Tendido de línea"),
+        ("unidad", unit_s),
+        ("pu_mxn", "1,500.25"),
+        ("pu_usd", ""),
+        ("anexo", "C-3"),
+    ];
+    assert_eq!(
+        post("/admin/conceptos", concept.clone())
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let r = post("/admin/conceptos", concept).await.unwrap();
+    assert_eq!(r.status(), 409, "same code, description and unit");
+    let r = post(
+        "/admin/conceptos",
+        vec![
+            ("partida", ""),
+            ("descripcion", "x"),
+            ("unidad", "999"),
+            ("pu_mxn", "-1"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    let mut marked = crate::helpers::invalid_fields(&body);
+    marked.sort();
+    assert_eq!(marked, ["partida", "pu_mxn", "unidad"]);
+    let (total, rows) = app
+        .db(|c| annexes::concepts_page(c, Some("tendido"), 0, 50).unwrap())
+        .await;
+    assert_eq!(total, 1);
+    assert_eq!(
+        (
+            rows[0].code.as_str(),
+            rows[0].price_mxn,
+            rows[0].unit.as_str()
+        ),
+        ("B-1", 15_002_500, "KM")
+    );
+
+    // A deactivated concept refuses the annex rows that use it.
+    let a1 = app
+        .db(|c| annexes::concepts_page(c, Some("a-1"), 0, 1).unwrap().1[0].id)
+        .await;
+    let path: &'static str =
+        Box::leak(format!("/admin/conceptos/{a1}/desactivar").into_boxed_str());
+    assert_eq!(post(path, vec![]).await.unwrap().status(), 303);
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            header(),
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        ],
+    )]);
+    let r = upload(&app, id, "a.xlsx", bytes, "nueva").await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert_eq!(
+        texts(&page, "#errores-anexo td:nth-child(3)"),
+        ["NO ENCONTRADO en catálogo."]
+    );
+
+    // Gestor and consulta cannot reach these pages.
+    for path in [
+        "/admin/conceptos",
+        "/admin/tipo-de-cambio",
+        "/admin/catalogos/unidades",
+    ] {
+        assert_eq!(app.get(path).await.status(), 403, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn w14_the_concept_catalog_imports_all_or_nothing_from_a_workbook() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let head = vec![
+        X::S("ANEXO"),
+        X::S("PARTIDA"),
+        X::S("CONCEPTO"),
+        X::S("UNIDAD"),
+        X::S("P.U.M.N."),
+        X::S("P.U.USD"),
+        X::S("PARTIDA EXT"),
+    ];
+    let line = |code: &'static str,
+                desc: &'static str,
+                unit: &'static str,
+                mxn: f64,
+                ext: &'static str| {
+        vec![
+            X::S("C-2"),
+            X::S(code),
+            X::S(desc),
+            X::S(unit),
+            X::N(mxn),
+            X::E,
+            X::S(ext),
+        ]
+    };
+    let import = |bytes: Vec<u8>| async {
+        let token = app.csrf_from("/admin/conceptos").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token)
+            .part(
+                "archivo",
+                reqwest::multipart::Part::bytes(bytes).file_name("catalogo.xlsx"),
+            );
+        app.client
+            .post(app.url("/admin/conceptos/importar"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    };
+    let bad = book(&[(
+        "PUEs",
+        vec![
+            head.clone(),
+            line("A-1", "Suministro de válvula", "PZA", 10.0, ""),
+            line("", "Flete", "SERV?", 3.0, "EXT-1"),
+        ],
+    )]);
+    let r = import(bad).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert_eq!(
+        texts(&page, "#errores-importacion td:nth-child(3)"),
+        ["Unidad 'SERV?' no existe en el sistema."]
+    );
+    let href = crate::helpers::attr(&page, "#libro-errores", "href");
+    assert_eq!(app.get(&href).await.status(), 200);
+    let count = || app.db(|c| annexes::concepts_page(c, None, 0, 10).unwrap().0);
+    assert_eq!(count().await, 0, "nothing imported");
+
+    let good = book(&[(
+        "PUEs",
+        vec![
+            head.clone(),
+            line("A-1", "Suministro de válvula", "PZA", 10.0, ""),
+            line("", "Flete", "SERV", 3.0, "EXT-1"),
+        ],
+    )]);
+    assert_eq!(import(good).await.status(), 303);
+    assert_eq!(count().await, 2);
+    // Again with a new price: updated, not duplicated.
+    let again = book(&[(
+        "PUEs",
+        vec![head, line("a-1", "suministro de VÁLVULA", "pza", 12.5, "")],
+    )]);
+    assert_eq!(import(again).await.status(), 303);
+    let (total, rows) = app
+        .db(|c| annexes::concepts_page(c, Some("a-1"), 0, 10).unwrap())
+        .await;
+    assert_eq!(total, 1);
+    assert_eq!(rows[0].price_mxn, 125_000);
+    let page = app.get("/admin/conceptos").await.text().await.unwrap();
+    assert!(texts(&page, "#conceptos td").contains(&"EXT-1".to_owned()));
+}

@@ -74,10 +74,11 @@ CREATE TABLE annex_daily (
 );
 CREATE INDEX annex_daily_item_idx ON annex_daily (item_id, day);
 
--- The error workbook of a refused import, kept a day for its download.
+-- The error workbook of a refused import (of an OT's annex, or of the concept catalog when
+-- work_order_id is NULL), kept a day for its download.
 CREATE TABLE annex_error_reports (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-    work_order_id INTEGER NOT NULL REFERENCES work_orders (id),
+    work_order_id INTEGER REFERENCES work_orders (id),
     user_id INTEGER REFERENCES users (id),
     created_at TIMESTAMP NOT NULL,
     file_name TEXT NOT NULL,

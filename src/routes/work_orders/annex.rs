@@ -383,13 +383,13 @@ pub async fn error_report(
         return Err(AppError::NotFound);
     };
     let mine = report.user_id == Some(user.id) || user.role.allows(Role::Admin);
-    if report.work_order_id != order || !mine {
+    if report.work_order_id != Some(order) || !mine {
         return Err(AppError::NotFound);
     }
     Ok(xlsx_response(&report.file_name, report.content))
 }
 
-fn xlsx_response(name: &str, content: Vec<u8>) -> HttpResponse {
+pub fn xlsx_response(name: &str, content: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header((

@@ -1,0 +1,494 @@
+//! Administration for the annexes (W14): `/admin/tipo-de-cambio` (the exchange rate with its
+//! date) and `/admin/conceptos` (the master concept catalog: search, create, edit, deactivate,
+//! import from a workbook). Units of measure are a catalog of `/admin/catalogos`.
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::Actor;
+use crate::annexes::{ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, RateForm};
+use crate::auth::CurrentUser;
+use crate::auth::gate::see_other;
+use crate::concepts::{self, ConceptForm};
+use crate::db::annexes::{self as repo, ConceptRow};
+use crate::domain::annex::{PRICE_SCALE, RowError, format_scaled};
+use crate::domain::format;
+use crate::domain::role::Role;
+use crate::domain::work_order::FieldErrors;
+use crate::error::AppError;
+use crate::routes::form_outcome;
+use crate::routes::work_orders::form::Opt;
+use crate::startup::AppState;
+use crate::web::blocking;
+use crate::web::page::{PageCtx, flash, render};
+
+const PER_PAGE: i64 = 50;
+
+/// A rate as listed.
+pub struct RateRow {
+    pub rate: String,
+    pub valid_on: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/rate.html")]
+struct RatePage {
+    ctx: PageCtx,
+    rates: Vec<RateRow>,
+    form: RateForm,
+    errors: FieldErrors,
+}
+
+async fn show_rates(
+    state: &AppState,
+    ctx: PageCtx,
+    status: StatusCode,
+    form: RateForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let rates = blocking(state, |c| repo::rates(c, 50)).await??;
+    let rates = rates
+        .into_iter()
+        .map(|r| RateRow {
+            rate: format_scaled(r.rate, PRICE_SCALE),
+            valid_on: format::date(Some(r.valid_on)),
+            by: r.username,
+            at: format::timestamp(r.created_at),
+        })
+        .collect();
+    render(
+        status,
+        &RatePage {
+            ctx,
+            rates,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `GET /admin/tipo-de-cambio`
+pub async fn rate_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let form = RateForm::default();
+    show_rates(&state, ctx, StatusCode::OK, form, FieldErrors::default()).await
+}
+
+/// `POST /admin/tipo-de-cambio`
+pub async fn set_rate(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    user: CurrentUser,
+    form: web::Form<RateForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let form = form.into_inner();
+    let (posted, actor) = (form.clone(), Actor::from(&user));
+    let result = blocking(&state, move |c| {
+        crate::annexes::set_rate(c, &posted, &actor, Utc::now().naive_utc())
+    })
+    .await?;
+    match form_outcome(result)? {
+        Ok(_) => {
+            flash(
+                &session,
+                true,
+                "Tipo de cambio registrado: los totales homologados lo usan desde ahora.",
+            );
+            Ok(see_other("/admin/tipo-de-cambio"))
+        }
+        Err((status, errors)) => show_rates(&state, ctx, status, form, errors).await,
+    }
+}
+
+/// A concept as listed.
+pub struct ConceptView {
+    pub id: i32,
+    pub code: String,
+    pub description: String,
+    pub unit: String,
+    pub price_mxn: String,
+    pub price_usd: String,
+    pub annex: String,
+    pub active: bool,
+}
+
+fn concept_view(c: ConceptRow) -> ConceptView {
+    ConceptView {
+        id: c.id,
+        price_mxn: format!("${}", format_scaled(c.price_mxn, PRICE_SCALE)),
+        price_usd: format!("${}", format_scaled(c.price_usd, PRICE_SCALE)),
+        code: c.code,
+        description: c.description,
+        unit: c.unit,
+        annex: c.annex,
+        active: c.active,
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ConceptQuery {
+    pub q: String,
+    pub page: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/concepts.html")]
+struct ConceptsPage {
+    ctx: PageCtx,
+    rows: Vec<ConceptView>,
+    total: i64,
+    q: ConceptQuery,
+    prev: Option<String>,
+    next: Option<String>,
+    units: Vec<Opt>,
+    form: ConceptForm,
+    errors: FieldErrors,
+    import_errors: Vec<RowError>,
+    import_message: Option<String>,
+    report: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/concept_edit.html")]
+struct ConceptEditPage {
+    ctx: PageCtx,
+    id: i32,
+    active: bool,
+    units: Vec<Opt>,
+    form: ConceptForm,
+    errors: FieldErrors,
+}
+
+fn unit_options(c: &mut crate::db::DbConn) -> diesel::QueryResult<Vec<Opt>> {
+    Ok(repo::active_units(c)?
+        .into_iter()
+        .map(|u| Opt {
+            value: u.id.to_string(),
+            label: format!("{} — {}", u.clave, u.description),
+        })
+        .collect())
+}
+
+/// What the catalog page shows besides the list.
+#[derive(Default)]
+struct Extra {
+    form: ConceptForm,
+    errors: FieldErrors,
+    import_errors: Vec<RowError>,
+    import_message: Option<String>,
+    report: Option<String>,
+}
+
+async fn show_concepts(
+    state: &AppState,
+    ctx: PageCtx,
+    status: StatusCode,
+    q: ConceptQuery,
+    extra: Extra,
+) -> Result<HttpResponse, AppError> {
+    let page: i64 = q.page.trim().parse().ok().filter(|p| *p > 0).unwrap_or(1);
+    let text: Option<String> = Some(q.q.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().filter(|c| !c.is_control()).take(100).collect());
+    let ((total, rows), units) = blocking(state, move |c| -> Result<_, AppError> {
+        let offset = (page - 1).saturating_mul(PER_PAGE);
+        Ok((
+            repo::concepts_page(c, text.as_deref(), offset, PER_PAGE)?,
+            unit_options(c)?,
+        ))
+    })
+    .await??;
+    let link = |p: i64| {
+        let qs = serde_urlencoded::to_string(ConceptQuery {
+            q: q.q.clone(),
+            page: p.to_string(),
+        })
+        .unwrap_or_default();
+        format!("/admin/conceptos?{qs}")
+    };
+    render(
+        status,
+        &ConceptsPage {
+            ctx,
+            rows: rows.into_iter().map(concept_view).collect(),
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page * PER_PAGE < total).then(|| link(page + 1)),
+            q,
+            units,
+            form: extra.form,
+            errors: extra.errors,
+            import_errors: extra.import_errors,
+            import_message: extra.import_message,
+            report: extra.report,
+        },
+    )
+}
+
+/// `GET /admin/conceptos?q=&page=`
+pub async fn concepts(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    query: web::Query<ConceptQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let q = query.into_inner();
+    show_concepts(&state, ctx, StatusCode::OK, q, Extra::default()).await
+}
+
+/// `POST /admin/conceptos`
+pub async fn create_concept(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    user: CurrentUser,
+    form: web::Form<ConceptForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let form = form.into_inner();
+    let (posted, actor) = (form.clone(), Actor::from(&user));
+    let result = blocking(&state, move |c| {
+        concepts::create(c, &posted, &actor, Utc::now().naive_utc())
+    })
+    .await?;
+    match form_outcome(result)? {
+        Ok(_) => {
+            flash(&session, true, "Concepto agregado al catálogo.");
+            Ok(see_other("/admin/conceptos"))
+        }
+        Err((status, errors)) => {
+            let extra = Extra {
+                form,
+                errors,
+                ..Extra::default()
+            };
+            show_concepts(&state, ctx, status, ConceptQuery::default(), extra).await
+        }
+    }
+}
+
+async fn show_concept(
+    state: &AppState,
+    ctx: PageCtx,
+    id: i32,
+    status: StatusCode,
+    posted: Option<(ConceptForm, FieldErrors)>,
+) -> Result<HttpResponse, AppError> {
+    let (found, units) = blocking(state, move |c| -> Result<_, AppError> {
+        Ok((repo::find_concept(c, id)?, unit_options(c)?))
+    })
+    .await??;
+    let concept = found.ok_or(AppError::NotFound)?;
+    let (form, errors) =
+        posted.unwrap_or_else(|| (ConceptForm::of(&concept), FieldErrors::default()));
+    render(
+        status,
+        &ConceptEditPage {
+            ctx,
+            id,
+            active: concept.active,
+            units,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `GET /admin/conceptos/{id}`
+pub async fn edit_concept(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    show_concept(&state, ctx, path.into_inner(), StatusCode::OK, None).await
+}
+
+/// `POST /admin/conceptos/{id}`
+pub async fn update_concept(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i32>,
+    form: web::Form<ConceptForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let (posted, actor) = (form.clone(), Actor::from(&user));
+    let result = blocking(&state, move |c| {
+        concepts::update(c, id, &posted, &actor, Utc::now().naive_utc())
+    })
+    .await?;
+    match form_outcome(result)? {
+        Ok(()) => {
+            flash(&session, true, "Concepto guardado.");
+            Ok(see_other("/admin/conceptos"))
+        }
+        Err((status, errors)) => show_concept(&state, ctx, id, status, Some((form, errors))).await,
+    }
+}
+
+async fn switch(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    id: i32,
+    active: bool,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = Actor::from(user);
+    let result = blocking(state, move |c| {
+        concepts::set_active(c, id, active, &actor, Utc::now().naive_utc())
+    })
+    .await?;
+    match result {
+        Ok(c) => {
+            let done = if active { "reactivado" } else { "desactivado" };
+            flash(session, true, format!("Concepto {} {done}.", c.code));
+        }
+        Err(crate::orders::OrderError::Conflict(msg)) => flash(session, false, msg),
+        Err(e) => {
+            form_outcome(Err::<(), _>(e))?
+                .map_err(|_| AppError::BadRequest("Solicitud no válida.".into()))?;
+        }
+    }
+    Ok(see_other("/admin/conceptos"))
+}
+
+/// `POST /admin/conceptos/{id}/desactivar`
+pub async fn deactivate_concept(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    switch(&state, &session, &user, path.into_inner(), false).await
+}
+
+/// `POST /admin/conceptos/{id}/reactivar`
+pub async fn reactivate_concept(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    switch(&state, &session, &user, path.into_inner(), true).await
+}
+
+/// Reads the `archivo` field of a multipart form: (file name, bytes).
+pub async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), String> {
+    let mut found = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| "No se pudo leer el formulario enviado.".to_owned())?;
+        let is_file = field.name() == Some("archivo");
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or_default()
+            .to_owned();
+        let mut value = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| "No se pudo leer el archivo enviado.".to_owned())?;
+            if value.len() + chunk.len() > MAX_FILE_BYTES + 1 {
+                return Err("El archivo pasa de 10 MiB.".into());
+            }
+            value.extend_from_slice(&chunk);
+        }
+        if is_file {
+            found = Some((name, value));
+        }
+    }
+    match found {
+        Some((name, bytes)) if !name.trim().is_empty() => Ok((name, bytes)),
+        _ => Err("Elija el archivo (.xlsx).".into()),
+    }
+}
+
+/// `POST /admin/conceptos/importar`: the catalog from a workbook, all-or-nothing.
+pub async fn import_concepts(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    user: CurrentUser,
+    form: Multipart,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let refused = |message: String, errors: Vec<RowError>, report: Option<i32>| Extra {
+        import_message: Some(message),
+        import_errors: errors.into_iter().take(ERRORS_SHOWN).collect(),
+        report: report.map(|r| format!("/admin/conceptos/errores/{r}")),
+        ..Extra::default()
+    };
+    let q = ConceptQuery::default();
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let (name, bytes) = match read_file_field(form).await {
+        Ok(f) => f,
+        Err(msg) => {
+            let extra = refused(msg, Vec::new(), None);
+            return show_concepts(&state, ctx, unprocessable, q, extra).await;
+        }
+    };
+    let actor = Actor::from(&user);
+    let result = blocking(&state, move |c| {
+        concepts::import(c, &name, &bytes, &actor, Utc::now().naive_utc())
+    })
+    .await?;
+    let extra = match result {
+        Ok(done) => {
+            flash(
+                &session,
+                true,
+                format!(
+                    "Catálogo importado: {} conceptos agregados, {} actualizados.",
+                    done.added, done.updated
+                ),
+            );
+            return Ok(see_other("/admin/conceptos"));
+        }
+        Err(ImportError::File(msg)) => refused(msg, Vec::new(), None),
+        Err(ImportError::Rows { errors, report, .. }) => {
+            let msg = format!("No se importó nada: {} filas tienen errores.", errors.len());
+            refused(msg, errors, report)
+        }
+        Err(ImportError::NoActive | ImportError::NotFound) => return Err(AppError::NotFound),
+        Err(ImportError::Db(e)) => return Err(e.into()),
+    };
+    show_concepts(&state, ctx, unprocessable, q, extra).await
+}
+
+/// `GET /admin/conceptos/errores/{report}`: a refused catalog import's error workbook.
+pub async fn concept_errors(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let id = path.into_inner();
+    let report = blocking(&state, move |c| repo::find_report(c, id))
+        .await??
+        .filter(|r| r.work_order_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::routes::work_orders::annex::xlsx_response(
+        &report.file_name,
+        report.content,
+    ))
+}
