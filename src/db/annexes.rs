@@ -12,7 +12,7 @@ use super::schema::{
 };
 use crate::domain::annex::{Concept, Item, Unit};
 
-/// Rows per multi-row insert (well under both backends' bind-parameter limits).
+/// Rows per multi-row insert of wide rows (well under both backends' bind-parameter limits).
 const BATCH: usize = 2000;
 
 /// Active units, for validation.
@@ -371,26 +371,43 @@ pub fn item_ids(conn: &mut DbConn, import: i32) -> QueryResult<HashMap<i32, i32>
         .collect())
 }
 
+/// A daily programmed volume, as written.
+#[derive(Debug, Clone, Copy, Insertable)]
+#[diesel(table_name = annex_daily, treat_none_as_default_value = false)]
+struct DailyRow {
+    item_id: i32,
+    day: NaiveDate,
+    volume: i64,
+}
+
+/// Writes daily volumes: PostgreSQL takes them through `COPY … FROM STDIN` (binary), SQLite in
+/// multi-row inserts under its bind-parameter limit.
 pub fn insert_daily(conn: &mut DbConn, daily: &[(i32, NaiveDate, i64)]) -> QueryResult<()> {
-    for chunk in daily.chunks(BATCH * 2) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|(item, day, volume)| {
-                (
-                    annex_daily::item_id.eq(*item),
-                    annex_daily::day.eq(*day),
-                    annex_daily::volume.eq(*volume),
-                )
-            })
-            .collect();
-        match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(annex_daily::table)
-                .values(&rows)
-                .execute(c)?,
-            DbConn::Pg(c) => diesel::insert_into(annex_daily::table)
-                .values(&rows)
-                .execute(c)?,
-        };
+    if daily.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<DailyRow> = daily
+        .iter()
+        .map(|(item_id, day, volume)| DailyRow {
+            item_id: *item_id,
+            day: *day,
+            volume: *volume,
+        })
+        .collect();
+    match conn {
+        DbConn::Pg(c) => {
+            diesel::copy_from(annex_daily::table)
+                .from_insertable(&rows)
+                .execute(c)?;
+        }
+        DbConn::Sqlite(c) => {
+            // 3 parameters a row, under SQLite's 32,766.
+            for chunk in rows.chunks(10_000) {
+                diesel::insert_into(annex_daily::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }

@@ -123,6 +123,9 @@ fn link(table: &str, id: Option<i32>) -> Option<String> {
         "users" => Some("/admin/usuarios".to_owned()),
         "step_templates" => Some(format!("/admin/plantillas/{id}")),
         "step_rules" => Some("/admin/reglas".to_owned()),
+        "exchange_rates" => Some("/admin/tipo-de-cambio".to_owned()),
+        "concepts" if id > 0 => Some(format!("/admin/conceptos/{id}")),
+        "concepts" => Some("/admin/conceptos".to_owned()),
         "statuses" if crate::domain::codes::ot_status::ALL.contains(&id) => {
             Some(format!("/admin/catalogos/estatus-ot/{id}"))
         }

@@ -1,0 +1,168 @@
+//! Benchmark of the Anexo C import (W14): a workbook of 5,000 rows × 60 daily columns, generated
+//! here, imported into one OT through the same service the upload uses (file checks, parsing,
+//! validation against 5,000 concepts, one transaction). Prints the median time of RUNS imports
+//! and the process's peak memory before and after.
+//!
+//!   cargo bench --bench annex                          # SQLite in a temp folder
+//!   DATABASE_URL=postgres://… cargo bench --bench annex  # an empty PostgreSQL database
+//! Knobs: ROWS (5000), DAYS (60), RUNS (5).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use faena::accounts::Actor;
+use faena::annexes::{self, Mode};
+use faena::config::Config;
+use faena::db::annexes::{NewConcept, insert_concepts};
+use faena::domain::work_order::WorkOrderForm;
+use faena::orders;
+use faena::ptes::{self, PteForm};
+use faena::startup::open_database;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn knob(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Peak resident memory of this process (VmHWM), in MiB.
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn workbook(rows: usize, days: usize) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("ANEXO C").unwrap();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let head = [
+        "ANEXO",
+        "PARTIDA",
+        "CONCEPTO",
+        "UNIDAD",
+        "VOLUMEN PTE",
+        "P.U. M.N.",
+        "P.U. USD",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for d in 0..days {
+        let day = start + chrono::Duration::days(d as i64);
+        ws.write_datetime_with_format(0, (head.len() + d) as u16, day, &date)
+            .unwrap();
+    }
+    for r in 0..rows {
+        let row = (r + 1) as u32;
+        ws.write_string(row, 0, "C-2").unwrap();
+        ws.write_string(row, 1, format!("P-{r:05}")).unwrap();
+        ws.write_string(row, 2, format!("CONCEPTO DE PRUEBA NÚMERO {r}"))
+            .unwrap();
+        ws.write_string(row, 3, "M2").unwrap();
+        ws.write_number(row, 4, 10.0 + r as f64 / 7.0).unwrap();
+        ws.write_number(row, 5, 123.4567).unwrap();
+        ws.write_number(row, 6, 1.25).unwrap();
+        for d in 0..days {
+            ws.write_number(row, (head.len() + d) as u16, 0.5).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn main() {
+    let rows = knob("ROWS", 5000);
+    let days = knob("DAYS", 60);
+    let runs = knob("RUNS", 5).max(1);
+    let dir = tempfile::tempdir().unwrap();
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
+    let config = Config {
+        database_url: url.clone(),
+        bind: "127.0.0.1:0".into(),
+        secure_cookies: false,
+        session_idle: Duration::from_secs(3600),
+        session_absolute: Duration::from_secs(3600),
+        workers: Some(1),
+        pool_size: 2,
+        fixed_today: None,
+    };
+    let pool = open_database(&config).expect("database");
+    let mut conn = pool.get().unwrap();
+    let now = Utc::now().naive_utc();
+    let actor = Actor::console();
+    let concepts: Vec<NewConcept> = (0..rows)
+        .map(|r| NewConcept {
+            code: format!("P-{r:05}"),
+            description: format!("CONCEPTO DE PRUEBA NÚMERO {r}"),
+            unit_id: 3,
+            price_mxn: 0,
+            price_usd: 0,
+            annex: "C-2".into(),
+            active: true,
+        })
+        .collect();
+    insert_concepts(&mut conn, &concepts).unwrap();
+    let pte = ptes::create(
+        &mut conn,
+        &PteForm {
+            oficio_pte: "PTE-BENCH".into(),
+            descripcion_trabajo: "Benchmark".into(),
+            id_cliente: "1".into(),
+            responsable_proyecto: "1".into(),
+        },
+        &actor,
+        now,
+    )
+    .unwrap();
+    let form = WorkOrderForm {
+        id_tipo: "4".into(),
+        id_pte: pte.to_string(),
+        orden_trabajo: "OT-BENCH".into(),
+        oficio_ot: "OF-BENCH".into(),
+        descripcion_trabajo: "Benchmark".into(),
+        responsable_proyecto: "1".into(),
+        responsable_cliente: "Ing. Pérez".into(),
+        ..Default::default()
+    };
+    let order = orders::create(&mut conn, &form, &actor, now).unwrap().id;
+    let bytes = workbook(rows, days);
+    let before = peak_mib();
+    println!(
+        "annex import: {rows} rows × {days} days, file {:.1} MiB, {url}",
+        bytes.len() as f64 / 1_048_576.0
+    );
+    let mut times = Vec::new();
+    for run in 1..=runs {
+        let t = Instant::now();
+        let outcome = annexes::import(
+            &mut conn,
+            order,
+            "bench.xlsx",
+            &bytes,
+            Mode::New,
+            &actor,
+            now,
+        )
+        .expect("the import succeeds");
+        let elapsed = t.elapsed();
+        assert_eq!(outcome.rows, rows);
+        println!("  run {run}: {:.3} s", elapsed.as_secs_f64());
+        times.push(elapsed);
+    }
+    times.sort();
+    println!(
+        "median {:.3} s (target < 2 s); peak memory {before:.0} MiB before the imports, {:.0} MiB after",
+        times[times.len() / 2].as_secs_f64(),
+        peak_mib()
+    );
+}
