@@ -139,6 +139,22 @@ pub fn format_scaled(v: i64, scale: u32) -> String {
     format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
 }
 
+/// A unit price as money: "$1,234.50", "$123.4567" (at least the centavos, at most 4 decimals).
+pub fn format_price(v: i64) -> String {
+    let text = format_scaled(v, PRICE_SCALE);
+    let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+    let padding = match decimals {
+        0 => ".00",
+        1 => "0",
+        _ => "",
+    };
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    format!("{sign}${digits}{padding}")
+}
+
 /// volume × price, in centavos (rounded half up): volume has 6 decimals, price 4.
 pub fn amount_centavos(volume: i64, price: i64) -> i128 {
     let raw = i128::from(volume) * i128::from(price); // 10 decimals
@@ -722,6 +738,9 @@ mod tests {
         assert_eq!(scaled_from_f64(1234.56785, 4), Some(12_345_679));
         assert_eq!(format_scaled(12_500_000, 6), "12.5");
         assert_eq!(format_scaled(12_345_678_900, 4), "1,234,567.89");
+        assert_eq!(format_price(1_000_000), "$100.00");
+        assert_eq!(format_price(12_345_000), "$1,234.50");
+        assert_eq!(format_price(1_234_567), "$123.4567");
         assert_eq!(amount_centavos(2_500_000, 12_345_000), 308_625);
     }
 

@@ -17,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::auth::gate::see_other;
 use crate::concepts::{self, ConceptForm};
 use crate::db::annexes::{self as repo, ConceptRow};
-use crate::domain::annex::{PRICE_SCALE, RowError, format_scaled};
+use crate::domain::annex::{PRICE_SCALE, RowError, format_price, format_scaled};
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::domain::work_order::FieldErrors;
@@ -129,8 +129,8 @@ pub struct ConceptView {
 fn concept_view(c: ConceptRow) -> ConceptView {
     ConceptView {
         id: c.id,
-        price_mxn: format!("${}", format_scaled(c.price_mxn, PRICE_SCALE)),
-        price_usd: format!("${}", format_scaled(c.price_usd, PRICE_SCALE)),
+        price_mxn: format_price(c.price_mxn),
+        price_usd: format_price(c.price_usd),
         code: c.code,
         description: c.description,
         unit: c.unit,

@@ -14,7 +14,7 @@ use crate::helpers::{TestApp, csrf_in, location, spawn_app, spawn_second_login, 
 
 /// A cell of a generated workbook.
 #[derive(Clone)]
-enum X {
+pub(crate) enum X {
     S(&'static str),
     N(f64),
     D(NaiveDate),
@@ -25,7 +25,7 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
 }
 
-fn book(sheets: &[(&str, Vec<Vec<X>>)]) -> Vec<u8> {
+pub(crate) fn book(sheets: &[(&str, Vec<Vec<X>>)]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
     for (name, rows) in sheets {
@@ -47,7 +47,7 @@ fn book(sheets: &[(&str, Vec<Vec<X>>)]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-fn header() -> Vec<X> {
+pub(crate) fn header() -> Vec<X> {
     vec![
         X::S("ANEXO"),
         X::S("PARTIDA"),
@@ -62,7 +62,12 @@ fn header() -> Vec<X> {
     ]
 }
 
-fn row(code: &'static str, desc: &'static str, unit: &'static str, volume: f64) -> Vec<X> {
+pub(crate) fn row(
+    code: &'static str,
+    desc: &'static str,
+    unit: &'static str,
+    volume: f64,
+) -> Vec<X> {
     vec![
         X::S("C-2"),
         X::S(code),
@@ -78,7 +83,7 @@ fn row(code: &'static str, desc: &'static str, unit: &'static str, volume: f64) 
 }
 
 /// The concept catalog the tests validate against.
-fn seed_concepts(c: &mut DbConn) {
+pub(crate) fn seed_concepts(c: &mut DbConn) {
     let concept = |code: &str, description: &str, unit_id, price_mxn| NewConcept {
         code: code.into(),
         description: description.into(),

@@ -299,6 +299,41 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     }
     assert!(pages[0] >= 1);
     assert_eq!(pages[1], 3 * pages[0], "one order per sheet: {pages:?}");
+
+    // Anexo C: a real browser's multipart upload (the CSRF token travels in the multipart body).
+    app.db(crate::annex::seed_concepts).await;
+    let workbook = crate::annex::book(&[(
+        "ANEXO C",
+        vec![
+            crate::annex::header(),
+            crate::annex::row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 2.5),
+            crate::annex::row("A-2", "Pintura anticorrosiva", "M2", 4.0),
+        ],
+    )]);
+    let file = profile.path().join("anexo-c.xlsx");
+    std::fs::write(&file, workbook).unwrap();
+    b.goto(&app.url(&format!("/ot/{id}"))).await.unwrap();
+    type_into(&b, "#anexo-archivo", file.to_str().unwrap()).await;
+    click(&b, "#importar-anexo button[type=submit]").await;
+    b.wait()
+        .for_element(Locator::Css("#anexo-partidas"))
+        .await
+        .unwrap();
+    let rows = b
+        .find_all(Locator::Css("#anexo-partidas tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, 2);
+    let total = b
+        .find(Locator::Css("#total-mxn"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(total, "$5,188.00 MXN");
+    std::fs::write(shots.join("anexo.png"), b.screenshot().await.unwrap()).unwrap();
     b.close().await.unwrap();
 }
 

@@ -18,7 +18,9 @@ use crate::auth::CurrentUser;
 use crate::auth::gate::see_other;
 use crate::db::annexes::{self as repo, Import, ItemRow, Rate};
 use crate::db::{DbConn, work_orders};
-use crate::domain::annex::{PRICE_SCALE, RowError, VOLUME_SCALE, amount_centavos, format_scaled};
+use crate::domain::annex::{
+    PRICE_SCALE, RowError, VOLUME_SCALE, amount_centavos, format_price, format_scaled,
+};
 use crate::domain::codes::record_state;
 use crate::domain::format;
 use crate::domain::role::Role;
@@ -208,8 +210,8 @@ fn item_view(
         description: i.description.clone(),
         unit: i.unit.clone(),
         volume: format_scaled(i.volume, VOLUME_SCALE),
-        price_mxn: format!("${}", format_scaled(i.price_mxn, PRICE_SCALE)),
-        price_usd: format!("${}", format_scaled(i.price_usd, PRICE_SCALE)),
+        price_mxn: format_price(i.price_mxn),
+        price_usd: format_price(i.price_usd),
         amount_mxn: format::money(centavos(amount_centavos(i.volume, i.price_mxn))),
         amount_usd: format::money(centavos(amount_centavos(i.volume, i.price_usd))),
         months: months
