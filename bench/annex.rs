@@ -160,6 +160,19 @@ fn main() {
         times.push(elapsed);
     }
     times.sort();
+    // The OT page's Anexo C section for that import (first page of items, totals, months).
+    let mut loads = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let view = faena::routes::work_orders::annex::load_view(&mut conn, order, 1).unwrap();
+        loads.push(t.elapsed());
+        assert!(view.active.is_some());
+    }
+    loads.sort();
+    println!(
+        "detail section load: median {:.1} ms",
+        loads[loads.len() / 2].as_secs_f64() * 1000.0
+    );
     println!(
         "median {:.3} s (target < 2 s); peak memory {before:.0} MiB before the imports, {:.0} MiB after",
         times[times.len() / 2].as_secs_f64(),

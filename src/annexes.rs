@@ -304,6 +304,12 @@ fn write_new(
         },
     )?;
     repo::insert_items(c, import_id, items)?;
+    repo::touch_import(
+        c,
+        import_id,
+        i32::try_from(items.len()).unwrap_or(i32::MAX),
+        now,
+    )?;
     Ok(Outcome {
         import_id,
         rows: items.len(),

@@ -239,6 +239,8 @@ pub struct Import {
     pub file_name: String,
     pub file_size: i64,
     pub rows: i32,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub username: String,
     pub updated_at: NaiveDateTime,
@@ -298,10 +300,21 @@ pub fn insert_import(conn: &mut DbConn, new: &NewImport) -> QueryResult<i32> {
         .get_result(conn)
 }
 
+/// Records an import's item count and the span of its daily schedule (read back once).
 pub fn touch_import(conn: &mut DbConn, id: i32, rows: i32, now: NaiveDateTime) -> QueryResult<()> {
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = annex_daily::table
+        .inner_join(annex_items::table)
+        .filter(annex_items::import_id.eq(id))
+        .select((
+            diesel::dsl::min(annex_daily::day),
+            diesel::dsl::max(annex_daily::day),
+        ))
+        .first(conn)?;
     diesel::update(annex_imports::table.find(id))
         .set((
             annex_imports::rows.eq(rows),
+            annex_imports::first_day.eq(first),
+            annex_imports::last_day.eq(last),
             annex_imports::updated_at.eq(now),
         ))
         .execute(conn)
@@ -481,18 +494,23 @@ pub fn daily_of(conn: &mut DbConn, item_ids: &[i32]) -> QueryResult<Vec<(i32, Na
         .load(conn)
 }
 
-/// The months (first day) with programmed volume in an import.
-pub fn months_of(conn: &mut DbConn, import: i32) -> QueryResult<Vec<NaiveDate>> {
-    let days: Vec<NaiveDate> = annex_daily::table
-        .inner_join(annex_items::table)
-        .filter(annex_items::import_id.eq(import))
-        .select(annex_daily::day)
-        .distinct()
-        .load(conn)?;
-    let mut months: Vec<NaiveDate> = days.into_iter().filter_map(|d| d.with_day(1)).collect();
-    months.sort();
-    months.dedup();
-    Ok(months)
+/// The months (their first days) an import's schedule spans.
+pub fn months_of(import: &Import) -> Vec<NaiveDate> {
+    let (Some(first), Some(last)) = (
+        import.first_day.and_then(|d| d.with_day(1)),
+        import.last_day,
+    ) else {
+        return Vec::new();
+    };
+    let mut months = Vec::new();
+    let mut m = first;
+    while m <= last && months.len() < 240 {
+        months.push(m);
+        m = m
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(NaiveDate::MAX);
+    }
+    months
 }
 
 pub fn insert_report(
@@ -535,4 +553,34 @@ pub fn find_report(conn: &mut DbConn, id: i32) -> QueryResult<Option<ErrorReport
         .select(ErrorReport::as_select())
         .first(conn)
         .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_months_of_a_schedule_span_its_first_to_its_last_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let mut import = Import {
+            id: 1,
+            work_order_id: 1,
+            active: true,
+            mode: "nueva".into(),
+            file_name: "a.xlsx".into(),
+            file_size: 1,
+            rows: 1,
+            first_day: Some(d(2025, 11, 30)),
+            last_day: Some(d(2026, 2, 1)),
+            created_at: NaiveDateTime::default(),
+            username: "ana".into(),
+            updated_at: NaiveDateTime::default(),
+        };
+        assert_eq!(
+            months_of(&import),
+            [d(2025, 11, 1), d(2025, 12, 1), d(2026, 1, 1), d(2026, 2, 1)]
+        );
+        import.first_day = None;
+        assert!(months_of(&import).is_empty());
+    }
 }

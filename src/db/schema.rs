@@ -253,6 +253,8 @@ diesel::table! {
         file_name -> Text,
         file_size -> BigInt,
         rows -> Integer,
+        first_day -> Nullable<Date>,
+        last_day -> Nullable<Date>,
         created_at -> Timestamp,
         created_by -> Nullable<Integer>,
         username -> Text,

@@ -43,6 +43,9 @@ CREATE TABLE annex_imports (
     file_name TEXT NOT NULL,
     file_size BIGINT NOT NULL,
     rows INTEGER NOT NULL,
+    -- The span of the daily schedule (NULL without one): the months the page shows.
+    first_day DATE,
+    last_day DATE,
     created_at TIMESTAMP NOT NULL,
     created_by INTEGER REFERENCES users (id),
     username TEXT NOT NULL,

@@ -174,7 +174,7 @@ fn active_view(
     let last_page = ((total_items + ITEMS_PER_PAGE - 1) / ITEMS_PER_PAGE).max(1);
     let page = page.clamp(1, last_page);
     let items = repo::items_page(c, import.id, (page - 1) * ITEMS_PER_PAGE, ITEMS_PER_PAGE)?;
-    let months = repo::months_of(c, import.id)?;
+    let months = repo::months_of(import);
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let mut per_month: HashMap<(i32, NaiveDate), i64> = HashMap::new();
     for (item, day, volume) in repo::daily_of(c, &ids)? {
