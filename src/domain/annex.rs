@@ -202,6 +202,21 @@ fn header_day(cell: &Cell) -> Option<NaiveDate> {
     }
 }
 
+/// A row's cells as header names (normalised text; other cells are blank).
+fn header_names(row: &[Cell]) -> Vec<String> {
+    row.iter()
+        .map(|c| match c {
+            Cell::Text(t) => norm(t),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+/// The first column whose name is one of `wanted`.
+fn column(names: &[String], wanted: &[&str]) -> Option<usize> {
+    names.iter().position(|n| wanted.contains(&n.as_str()))
+}
+
 /// Finds the header: sheets whose name holds "ANEXO C" or "RECURSOS PROGRAMADOS" first, then the
 /// others; in each, the first 100 rows, for a row with PARTIDA, CONCEPTO, UNIDAD, VOLUMEN PTE and
 /// P.U. M.N. (or P.U.M.N.). ANEXO is required too.
@@ -216,14 +231,8 @@ pub fn find_layout(sheets: &[Sheet]) -> Result<Layout, String> {
         .collect();
     for sheet in order {
         for (r, row) in sheets[sheet].rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
-            let names: Vec<String> = row
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(t) => norm(t),
-                    _ => String::new(),
-                })
-                .collect();
-            let col = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+            let names = header_names(row);
+            let col = |wanted: &[&str]| column(&names, wanted);
             let found: Option<Vec<usize>> = REQUIRED.iter().map(|h| col(&[*h])).collect();
             let (Some(found), Some(price_mxn)) = (found, col(&PRICE_MXN)) else {
                 continue;
@@ -536,14 +545,8 @@ pub struct CatalogLayout {
 pub fn find_catalog_layout(sheets: &[Sheet]) -> Result<CatalogLayout, String> {
     for (sheet, s) in sheets.iter().enumerate() {
         for (r, row) in s.rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
-            let names: Vec<String> = row
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(t) => norm(t),
-                    _ => String::new(),
-                })
-                .collect();
-            let col = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+            let names = header_names(row);
+            let col = |wanted: &[&str]| column(&names, wanted);
             let (Some(code), Some(description), Some(unit), Some(price_mxn)) = (
                 col(&["PARTIDA"]),
                 col(&["CONCEPTO"]),

@@ -8,7 +8,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Actor;
@@ -25,8 +24,8 @@ use crate::error::AppError;
 use crate::routes::form_outcome;
 use crate::routes::work_orders::form::Opt;
 use crate::startup::AppState;
-use crate::web::blocking;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::{blocking, upload};
 
 const PER_PAGE: i64 = 50;
 
@@ -394,35 +393,6 @@ pub async fn reactivate_concept(
     switch(&state, &session, &user, path.into_inner(), true).await
 }
 
-/// Reads the `archivo` field of a multipart form: (file name, bytes).
-pub async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), String> {
-    let mut found = None;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| "No se pudo leer el formulario enviado.".to_owned())?;
-        let is_file = field.name() == Some("archivo");
-        let name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .unwrap_or_default()
-            .to_owned();
-        let mut value = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| "No se pudo leer el archivo enviado.".to_owned())?;
-            if value.len() + chunk.len() > MAX_FILE_BYTES + 1 {
-                return Err("El archivo pasa de 10 MiB.".into());
-            }
-            value.extend_from_slice(&chunk);
-        }
-        if is_file {
-            found = Some((name, value));
-        }
-    }
-    match found {
-        Some((name, bytes)) if !name.trim().is_empty() => Ok((name, bytes)),
-        _ => Err("Elija el archivo (.xlsx).".into()),
-    }
-}
-
 /// `POST /admin/conceptos/importar`: the catalog from a workbook, all-or-nothing.
 pub async fn import_concepts(
     state: web::Data<AppState>,
@@ -440,13 +410,14 @@ pub async fn import_concepts(
     };
     let q = ConceptQuery::default();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    let (name, bytes) = match read_file_field(form).await {
-        Ok(f) => f,
-        Err(msg) => {
-            let extra = refused(msg, Vec::new(), None);
-            return show_concepts(&state, ctx, unprocessable, q, extra).await;
-        }
-    };
+    let (name, bytes) =
+        match upload::read(form, "archivo", MAX_FILE_BYTES, "Elija el archivo (.xlsx).").await {
+            Ok(f) => (f.file_name, f.bytes),
+            Err(msg) => {
+                let extra = refused(msg, Vec::new(), None);
+                return show_concepts(&state, ctx, unprocessable, q, extra).await;
+            }
+        };
     let actor = Actor::from(&user);
     let result = blocking(&state, move |c| {
         concepts::import(c, &name, &bytes, &actor, Utc::now().naive_utc())

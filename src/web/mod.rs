@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod page;
+pub mod upload;
 
 use actix_web::web;
 

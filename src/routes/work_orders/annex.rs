@@ -10,7 +10,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, NaiveDate, Utc};
-use futures_util::StreamExt;
 
 use crate::accounts::Actor;
 use crate::annexes::{self, ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, Mode};
@@ -26,8 +25,8 @@ use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::startup::AppState;
-use crate::web::blocking;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::{blocking, upload};
 
 /// Items per page of the section.
 pub const ITEMS_PER_PAGE: i64 = 50;
@@ -237,57 +236,6 @@ struct RefusedPage {
     report: Option<String>,
 }
 
-/// What the upload form posts.
-struct Posted {
-    mode: Mode,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-/// Reads the multipart form: `modo`, `archivo` (bounded; the gate already bounded the body).
-async fn read_form(mut form: Multipart) -> Result<Posted, String> {
-    let mut posted = Posted {
-        mode: Mode::New,
-        file_name: String::new(),
-        bytes: Vec::new(),
-    };
-    let mut seen_file = false;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| "No se pudo leer el formulario enviado.".to_owned())?;
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_owned);
-        let mut value = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| "No se pudo leer el archivo enviado.".to_owned())?;
-            if value.len() + chunk.len() > MAX_FILE_BYTES + 1 {
-                return Err("El archivo pasa de 10 MiB.".into());
-            }
-            value.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "modo" => {
-                posted.mode = match String::from_utf8_lossy(&value).trim() {
-                    "actualizar" => Mode::Update,
-                    _ => Mode::New,
-                };
-            }
-            "archivo" => {
-                seen_file = true;
-                posted.file_name = file_name.unwrap_or_default();
-                posted.bytes = value;
-            }
-            _ => {}
-        }
-    }
-    if !seen_file || posted.file_name.trim().is_empty() {
-        return Err("Elija el archivo del anexo (.xlsx).".into());
-    }
-    Ok(posted)
-}
-
 /// `POST /ot/{id}/anexo`: imports an annex (gestor and admin).
 pub async fn upload(
     state: web::Data<AppState>,
@@ -312,9 +260,14 @@ pub async fn upload(
             },
         )
     };
-    let posted = match read_form(form).await {
+    let missing = "Elija el archivo del anexo (.xlsx).";
+    let posted = match upload::read(form, "archivo", MAX_FILE_BYTES, missing).await {
         Ok(p) => p,
         Err(msg) => return refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, msg),
+    };
+    let mode = match posted.fields.get("modo").map(|m| m.trim()) {
+        Some("actualizar") => Mode::Update,
+        _ => Mode::New,
     };
     let actor = Actor::from(&user);
     let result = blocking(&state, move |c| {
@@ -323,7 +276,7 @@ pub async fn upload(
             id,
             &posted.file_name,
             &posted.bytes,
-            posted.mode,
+            mode,
             &actor,
             Utc::now().naive_utc(),
         )
