@@ -108,7 +108,7 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal>
     if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
-    let limit = if multipart {
+    let limit = if multipart && accepts_uploads(req.path()) {
         MAX_UPLOAD_BYTES
     } else {
         MAX_FORM_BYTES
@@ -139,6 +139,15 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal>
     Ok(token)
 }
 
+/// The routes that take a file: only they may post a body larger than a form.
+pub fn accepts_uploads(path: &str) -> bool {
+    path == "/admin/conceptos/importar"
+        || path
+            .strip_prefix("/ot/")
+            .and_then(|rest| rest.strip_suffix("/anexo"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The token field of a buffered multipart body.
 async fn multipart_token(headers: &header::HeaderMap, body: Bytes) -> Option<String> {
     let stream = futures_util::stream::once(async move { Ok(body) });
@@ -157,4 +166,25 @@ async fn multipart_token(headers: &header::HeaderMap, body: Bytes) -> Option<Str
         return String::from_utf8(value).ok();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_upload_routes_take_large_bodies() {
+        assert!(accepts_uploads("/ot/12/anexo"));
+        assert!(accepts_uploads("/admin/conceptos/importar"));
+        for path in [
+            "/ot",
+            "/ot/12",
+            "/ot/x/anexo",
+            "/ot//anexo",
+            "/login",
+            "/ot/12/anexo/x",
+        ] {
+            assert!(!accepts_uploads(path), "{path}");
+        }
+    }
 }

@@ -963,3 +963,23 @@ async fn w14_the_concept_catalog_imports_all_or_nothing_from_a_workbook() {
     let page = app.get("/admin/conceptos").await.text().await.unwrap();
     assert!(texts(&page, "#conceptos td").contains(&"EXT-1".to_owned()));
 }
+
+#[tokio::test]
+async fn large_multipart_bodies_are_refused_outside_the_upload_routes() {
+    let (app, id) = setup().await;
+    let token = app.csrf_from(&format!("/ot/{id}")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part(
+            "archivo",
+            reqwest::multipart::Part::bytes(vec![b'x'; 512 * 1024]).file_name("a.xlsx"),
+        );
+    let r = app
+        .client
+        .post(app.url(&format!("/ot/{id}/estatus")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
