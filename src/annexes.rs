@@ -336,12 +336,13 @@ fn write_update(
         by_code.entry(row.code.as_str()).or_insert(row);
     }
     let mut next_row = existing.iter().map(|r| r.row_number).max().unwrap_or(0);
+    let mut matched = std::collections::HashSet::new();
     let mut matched_ids = Vec::new();
     let mut added = Vec::new();
     let mut daily = Vec::new();
     for item in items {
         match by_code.get(item.code.as_str()) {
-            Some(row) if !matched_ids.contains(&row.id) => {
+            Some(row) if matched.insert(row.id) => {
                 repo::update_item(c, row.id, item)?;
                 matched_ids.push(row.id);
                 daily.extend(item.days.iter().map(|(d, v)| (row.id, *d, *v)));
