@@ -334,6 +334,52 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .unwrap();
     assert_eq!(total, "$5,188.00 MXN");
     std::fs::write(shots.join("anexo.png"), b.screenshot().await.unwrap()).unwrap();
+
+    // An administrator's pages: log out, log in as admin, look at them.
+    let root = app.create_user("root", Role::Admin).await;
+    click(&b, "form[action='/logout'] button").await;
+    b.wait()
+        .for_element(Locator::Css("#f-username"))
+        .await
+        .unwrap();
+    type_into(&b, "#f-username", &root.username).await;
+    type_into(&b, "#f-password", &root.password).await;
+    click(&b, "form.form button[type=submit]").await;
+    b.wait()
+        .for_element(Locator::Css("#total-ot"))
+        .await
+        .unwrap();
+    for (path, shot, css, expected) in [
+        (
+            "/admin/catalogos/sitios",
+            "admin-sitios.png",
+            "#entradas tbody tr",
+            13,
+        ),
+        (
+            "/admin/plantillas",
+            "admin-plantillas.png",
+            "#conjunto-5 tbody tr",
+            7,
+        ),
+        (
+            "/admin/reglas?tipo=5&cliente=2",
+            "admin-reglas.png",
+            "#vista-previa-pasos li",
+            4,
+        ),
+        (
+            "/admin/conceptos",
+            "admin-conceptos.png",
+            "#conceptos tbody tr",
+            3,
+        ),
+    ] {
+        b.goto(&app.url(path)).await.unwrap();
+        let found = b.find_all(Locator::Css(css)).await.unwrap().len();
+        assert_eq!(found, expected, "{path}");
+        std::fs::write(shots.join(shot), b.screenshot().await.unwrap()).unwrap();
+    }
     b.close().await.unwrap();
 }
 
