@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::accounts::Actor;
 use crate::db::catalogs::{self as repo, AdminEntry};
-use crate::db::{DbConn, activity, write_transaction};
+use crate::db::{DbConn, activity, lock_table_for_writes, write_transaction};
 use crate::domain::catalog::{Catalog, EntryForm, EntryInput, name_key};
 use crate::domain::work_order::FieldErrors;
 use crate::orders::OrderError;
@@ -69,6 +69,7 @@ pub fn create(
     }
     let input = form.parse(catalog).map_err(OrderError::Invalid)?;
     write_transaction(conn, |c| {
+        lock_table_for_writes(c, catalog.table())?;
         duplicate(c, catalog, &input, None)?;
         let id = repo::insert_entry(c, catalog, &input)?;
         let entry = actor
@@ -98,6 +99,7 @@ pub fn update(
 ) -> Result<(), OrderError> {
     let input = form.parse(catalog).map_err(OrderError::Invalid)?;
     write_transaction(conn, |c| {
+        lock_table_for_writes(c, catalog.table())?;
         let old = repo::entry(c, catalog, id)?.ok_or(OrderError::NotFound)?;
         duplicate(c, catalog, &input, Some(id))?;
         if catalog == Catalog::Sites && old.group != input.group {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::accounts::Actor;
 use crate::annexes::{ImportError, check_file, error_workbook, read_workbook};
 use crate::db::annexes::{self as repo, ConceptRow, NewConcept};
-use crate::db::{DbConn, activity, write_transaction};
+use crate::db::{DbConn, activity, lock_table_for_writes, write_transaction};
 use crate::domain::annex::{PRICE_SCALE, find_catalog_layout, format_scaled, norm, read_catalog};
 use crate::domain::catalog::{self, clean_name};
 use crate::domain::work_order::FieldErrors;
@@ -126,6 +126,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> Result<i32, OrderError> {
     write_transaction(conn, |c| {
+        lock_table_for_writes(c, TABLE)?;
         let new = parse(c, form, true)?;
         duplicate(c, &new, None)?;
         let id = repo::insert_concept(c, &new)?;
@@ -145,6 +146,7 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), OrderError> {
     write_transaction(conn, |c| {
+        lock_table_for_writes(c, TABLE)?;
         let old = repo::find_concept(c, id)?.ok_or(OrderError::NotFound)?;
         let new = parse(c, form, old.active)?;
         duplicate(c, &new, Some(id))?;
@@ -188,6 +190,7 @@ pub fn set_active(
     now: NaiveDateTime,
 ) -> Result<ConceptRow, OrderError> {
     write_transaction(conn, |c| {
+        lock_table_for_writes(c, TABLE)?;
         let old = repo::find_concept(c, id)?.ok_or(OrderError::NotFound)?;
         if old.active != active {
             let values = NewConcept {
@@ -280,6 +283,7 @@ pub fn import(
         }
     };
     write_transaction(conn, |c| {
+        lock_table_for_writes(c, TABLE)?;
         let existing: std::collections::HashMap<(String, String, i32), i32> =
             repo::all_concepts(c)?
                 .into_iter()

@@ -271,3 +271,13 @@ pub fn id_list(ids: &[i32]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Serialises the writers of a small table until the transaction ends (PostgreSQL; SQLite has
+/// one writer anyway), so a check-then-insert (a duplicate name) cannot race. Readers are not
+/// blocked. `table` is one of the catalog tables, never user input.
+pub fn lock_table_for_writes(conn: &mut DbConn, table: &'static str) -> QueryResult<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query(format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")).execute(pg)?;
+    }
+    Ok(())
+}

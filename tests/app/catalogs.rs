@@ -360,3 +360,29 @@ async fn unknown_catalogs_and_entries_answer_404() {
     let r = admin_post(&app, "/admin/catalogos/clientes/999/desactivar", &[]).await;
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn two_simultaneous_creations_of_one_name_make_one_entry() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let token = app.csrf_from("/admin/catalogos/responsables").await;
+    let post = || {
+        app.client
+            .post(app.url("/admin/catalogos/responsables"))
+            .form(&[
+                ("descripcion", "Ing. Nuevo Responsable"),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+    };
+    let (a, b) = tokio::join!(post(), post());
+    let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409]);
+    let named = entries(&app, Catalog::ProjectManagers)
+        .await
+        .into_iter()
+        .filter(|e| e.description == "Ing. Nuevo Responsable")
+        .count();
+    assert_eq!(named, 1);
+}
