@@ -225,6 +225,7 @@ fn insert(
         format!("OT {} creada con {created_steps} pasos", input.folio)
     };
     log(c, actor, now, "crear", id, None, None, None, Some(what))?;
+    repo::touch_list(c)?;
     Ok(Created {
         id,
         steps: created_steps,
@@ -448,6 +449,7 @@ pub fn update(
                 None,
             )?;
         }
+        repo::touch_list(c)?;
         Ok(())
     })
 }
@@ -582,6 +584,7 @@ pub fn delete(
             None,
             Some(format!("OT {} eliminada", current.folio)),
         )?;
+        repo::touch_list(c)?;
         Ok(())
     })
 }
@@ -625,6 +628,7 @@ pub fn restore(
             None,
             Some(format!("OT {} restaurada", current.folio)),
         )?;
+        repo::touch_list(c)?;
         Ok(())
     });
     match result {

@@ -162,7 +162,7 @@ fn insert_chunk(
         DbConn::Sqlite(c) => run!(c),
         DbConn::Pg(c) => run!(c),
     }
-    Ok(())
+    crate::db::work_orders::touch_list(conn)
 }
 
 /// Writes `total` demo orders (initial and reprogrammings) after whatever the database holds.

@@ -28,6 +28,8 @@ pub struct AppState {
     pub config: Config,
     /// "Today" for progress (W10): Mexico City's date, or the configured fixed date.
     pub clock: Clock,
+    /// The list's totals by filter, valid while no order changes (see `CountCache`).
+    pub counts: std::sync::Arc<crate::db::work_orders::CountCache>,
 }
 
 /// Opens the database named by the configuration and applies pending migrations.
@@ -70,6 +72,7 @@ impl Application {
             pool,
             config,
             clock,
+            counts: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

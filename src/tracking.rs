@@ -184,6 +184,7 @@ pub fn change_status(
                 None,
             )?;
         }
+        work_orders::touch_list(c)?;
         Ok(())
     })
 }

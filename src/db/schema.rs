@@ -212,6 +212,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    list_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     units (id) {
         id -> Integer,
         clave -> Text,

@@ -1,6 +1,8 @@
 //! Repository for work orders. Every read that lists, counts or picks goes through `visible()`
 //! (W7: deleted orders never leak into a list, a count or a picker).
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -175,6 +177,25 @@ pub fn set_record_state(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Marks the list's cached counts stale: every transaction that changes work orders calls it
+/// last, before it commits (the row is held only for the commit).
+pub fn touch_list(conn: &mut DbConn) -> QueryResult<()> {
+    use super::schema::list_versions as v;
+    diesel::update(v::table.filter(v::name.eq("work_orders")))
+        .set(v::version.eq(v::version + 1))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The list's version (see `touch_list`).
+pub fn list_version(conn: &mut DbConn) -> QueryResult<i64> {
+    use super::schema::list_versions as v;
+    v::table
+        .filter(v::name.eq("work_orders"))
+        .select(v::version)
+        .first(conn)
 }
 
 /// W7 in one place: every list, count and picker reads only rows that are not deleted.
@@ -444,11 +465,72 @@ pub fn search_text(folio: &str, oficio: &str, pte_folio: &str, description: &str
     format!("{folio}\n{oficio}\n{pte_folio}\n{description}").to_lowercase()
 }
 
-/// One page of the list and the count of all matching orders: two queries.
-pub fn list(conn: &mut DbConn, f: &ListFilter) -> QueryResult<(i64, Vec<ListedOrder>)> {
-    let total: i64 = filtered_list!(work_orders::table, f)
+/// The count of the orders matching a filter (sort, offset and limit aside).
+pub fn count(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
+    filtered_list!(work_orders::table, f)
         .select(count_star())
-        .first(conn)?;
+        .first(conn)
+}
+
+/// Totals of the list by filter, each valid while the list's version (`touch_list`) is the one
+/// it was counted at: exact on one instance or many, and one primary-key read instead of a
+/// count while nobody writes. Counting 66,667 rows was most of a list request's time.
+#[derive(Debug, Default)]
+pub struct CountCache {
+    entries: std::sync::Mutex<HashMap<String, (i64, i64)>>,
+}
+
+/// Distinct filters kept; the cache starts over when it is full.
+const CACHED_FILTERS: usize = 1024;
+
+impl CountCache {
+    pub fn count(&self, conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
+        let version = list_version(conn)?;
+        let key = format!(
+            "{:?}",
+            (
+                f.kind,
+                f.status,
+                f.project_manager,
+                f.client,
+                f.site,
+                f.year,
+                f.parent,
+                &f.text
+            )
+        );
+        let cached = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, total)| *total);
+        if let Some(total) = cached {
+            return Ok(total);
+        }
+        // Read after the version: a write committed in between is in the count, and its new
+        // version no longer matches what is stored here.
+        let total = count(conn, f)?;
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= CACHED_FILTERS {
+            entries.clear();
+        }
+        entries.insert(key, (version, total));
+        Ok(total)
+    }
+}
+
+/// One page of the list and the count of all matching orders (from `counts` when still valid).
+pub fn list(
+    conn: &mut DbConn,
+    f: &ListFilter,
+    counts: &CountCache,
+) -> QueryResult<(i64, Vec<ListedOrder>)> {
+    let total = counts.count(conn, f)?;
     let ids = page_ids(conn, f)?;
     Ok((total, rows_by_ids(conn, &ids)?))
 }

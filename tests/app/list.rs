@@ -201,7 +201,8 @@ fn queries_for(c: &mut DbConn, query: &str) -> (usize, usize) {
     let counter = QueryCounter::default();
     c.set_instrumentation(counter.clone());
     let q: ListQuery = serde_urlencoded::from_str(query).unwrap();
-    let data = load(c, &q.to_filter()).unwrap();
+    let fresh = faena::db::work_orders::CountCache::default();
+    let data = load(c, &q.to_filter(), &fresh).unwrap();
     c.set_instrumentation(QueryCounter::default());
     (counter.0.load(Ordering::SeqCst), data.listed.len())
 }
@@ -231,7 +232,30 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
     assert_eq!(more.1, 50);
     assert_eq!(small.0, big.0, "page size does not change the query count");
     assert_eq!(small.0, more.0, "data size does not change the query count");
-    assert!(small.0 <= 10, "{} queries", small.0);
+    // A cold count cache: the version, then the count (and 9 others).
+    assert!(small.0 <= 11, "{} queries", small.0);
+}
+
+#[tokio::test]
+async fn w12_a_warm_count_cache_saves_the_count_query() {
+    let app = spawn_app().await;
+    let (cold, warm) = app
+        .db(|c| {
+            seed(c, "OT-1", |_| {});
+            let cache = faena::db::work_orders::CountCache::default();
+            let mut run = || {
+                let counter = QueryCounter::default();
+                c.set_instrumentation(counter.clone());
+                let q: ListQuery = serde_urlencoded::from_str("per=10").unwrap();
+                let data = load(c, &q.to_filter(), &cache).unwrap();
+                c.set_instrumentation(QueryCounter::default());
+                assert_eq!(data.total, 1);
+                counter.0.load(Ordering::SeqCst)
+            };
+            (run(), run())
+        })
+        .await;
+    assert_eq!(warm, cold - 1);
 }
 
 #[tokio::test]
@@ -452,4 +476,92 @@ async fn w13_print_selection_is_bounded() {
         summary.contains(&format!("primeras {limit} de {}", limit + 1)),
         "{summary}"
     );
+}
+
+/// The list's totals are cached per instance; every kind of write, through any instance,
+/// makes them be counted again (W12: the total is always the real one).
+#[tokio::test]
+async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
+    use faena::db::work_orders::CountCache;
+    use faena::domain::execution::StatusForm;
+    use faena::routes::work_orders::list::ListQuery;
+
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Admin).await;
+    let ids = app
+        .db(|c| [seed(c, "A-1", |_| {}), seed(c, "A-2", |_| {})])
+        .await;
+    // Another instance's cache over the same database.
+    let other = Arc::new(CountCache::default());
+    let totals = |query: &'static str| {
+        let other = other.clone();
+        let app = &app;
+        async move {
+            let page = total(app, query).await;
+            let q: ListQuery = serde_urlencoded::from_str(query.trim_start_matches('?')).unwrap();
+            let cached = app
+                .db(move |c| other.count(c, &q.to_filter()).unwrap())
+                .await;
+            assert_eq!(page, cached, "{query}: this instance and the other agree");
+            page
+        }
+    };
+    assert_eq!(totals("").await, 2);
+    assert_eq!(totals("?estatus=8").await, 0);
+    let now = Utc::now().naive_utc();
+    let actor = Actor::console();
+
+    // Create (through the other instance's services).
+    app.db(|c| seed(c, "A-3", |_| {})).await;
+    assert_eq!(totals("").await, 3);
+    // Status change (each filter is counted again just before the write it checks, so the
+    // cache holds it at the current version).
+    assert_eq!(totals("?estatus=8").await, 0);
+    let first = ids[0];
+    app.db(move |c| {
+        let form = StatusForm {
+            estatus: "8".into(),
+            ..Default::default()
+        };
+        faena::tracking::change_status(c, first, &form, &actor, now.date(), now).unwrap();
+    })
+    .await;
+    assert_eq!(totals("?estatus=8").await, 1);
+    // Delete, then restore.
+    assert_eq!(totals("").await, 3);
+    let actor = Actor::console();
+    app.db(move |c| orders::delete(c, first, &actor, now).unwrap())
+        .await;
+    assert_eq!(totals("?estatus=8").await, 0);
+    assert_eq!(totals("").await, 2);
+    let actor = Actor::console();
+    app.db(move |c| orders::restore(c, first, &actor, now).unwrap())
+        .await;
+    assert_eq!(totals("").await, 3);
+    // Edit: the client changes.
+    let second = ids[1];
+    assert_eq!(totals("?cliente=2").await, 0);
+    app.db(move |c| {
+        let o = faena::db::work_orders::find(c, second).unwrap().unwrap();
+        let form = WorkOrderForm {
+            id_tipo: "4".into(),
+            id_pte: o.planning_doc_id.unwrap().to_string(),
+            orden_trabajo: o.folio.clone(),
+            oficio_ot: o.oficio.clone(),
+            descripcion_trabajo: o.description.clone(),
+            responsable_proyecto: "1".into(),
+            responsable_cliente: "Ing. Pérez".into(),
+            id_cliente: "2".into(),
+            version: o.version.to_string(),
+            ..Default::default()
+        };
+        orders::update(c, second, &form, &Actor::console(), now).unwrap();
+    })
+    .await;
+    assert_eq!(totals("?cliente=2").await, 1);
+    // Bulk seeding.
+    assert_eq!(totals("").await, 3);
+    app.db(move |c| faena::seed::seed_demo(c, 30, now).unwrap())
+        .await;
+    assert_eq!(totals("").await, 23);
 }

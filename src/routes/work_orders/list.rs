@@ -187,9 +187,13 @@ pub struct ListData {
     pub children: std::collections::HashMap<i32, i64>,
 }
 
-pub fn load(c: &mut DbConn, filter: &ListFilter) -> diesel::QueryResult<ListData> {
+pub fn load(
+    c: &mut DbConn,
+    filter: &ListFilter,
+    counts: &work_orders::CountCache,
+) -> diesel::QueryResult<ListData> {
     let catalogs = Catalogs::load(c)?;
-    let (total, listed) = work_orders::list(c, filter)?;
+    let (total, listed) = work_orders::list(c, filter, counts)?;
     let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
     let counts = steps::counts(c, &ids)?;
     let children = work_orders::reprogramming_counts(c, &ids)?;
@@ -251,13 +255,14 @@ pub async fn list(
     let filter = query.to_filter();
     let today = state.clock.today();
     let f = filter.clone();
+    let cache = state.counts.clone();
     let ListData {
         catalogs,
         total,
         listed,
         counts,
         children,
-    } = blocking(&state, move |c| load(c, &f)).await??;
+    } = blocking(&state, move |c| load(c, &f, &cache)).await??;
 
     let rows = listed
         .into_iter()
