@@ -195,6 +195,31 @@ pub fn error_workbook(
     book.save_to_buffer()
 }
 
+/// Builds a refused import's error workbook and keeps it (a day) for its download; `None` when
+/// the workbook cannot be built (the page still lists the errors).
+#[allow(clippy::too_many_arguments)]
+pub fn store_error_report(
+    conn: &mut DbConn,
+    order: Option<i32>,
+    name: &str,
+    sheet: &Sheet,
+    header_row: usize,
+    errors: &[RowError],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<i32>, diesel::result::Error> {
+    match error_workbook(sheet, header_row, errors) {
+        Ok(content) => write_transaction(conn, |c| {
+            repo::insert_report(c, order, actor.user_id, now, name, &content)
+        })
+        .map(Some),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot build the error workbook");
+            Ok(None)
+        }
+    }
+}
+
 /// Imports an annex into an OT (gestor and admin; the route checks the role).
 pub fn import(
     conn: &mut DbConn,
@@ -229,23 +254,17 @@ pub fn import(
     let items = match validate(&rows, &Reference::new(&units, &concepts)) {
         Ok(items) => items,
         Err(errors) => {
-            let report = match error_workbook(sheet, layout.header_row, &errors) {
-                Ok(content) => {
-                    let name = format!("errores-anexo-{}.xlsx", order.folio);
-                    Some(repo::insert_report(
-                        conn,
-                        Some(order_id),
-                        actor.user_id,
-                        now,
-                        &name,
-                        &content,
-                    )?)
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot build the error workbook");
-                    None
-                }
-            };
+            let name = format!("errores-anexo-{}.xlsx", order.folio);
+            let report = store_error_report(
+                conn,
+                Some(order_id),
+                &name,
+                sheet,
+                layout.header_row,
+                &errors,
+                actor,
+                now,
+            )?;
             return Err(ImportError::Rows {
                 errors,
                 rows: rows.len(),

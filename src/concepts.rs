@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::accounts::Actor;
-use crate::annexes::{ImportError, check_file, error_workbook, read_workbook};
+use crate::annexes::{ImportError, check_file, read_workbook, store_error_report};
 use crate::db::annexes::{self as repo, ConceptRow, NewConcept};
 use crate::db::{DbConn, activity, lock_table_for_writes, write_transaction};
 use crate::domain::annex::{PRICE_SCALE, find_catalog_layout, format_scaled, norm, read_catalog};
@@ -260,20 +260,16 @@ pub fn import(
         }
         Ok(e) => e,
         Err(errors) => {
-            let report = match error_workbook(sheet, layout.header_row, &errors) {
-                Ok(content) => Some(repo::insert_report(
-                    conn,
-                    None,
-                    actor.user_id,
-                    now,
-                    "errores-catalogo.xlsx",
-                    &content,
-                )?),
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot build the error workbook");
-                    None
-                }
-            };
+            let report = store_error_report(
+                conn,
+                None,
+                "errores-catalogo.xlsx",
+                sheet,
+                layout.header_row,
+                &errors,
+                actor,
+                now,
+            )?;
             let rows = errors.len();
             return Err(ImportError::Rows {
                 errors,
