@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::accounts::Actor;
 use crate::db::catalogs::{self as repo, AdminEntry};
-use crate::db::{DbConn, activity, lock_table_for_writes, write_transaction};
+use crate::db::{DbConn, activity, lock_table_for_writes, versions, write_transaction};
 use crate::domain::catalog::{Catalog, EntryForm, EntryInput, name_key};
 use crate::domain::work_order::FieldErrors;
 use crate::orders::OrderError;
@@ -76,6 +76,7 @@ pub fn create(
             .entry(now, catalog.table(), "crear", id)
             .detail(format!("{} creado: {}", catalog.title(), input.description));
         activity::record(c, &entry)?;
+        versions::touch(c, versions::CATALOGS)?;
         Ok(id)
     })
 }
@@ -135,6 +136,7 @@ pub fn update(
                 activity::record(c, &entry)?;
             }
         }
+        versions::touch(c, versions::CATALOGS)?;
         Ok(())
     })
 }
@@ -164,6 +166,7 @@ pub fn set_active(
                 .entry(now, catalog.table(), action, id)
                 .detail(entry.description.clone());
             activity::record(c, &log)?;
+            versions::touch(c, versions::CATALOGS)?;
         }
         Ok(entry)
     })

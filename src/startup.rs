@@ -28,8 +28,17 @@ pub struct AppState {
     pub config: Config,
     /// "Today" for progress (W10): Mexico City's date, or the configured fixed date.
     pub clock: Clock,
-    /// The list's totals by filter, valid while no order changes (see `CountCache`).
-    pub counts: std::sync::Arc<crate::db::work_orders::CountCache>,
+    /// What pages may reuse while it has not changed (checked against `db::versions`).
+    pub caches: std::sync::Arc<Caches>,
+}
+
+/// Per-instance caches, each exact: it is used only while its version row is unchanged.
+#[derive(Debug, Default)]
+pub struct Caches {
+    /// The list's totals by filter.
+    pub counts: crate::db::work_orders::CountCache,
+    /// The catalogs pages show names from.
+    pub catalogs: crate::db::catalogs::CatalogCache,
 }
 
 /// Opens the database named by the configuration and applies pending migrations.
@@ -72,7 +81,7 @@ impl Application {
             pool,
             config,
             clock,
-            counts: Default::default(),
+            caches: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

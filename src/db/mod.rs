@@ -14,6 +14,7 @@ pub mod settings;
 pub mod steps;
 pub mod templates;
 pub mod users;
+pub mod versions;
 pub mod work_orders;
 
 use std::path::PathBuf;

@@ -182,20 +182,7 @@ pub fn set_record_state(
 /// Marks the list's cached counts stale: every transaction that changes work orders calls it
 /// last, before it commits (the row is held only for the commit).
 pub fn touch_list(conn: &mut DbConn) -> QueryResult<()> {
-    use super::schema::list_versions as v;
-    diesel::update(v::table.filter(v::name.eq("work_orders")))
-        .set(v::version.eq(v::version + 1))
-        .execute(conn)
-        .map(drop)
-}
-
-/// The list's version (see `touch_list`).
-pub fn list_version(conn: &mut DbConn) -> QueryResult<i64> {
-    use super::schema::list_versions as v;
-    v::table
-        .filter(v::name.eq("work_orders"))
-        .select(v::version)
-        .first(conn)
+    super::versions::touch(conn, super::versions::WORK_ORDERS)
 }
 
 /// W7 in one place: every list, count and picker reads only rows that are not deleted.
@@ -485,7 +472,7 @@ const CACHED_FILTERS: usize = 1024;
 
 impl CountCache {
     pub fn count(&self, conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
-        let version = list_version(conn)?;
+        let version = super::versions::current(conn, super::versions::WORK_ORDERS)?;
         let key = format!(
             "{:?}",
             (

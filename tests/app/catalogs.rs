@@ -386,3 +386,35 @@ async fn two_simultaneous_creations_of_one_name_make_one_entry() {
         .count();
     assert_eq!(named, 1);
 }
+
+#[tokio::test]
+async fn a_renamed_entry_shows_at_once_on_cached_pages_of_every_instance() {
+    use faena::db::catalogs::{CatalogCache, Kind};
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let other = std::sync::Arc::new(CatalogCache::default());
+    let name_there = || {
+        let other = other.clone();
+        app.db(move |c| other.get(c).unwrap().name(Kind::Client, Some(1)))
+    };
+    let old = "PEMEX Exploración y Producción";
+    assert_eq!(name_there().await, old);
+    let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&detail, "dd").contains(&old.to_owned()));
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert!(list.contains(old));
+
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/clientes/1",
+        &[("descripcion", "PEP Exploración"), ("grupo", "15")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(name_there().await, "PEP Exploración", "the other instance");
+    let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&detail, "dd").contains(&"PEP Exploración".to_owned()));
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert!(list.contains("PEP Exploración") && !list.contains(old));
+}

@@ -110,7 +110,7 @@ pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) ->
         async {
             let filter = query.to_filter();
             let today = state.clock.today();
-            let cache = state.counts.clone();
+            let cache = state.caches.clone();
             let (data, unfiltered) = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
                 let data = load(c, &filter, &cache)?;
                 let unfiltered = repo::count_visible(c)?;

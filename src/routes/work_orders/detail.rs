@@ -295,13 +295,14 @@ pub async fn render_detail(
 ) -> Result<HttpResponse, AppError> {
     let is_admin = user.role.allows(Role::Admin);
     let today = state.clock.today();
+    let caches = state.caches.clone();
     let loaded = blocking(state, move |c| -> Result<_, AppError> {
         let order = work_orders::find(c, id)?.ok_or(AppError::NotFound)?;
         // W7: a deleted order is a 404 except for administrators, who may restore it.
         if order.record_state == record_state::DELETED && !is_admin {
             return Err(AppError::NotFound);
         }
-        let catalogs = Catalogs::load(c)?;
+        let catalogs = caches.catalogs.get(c)?;
         let pte = match order.planning_doc_id {
             Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
             None => None,

@@ -180,7 +180,7 @@ struct ListPage {
 
 /// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
 pub struct ListData {
-    pub catalogs: Catalogs,
+    pub catalogs: std::sync::Arc<Catalogs>,
     pub total: i64,
     pub listed: Vec<work_orders::ListedOrder>,
     pub counts: std::collections::HashMap<i32, crate::domain::progress::StepCounts>,
@@ -190,10 +190,10 @@ pub struct ListData {
 pub fn load(
     c: &mut DbConn,
     filter: &ListFilter,
-    counts: &work_orders::CountCache,
+    caches: &crate::startup::Caches,
 ) -> diesel::QueryResult<ListData> {
-    let catalogs = Catalogs::load(c)?;
-    let (total, listed) = work_orders::list(c, filter, counts)?;
+    let catalogs = caches.catalogs.get(c)?;
+    let (total, listed) = work_orders::list(c, filter, &caches.counts)?;
     let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
     let counts = steps::counts(c, &ids)?;
     let children = work_orders::reprogramming_counts(c, &ids)?;
@@ -212,7 +212,7 @@ pub struct Pages {
     ids: Vec<i32>,
     next: usize,
     size: usize,
-    catalogs: Catalogs,
+    catalogs: std::sync::Arc<Catalogs>,
 }
 
 impl Pages {
@@ -224,7 +224,7 @@ impl Pages {
             ids: work_orders::page_ids(c, &all)?,
             next: 0,
             size: size.max(1),
-            catalogs: Catalogs::load(c)?,
+            catalogs: std::sync::Arc::new(Catalogs::load(c)?),
         })
     }
 
@@ -255,7 +255,7 @@ pub async fn list(
     let filter = query.to_filter();
     let today = state.clock.today();
     let f = filter.clone();
-    let cache = state.counts.clone();
+    let cache = state.caches.clone();
     let ListData {
         catalogs,
         total,

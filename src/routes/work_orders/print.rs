@@ -55,7 +55,7 @@ pub async fn selection(
     filter.offset = 0;
     filter.limit = PRINT_LIMIT;
     let today = state.clock.today();
-    let cache = state.counts.clone();
+    let cache = state.caches.clone();
     let (data, mut steps_by_order) = blocking(&state, move |c| -> Result<_, AppError> {
         let data = load(c, &filter, &cache)?;
         let ids: Vec<i32> = data.listed.iter().map(|l| l.order.id).collect();
