@@ -47,6 +47,13 @@ pub(crate) fn book(sheets: &[(&str, Vec<Vec<X>>)]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// A workbook with one sheet "ANEXO C": the header, then `rows`.
+pub(crate) fn annex_book(rows: Vec<Vec<X>>) -> Vec<u8> {
+    let mut all = vec![header()];
+    all.extend(rows);
+    book(&[("ANEXO C", all)])
+}
+
 pub(crate) fn header() -> Vec<X> {
     vec![
         X::S("ANEXO"),
@@ -205,15 +212,11 @@ async fn items(app: &TestApp, id: i32) -> Vec<annexes::ItemRow> {
 #[tokio::test]
 async fn w14_an_annex_with_date_columns_is_imported_exactly() {
     let (app, id) = setup().await;
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "pza", 2.5),
-            row("a-2", "pintura  anticorrosiva", "M2", 0.1 + 0.2),
-            vec![X::E, X::S("TOTAL"), X::E, X::S("-")],
-        ],
-    )]);
+    let bytes = annex_book(vec![
+        row("A-1", "Suministro de válvula de 2 pulgadas", "pza", 2.5),
+        row("a-2", "pintura  anticorrosiva", "M2", 0.1 + 0.2),
+        vec![X::E, X::S("TOTAL"), X::E, X::S("-")],
+    ]);
     let r = upload(&app, id, "Anexo C.xlsx", bytes, "nueva").await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), format!("/ot/{id}#anexo"));
@@ -263,17 +266,13 @@ async fn w14_an_annex_with_date_columns_is_imported_exactly() {
 #[tokio::test]
 async fn w14_every_rejection_reason_is_reported_and_nothing_is_written() {
     let (app, id) = setup().await;
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
-            row("A-1", "Otra descripción", "M2", 1.0),
-            row("A-9", "Pintura anticorrosiva", "M2", 1.0),
-            row("Z-1", "Algo que no existe", "PZA", 1.0),
-            row("A-3", "Limpieza con chorro de arena", "KM", 1.0),
-        ],
-    )]);
+    let bytes = annex_book(vec![
+        row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        row("A-1", "Otra descripción", "M2", 1.0),
+        row("A-9", "Pintura anticorrosiva", "M2", 1.0),
+        row("Z-1", "Algo que no existe", "PZA", 1.0),
+        row("A-3", "Limpieza con chorro de arena", "KM", 1.0),
+    ]);
     let r = upload(&app, id, "anexo.xlsx", bytes, "nueva").await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
@@ -443,14 +442,10 @@ async fn w14_files_that_are_not_sane_workbooks_are_refused_before_parsing() {
 #[tokio::test]
 async fn w14_update_mode_updates_matched_items_adds_new_ones_and_keeps_the_rest() {
     let (app, id) = setup().await;
-    let first = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
-            row("A-2", "Pintura anticorrosiva", "M2", 1.0),
-        ],
-    )]);
+    let first = annex_book(vec![
+        row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        row("A-2", "Pintura anticorrosiva", "M2", 1.0),
+    ]);
     // Update without an active import is refused.
     let r = upload(&app, id, "a.xlsx", first.clone(), "actualizar").await;
     assert_eq!(r.status(), 409);
@@ -464,14 +459,10 @@ async fn w14_update_mode_updates_matched_items_adds_new_ones_and_keeps_the_rest(
     changed[0] = X::S("C-5");
     changed[7] = X::E;
     changed[8] = X::N(3.0);
-    let second = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            changed,
-            row("A-3", "Limpieza con chorro de arena", "M2", 4.0),
-        ],
-    )]);
+    let second = annex_book(vec![
+        changed,
+        row("A-3", "Limpieza con chorro de arena", "M2", 4.0),
+    ]);
     let r = upload(&app, id, "b.xlsx", second, "actualizar").await;
     assert_eq!(r.status(), 303);
     let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
@@ -510,12 +501,11 @@ async fn w14_update_mode_updates_matched_items_adds_new_ones_and_keeps_the_rest(
 #[tokio::test]
 async fn w14_a_new_import_keeps_the_old_one_inactive_even_for_two_at_once() {
     let (app, id) = setup().await;
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
-        ],
+    let bytes = annex_book(vec![row(
+        "A-1",
+        "Suministro de válvula de 2 pulgadas",
+        "PZA",
+        1.0,
     )]);
     let token = app.csrf_from(&format!("/ot/{id}")).await;
     let (a, b) = tokio::join!(
@@ -554,12 +544,11 @@ async fn w14_a_new_import_keeps_the_old_one_inactive_even_for_two_at_once() {
 #[tokio::test]
 async fn w14_only_gestor_and_admin_import_and_the_token_is_checked() {
     let (app, id) = setup().await;
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
-        ],
+    let bytes = annex_book(vec![row(
+        "A-1",
+        "Suministro de válvula de 2 pulgadas",
+        "PZA",
+        1.0,
     )]);
     let r = upload_with(
         &app.client,
@@ -605,14 +594,10 @@ async fn w14_only_gestor_and_admin_import_and_the_token_is_checked() {
 #[tokio::test]
 async fn w14_the_items_export_to_csv_and_xlsx() {
     let (app, id) = setup().await;
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 2.5),
-            row("A-2", "Pintura anticorrosiva", "M2", 1.0),
-        ],
-    )]);
+    let bytes = annex_book(vec![
+        row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 2.5),
+        row("A-2", "Pintura anticorrosiva", "M2", 1.0),
+    ]);
     assert_eq!(
         upload(&app, id, "a.xlsx", bytes, "nueva").await.status(),
         303
@@ -721,12 +706,11 @@ async fn w14_the_exchange_rate_is_administered_with_its_date() {
     // The OT page says which rate its totals use.
     let (id, _) = app.create_initial("OT-1", &[]).await;
     app.db(seed_concepts_only).await;
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
-        ],
+    let bytes = annex_book(vec![row(
+        "A-1",
+        "Suministro de válvula de 2 pulgadas",
+        "PZA",
+        1.0,
     )]);
     assert_eq!(
         upload(&app, id, "a.xlsx", bytes, "nueva").await.status(),
@@ -851,12 +835,11 @@ async fn w14_concepts_and_units_are_administered_and_deactivation_refuses_rows()
     let path: &'static str =
         Box::leak(format!("/admin/conceptos/{a1}/desactivar").into_boxed_str());
     assert_eq!(post(path, vec![]).await.unwrap().status(), 303);
-    let bytes = book(&[(
-        "ANEXO C",
-        vec![
-            header(),
-            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
-        ],
+    let bytes = annex_book(vec![row(
+        "A-1",
+        "Suministro de válvula de 2 pulgadas",
+        "PZA",
+        1.0,
     )]);
     let r = upload(&app, id, "a.xlsx", bytes, "nueva").await;
     assert_eq!(r.status(), 422);

@@ -302,14 +302,10 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
 
     // Anexo C: a real browser's multipart upload (the CSRF token travels in the multipart body).
     app.db(crate::annex::seed_concepts).await;
-    let workbook = crate::annex::book(&[(
-        "ANEXO C",
-        vec![
-            crate::annex::header(),
-            crate::annex::row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 2.5),
-            crate::annex::row("A-2", "Pintura anticorrosiva", "M2", 4.0),
-        ],
-    )]);
+    let workbook = crate::annex::annex_book(vec![
+        crate::annex::row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 2.5),
+        crate::annex::row("A-2", "Pintura anticorrosiva", "M2", 4.0),
+    ]);
     let file = profile.path().join("anexo-c.xlsx");
     std::fs::write(&file, workbook).unwrap();
     b.goto(&app.url(&format!("/ot/{id}"))).await.unwrap();
