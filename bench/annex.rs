@@ -12,13 +12,13 @@
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use faena::accounts::Actor;
-use faena::annexes::{self, Mode};
 use faena::config::Config;
 use faena::db::annexes::{NewConcept, insert_concepts};
 use faena::domain::work_order::WorkOrderForm;
-use faena::orders;
-use faena::ptes::{self, PteForm};
+use faena::services::Actor;
+use faena::services::annexes::{self, Mode};
+use faena::services::planning_docs::{self, PteForm};
+use faena::services::work_orders;
 use faena::startup::open_database;
 use rust_xlsxwriter::{Format, Workbook};
 

@@ -7,10 +7,11 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use faena::accounts::{self, AccountError, Actor, NewAccount};
 use faena::config::Config;
 use faena::db::users;
 use faena::domain::role::Role;
+use faena::services::Actor;
+use faena::services::accounts::{self, AccountError, NewAccount};
 use faena::startup::{Application, open_database};
 
 #[derive(Parser)]

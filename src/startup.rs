@@ -14,32 +14,14 @@ use chrono::Utc;
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::gate;
-use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::db::{self, Pool, settings};
 use crate::domain::progress::Clock;
-use crate::error::{error_page, is_api_path, json_error};
 use crate::routes;
-
-/// Shared by every worker.
-pub struct AppState {
-    pub pool: Pool,
-    pub config: Config,
-    /// "Today" for progress (W10): Mexico City's date, or the configured fixed date.
-    pub clock: Clock,
-    /// What pages may reuse while it has not changed (checked against `db::versions`).
-    pub caches: std::sync::Arc<Caches>,
-}
-
-/// Per-instance caches, each exact: it is used only while its version row is unchanged.
-#[derive(Debug, Default)]
-pub struct Caches {
-    /// The list's totals by filter.
-    pub counts: crate::db::work_orders::CountCache,
-    /// The catalogs pages show names from.
-    pub catalogs: crate::db::catalogs::CatalogCache,
-}
+use crate::web::AppState;
+use crate::web::auth::gate;
+use crate::web::auth::session_store::DbSessionStore;
+use crate::web::response::refusal;
 
 /// Opens the database named by the configuration and applies pending migrations.
 pub fn open_database(config: &Config) -> anyhow::Result<Pool> {
@@ -92,7 +74,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(
                     web::FormConfig::default()
-                        .limit(crate::auth::csrf::MAX_FORM_BYTES)
+                        .limit(crate::web::auth::csrf::MAX_FORM_BYTES)
                         .error_handler(|err, req| {
                             tracing::info!(error = %err, "unreadable form");
                             InternalError::from_response(err, bad_form(req)).into()
@@ -164,21 +146,21 @@ fn security_headers() -> DefaultHeaders {
 }
 
 fn bad_form(req: &HttpRequest) -> HttpResponse {
-    let msg = "Los datos enviados no tienen el formato esperado. Revise el formulario e intente de nuevo.";
-    if is_api_path(req.path()) {
-        json_error(StatusCode::BAD_REQUEST, msg)
-    } else {
-        error_page(StatusCode::BAD_REQUEST, "Solicitud inválida", msg)
-    }
+    refusal(
+        req.path(),
+        StatusCode::BAD_REQUEST,
+        "Solicitud inválida",
+        "Los datos enviados no tienen el formato esperado. Revise el formulario e intente de nuevo.",
+    )
 }
 
 fn not_found_response(req: &HttpRequest) -> HttpResponse {
-    let msg = "La página o el registro que busca no existe.";
-    if is_api_path(req.path()) {
-        json_error(StatusCode::NOT_FOUND, msg)
-    } else {
-        error_page(StatusCode::NOT_FOUND, "Página no encontrada", msg)
-    }
+    refusal(
+        req.path(),
+        StatusCode::NOT_FOUND,
+        "Página no encontrada",
+        "La página o el registro que busca no existe.",
+    )
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod annexes;
+pub mod caches;
 pub mod catalogs;
 pub mod planning_docs;
 pub mod schema;

@@ -1,6 +1,6 @@
 //! W14: reading an OT's Anexo C (budget items and their daily programmed volumes) from the cells
 //! of a workbook, and validating it all-or-nothing against units and the concept catalog.
-//! Works on a plain grid of cells, so it is tested without files; `crate::annexes` feeds it from
+//! Works on a plain grid of cells, so it is tested without files; `crate::services::annexes` feeds it from
 //! calamine. Values are exact: volumes in millionths, prices in ten-thousandths (integers).
 
 use std::collections::{HashMap, HashSet};

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::codes::{front, ot_status, site_category, step_status};
-use super::work_order::FieldErrors;
+use super::input::FieldErrors;
 
 /// Longest description an entry may have (the pickers and the print view show it whole).
 pub const DESCRIPTION_MAX: usize = 200;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::codes::{ot_status, step_status};
 use super::format::parse_date;
-use super::work_order::{FieldErrors, MAX_TEXT};
+use super::input::{FieldErrors, MAX_TEXT};
 
 /// Longest deliverable link accepted.
 pub const MAX_LINK: usize = 2000;

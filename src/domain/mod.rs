@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod codes;
 pub mod execution;
 pub mod format;
+pub mod input;
 pub mod progress;
 pub mod role;
 pub mod step_rule;

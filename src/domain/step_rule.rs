@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::catalog::{self, CLIENT_TYPES};
 use super::codes::{kind, template_set};
-use super::work_order::FieldErrors;
+use super::input::FieldErrors;
 
 /// OT kinds, as the rule table names them.
 pub const KINDS: [(i32, &str); 2] = [

@@ -2,17 +2,12 @@
 //! parsed into a valid value or every field error at once. Checks that need the database
 //! (catalog ids exist and are active, the PTE, the parent, uniqueness) live in the service.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::codes::{front, kind};
-use super::format::{parse_date, parse_money};
+use super::input::{FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, text, window};
 
-pub const MAX_FOLIO: usize = 100;
-pub const MAX_NAME: usize = 200;
-pub const MAX_TEXT: usize = 10_000;
 pub const MAX_DURATION_DAYS: i64 = 36_500;
 
 /// The raw fields, with the legacy names.
@@ -48,33 +43,6 @@ pub struct WorkOrderForm {
     pub comentario: String,
     pub ot_principal: String,
     pub version: String,
-}
-
-/// Field name → Spanish message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub BTreeMap<&'static str, String>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
-    }
-
-    pub fn get(&self, field: &str) -> Option<&String> {
-        self.0.get(field)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// All messages, in field order, for a summary.
-    pub fn messages(&self) -> Vec<String> {
-        self.0.values().cloned().collect()
-    }
 }
 
 /// The four site fields of an OT.
@@ -126,83 +94,6 @@ pub enum Mode {
         parent_id: Option<i32>,
         planning_doc_id: Option<i32>,
     },
-}
-
-fn text(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    label: &str,
-    required: bool,
-    max: usize,
-) -> String {
-    let value = raw.trim();
-    if value.is_empty() {
-        if required {
-            errors.add(field, format!("{label} es obligatorio."));
-        }
-        return String::new();
-    }
-    if value.chars().count() > max {
-        errors.add(
-            field,
-            format!("{label} admite como máximo {max} caracteres."),
-        );
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        errors.add(field, format!("{label} contiene caracteres no permitidos."));
-    }
-    value.to_owned()
-}
-
-fn id(errors: &mut FieldErrors, field: &'static str, raw: &str, label: &str) -> Option<i32> {
-    let value = raw.trim();
-    if value.is_empty() {
-        return None;
-    }
-    match value.parse::<i32>() {
-        Ok(n) if n > 0 => Some(n),
-        _ => {
-            errors.add(
-                field,
-                format!("{label}: seleccione una opción de la lista."),
-            );
-            None
-        }
-    }
-}
-
-fn date(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
-    parse_date(raw).unwrap_or_else(|msg| {
-        errors.add(field, msg);
-        None
-    })
-}
-
-fn money(errors: &mut FieldErrors, field: &'static str, raw: &str) -> i64 {
-    parse_money(raw).unwrap_or_else(|msg| {
-        errors.add(field, msg);
-        0
-    })
-}
-
-fn window(
-    errors: &mut FieldErrors,
-    end_field: &'static str,
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
-    what: &str,
-) {
-    if let (Some(s), Some(e)) = (start, end)
-        && e < s
-    {
-        errors.add(
-            end_field,
-            format!("La fecha de término {what} no puede ser anterior a la de inicio."),
-        );
-    }
 }
 
 impl WorkOrderForm {

@@ -7,14 +7,16 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::accounts::{self, AccountError, Actor, LoginOutcome};
-use crate::auth::gate::{PASSWORD_PATH, safe_next, see_other};
-use crate::auth::session_store::USER_KEY;
-use crate::auth::{CurrentUser, csrf};
 use crate::db::users;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::Actor;
+use crate::services::accounts::{self, AccountError, LoginOutcome};
+use crate::web::AppState;
+use crate::web::auth::gate::PASSWORD_PATH;
+use crate::web::auth::session_store::USER_KEY;
+use crate::web::auth::{CurrentUser, csrf};
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::{safe_next, see_other};
 
 /// The same sentence for a wrong password, an unknown user, a locked or a disabled account.
 pub const LOGIN_REFUSED: &str = "Usuario o contraseña incorrectos. Tras varios intentos fallidos \
@@ -203,7 +205,7 @@ pub async fn change_password(
         let mut conn = pool.get()?;
         let account = users::find(&mut conn, uid)?.ok_or(AppError::NotFound)?;
         let mut errors = PasswordErrors::default();
-        if !crate::auth::password::verify(&form.actual, &account.password_hash) {
+        if !crate::services::password::verify(&form.actual, &account.password_hash) {
             errors.actual = Some("La contraseña actual no es correcta.".into());
         }
         if let Err(msg) =

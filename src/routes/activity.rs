@@ -7,13 +7,13 @@ use askama::Template;
 use chrono::{Duration, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::CurrentUser;
 use crate::db::activity::{self, LogFilter};
 use crate::domain::catalog::Catalog;
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
@@ -118,8 +118,8 @@ struct LogPage {
 fn link(table: &str, id: Option<i32>) -> Option<String> {
     let id = id?;
     match table {
-        crate::orders::TABLE => Some(format!("/ot/{id}")),
-        crate::ptes::TABLE => Some(format!("/pte/{id}")),
+        crate::services::work_orders::TABLE => Some(format!("/ot/{id}")),
+        crate::services::planning_docs::TABLE => Some(format!("/pte/{id}")),
         "users" => Some("/admin/usuarios".to_owned()),
         "step_templates" => Some(format!("/admin/plantillas/{id}")),
         "step_rules" => Some("/admin/reglas".to_owned()),

@@ -10,21 +10,21 @@ use askama::Template;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::Actor;
-use crate::annexes::{ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, RateForm};
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
-use crate::concepts::{self, ConceptForm};
 use crate::db::annexes::{self as repo, ConceptRow};
 use crate::domain::annex::{PRICE_SCALE, RowError, format_price, format_scaled};
 use crate::domain::format;
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
-use crate::routes::form_outcome;
-use crate::routes::work_orders::form::Opt;
-use crate::startup::AppState;
+use crate::services::Actor;
+use crate::services::annexes::{ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, RateForm};
+use crate::services::concepts::{self, ConceptForm};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::form_outcome;
+use crate::web::response::see_other;
 use crate::web::{blocking, upload};
 
 const PER_PAGE: i64 = 50;
@@ -97,7 +97,7 @@ pub async fn set_rate(
     let form = form.into_inner();
     let (posted, actor) = (form.clone(), Actor::from(&user));
     let result = blocking(&state, move |c| {
-        crate::annexes::set_rate(c, &posted, &actor, Utc::now().naive_utc())
+        crate::services::annexes::set_rate(c, &posted, &actor, Utc::now().naive_utc())
     })
     .await?;
     match form_outcome(result)? {
@@ -154,7 +154,7 @@ struct ConceptsPage {
     q: ConceptQuery,
     prev: Option<String>,
     next: Option<String>,
-    units: Vec<Opt>,
+    units: Vec<SelectOption>,
     form: ConceptForm,
     errors: FieldErrors,
     import_errors: Vec<RowError>,
@@ -168,18 +168,15 @@ struct ConceptEditPage {
     ctx: PageCtx,
     id: i32,
     active: bool,
-    units: Vec<Opt>,
+    units: Vec<SelectOption>,
     form: ConceptForm,
     errors: FieldErrors,
 }
 
-fn unit_options(c: &mut crate::db::DbConn) -> diesel::QueryResult<Vec<Opt>> {
+fn unit_options(c: &mut crate::db::DbConn) -> diesel::QueryResult<Vec<SelectOption>> {
     Ok(repo::active_units(c)?
         .into_iter()
-        .map(|u| Opt {
-            value: u.id.to_string(),
-            label: format!("{} — {}", u.clave, u.description),
-        })
+        .map(|u| SelectOption::new(u.id, format!("{} — {}", u.clave, u.description)))
         .collect())
 }
 
@@ -364,7 +361,7 @@ async fn switch(
             let done = if active { "reactivado" } else { "desactivado" };
             flash(session, true, format!("Concepto {} {done}.", c.code));
         }
-        Err(crate::orders::OrderError::Conflict(msg)) => flash(session, false, msg),
+        Err(crate::services::ServiceError::Conflict(msg)) => flash(session, false, msg),
         Err(e) => {
             form_outcome(Err::<(), _>(e))?
                 .map_err(|_| AppError::BadRequest("Solicitud no válida.".into()))?;

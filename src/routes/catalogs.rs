@@ -8,21 +8,21 @@ use askama::Template;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
-use crate::catalogs;
 use crate::db::catalogs::{self as repo, AdminEntry};
 use crate::domain::catalog::{Catalog, EntryForm};
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
-use crate::orders::OrderError;
-use crate::routes::form_outcome;
-use crate::routes::work_orders::form::Opt;
-use crate::startup::AppState;
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::services::catalogs;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
+use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::form_outcome;
+use crate::web::response::see_other;
 
 /// One catalog on the index page.
 pub struct Summary {
@@ -61,7 +61,7 @@ struct ListPage {
     rows: Vec<Row>,
     total: usize,
     q: ListQuery,
-    groups: Vec<Opt>,
+    groups: Vec<SelectOption>,
     form: EntryForm,
     errors: FieldErrors,
 }
@@ -75,7 +75,7 @@ struct EditPage {
     id: i32,
     group_label: &'static str,
     labels: (&'static str, &'static str),
-    groups: Vec<Opt>,
+    groups: Vec<SelectOption>,
     form: EntryForm,
     errors: FieldErrors,
     active: bool,
@@ -104,16 +104,13 @@ fn catalog_of(slug: &str) -> Result<Catalog, AppError> {
     Catalog::from_slug(slug).ok_or(AppError::NotFound)
 }
 
-fn groups(catalog: Catalog) -> Vec<Opt> {
+fn groups(catalog: Catalog) -> Vec<SelectOption> {
     catalog
         .group()
         .map(|g| {
             g.options
                 .iter()
-                .map(|(id, name)| Opt {
-                    value: id.to_string(),
-                    label: (*name).to_owned(),
-                })
+                .map(|(id, name)| SelectOption::new(id, *name))
                 .collect()
         })
         .unwrap_or_default()
@@ -365,12 +362,12 @@ async fn switch(
             let done = if active { "reactivado" } else { "desactivado" };
             flash(session, true, format!("«{}» {done}.", entry.description));
         }
-        Err(OrderError::Conflict(msg)) => flash(session, false, msg),
-        Err(OrderError::NotFound) => return Err(AppError::NotFound),
-        Err(OrderError::Invalid(_) | OrderError::Duplicate(_)) => {
+        Err(ServiceError::Conflict(msg)) => flash(session, false, msg),
+        Err(ServiceError::NotFound) => return Err(AppError::NotFound),
+        Err(ServiceError::Invalid(_) | ServiceError::Duplicate(_)) => {
             return Err(AppError::BadRequest("Solicitud no válida.".into()));
         }
-        Err(OrderError::Db(e)) => return Err(e.into()),
+        Err(ServiceError::Db(e)) => return Err(e.into()),
     }
     Ok(see_other(&list_url(catalog)))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::HttpResponse;
 
-use crate::auth::gate::see_other;
+use crate::web::response::see_other;
 
 pub async fn home() -> HttpResponse {
     see_other("/ot")

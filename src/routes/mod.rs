@@ -15,7 +15,7 @@ pub mod work_orders;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 
-use crate::error::{error_page, is_api_path, json_error};
+use crate::web::response::refusal;
 
 use crate::web::assets;
 
@@ -336,24 +336,6 @@ pub fn table() -> Vec<RouteDef> {
     ]
 }
 
-/// A service's answer to a posted form: `Ok(Ok(v))` saved, `Ok(Err((status, errors)))` show the
-/// form again with its fields marked (422, or 409 for a duplicate), `Err` an error page.
-pub fn form_outcome<T>(
-    result: Result<T, crate::orders::OrderError>,
-) -> Result<Result<T, (StatusCode, crate::domain::work_order::FieldErrors)>, crate::error::AppError>
-{
-    match result {
-        Ok(v) => Ok(Ok(v)),
-        Err(crate::orders::OrderError::Invalid(e)) => {
-            Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, e)))
-        }
-        Err(crate::orders::OrderError::Duplicate(e)) => Ok(Err((StatusCode::CONFLICT, e))),
-        Err(crate::orders::OrderError::Conflict(msg)) => Err(crate::error::AppError::Conflict(msg)),
-        Err(crate::orders::OrderError::NotFound) => Err(crate::error::AppError::NotFound),
-        Err(crate::orders::OrderError::Db(e)) => Err(e.into()),
-    }
-}
-
 /// Registers the table: one resource per path, with a Spanish 405 for the other methods.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let routes = table();
@@ -373,18 +355,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    let msg = "Esta dirección no admite ese tipo de solicitud.";
-    if is_api_path(req.path()) {
-        json_error(StatusCode::METHOD_NOT_ALLOWED, msg)
-    } else {
-        error_page(StatusCode::METHOD_NOT_ALLOWED, "Solicitud no admitida", msg)
-    }
+    refusal(
+        req.path(),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Solicitud no admitida",
+        "Esta dirección no admite ese tipo de solicitud.",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::gate::is_public;
+    use crate::web::auth::gate::is_public;
 
     #[test]
     fn the_gate_treats_as_public_exactly_the_routes_marked_public() {

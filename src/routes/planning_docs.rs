@@ -7,22 +7,23 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::{planning_docs, work_orders};
 use crate::domain::codes::{kind, pte_status, record_state};
 use crate::domain::format;
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
-use crate::orders::{self, OrderError};
-use crate::ptes::{self, PteForm};
-use crate::routes::work_orders::form::Opt;
-use crate::startup::AppState;
+use crate::services;
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::services::planning_docs::PteForm;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
+use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::see_other;
 
 const PER_PAGE: i64 = 25;
 
@@ -126,19 +127,8 @@ struct FormPage {
     ctx: PageCtx,
     f: PteForm,
     errors: FieldErrors,
-    clients: Vec<Opt>,
-    managers: Vec<Opt>,
-}
-
-fn active_opts(entries: &[crate::db::catalogs::Entry]) -> Vec<Opt> {
-    entries
-        .iter()
-        .filter(|e| e.active)
-        .map(|e| Opt {
-            value: e.id.to_string(),
-            label: e.description.clone(),
-        })
-        .collect()
+    clients: Vec<SelectOption>,
+    managers: Vec<SelectOption>,
 }
 
 fn form_page(ctx: PageCtx, catalogs: &Catalogs, f: PteForm, errors: FieldErrors) -> FormPage {
@@ -146,8 +136,8 @@ fn form_page(ctx: PageCtx, catalogs: &Catalogs, f: PteForm, errors: FieldErrors)
         ctx,
         f,
         errors,
-        clients: active_opts(&catalogs.clients),
-        managers: active_opts(&catalogs.project_managers),
+        clients: SelectOption::active(&catalogs.clients),
+        managers: SelectOption::active(&catalogs.project_managers),
     }
 }
 
@@ -176,7 +166,7 @@ pub async fn create(
     let actor = Actor::from(&user);
     let submitted = f.clone();
     let (result, catalogs) = blocking(&state, move |c| {
-        let result = ptes::create(c, &submitted, &actor, Utc::now().naive_utc());
+        let result = services::planning_docs::create(c, &submitted, &actor, Utc::now().naive_utc());
         let catalogs = Catalogs::load(c)?;
         Ok::<_, diesel::result::Error>((result, catalogs))
     })
@@ -186,7 +176,7 @@ pub async fn create(
             flash(&session, true, "PTE registrada.");
             Ok(see_other(&format!("/pte/{id}")))
         }
-        Err(OrderError::Invalid(errors)) => render(
+        Err(ServiceError::Invalid(errors)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, &catalogs, f, errors),
         ),
@@ -315,7 +305,7 @@ pub async fn quick_create(
     let actor = Actor::from(&user);
     let folio = form.orden_trabajo.clone();
     let result = blocking(&state, move |c| {
-        orders::quick_create(
+        services::work_orders::quick_create(
             c,
             id,
             kind_id,
@@ -338,7 +328,7 @@ pub async fn quick_create(
             );
             Ok(see_other(&format!("/ot/{}", created.id)))
         }
-        Err(OrderError::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             let msg = errors.messages().join(" ");
             show_detail(
                 &state,
@@ -351,7 +341,7 @@ pub async fn quick_create(
             )
             .await
         }
-        Err(OrderError::Duplicate(errors)) => {
+        Err(ServiceError::Duplicate(errors)) => {
             let msg = errors.messages().join(" ");
             show_detail(
                 &state,
@@ -364,7 +354,7 @@ pub async fn quick_create(
             )
             .await
         }
-        Err(OrderError::Conflict(msg)) => {
+        Err(ServiceError::Conflict(msg)) => {
             show_detail(
                 &state,
                 ctx,

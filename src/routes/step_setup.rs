@@ -7,34 +7,25 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::templates::{self as repo, Template};
 use crate::domain::catalog::{self, CLIENT_TYPES};
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
 use crate::domain::step_rule::{
     KINDS, RuleForm, TEMPLATE_SETS, TemplateForm, describe, kind_name, set_name,
 };
-use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
-use crate::orders::OrderError;
-use crate::routes::form_outcome;
-use crate::routes::work_orders::form::Opt;
-use crate::startup::AppState;
-use crate::step_setup;
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::services::step_setup;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
+use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
-
-fn choices(list: &[(i32, &str)]) -> Vec<Opt> {
-    list.iter()
-        .map(|(id, name)| Opt {
-            value: id.to_string(),
-            label: (*name).to_owned(),
-        })
-        .collect()
-}
+use crate::web::response::form_outcome;
+use crate::web::response::see_other;
 
 /// A template row.
 pub struct TemplateRow {
@@ -61,8 +52,8 @@ pub struct SetGroup {
 struct TemplatesPage {
     ctx: PageCtx,
     groups: Vec<SetGroup>,
-    sets: Vec<Opt>,
-    client_types: Vec<Opt>,
+    sets: Vec<SelectOption>,
+    client_types: Vec<SelectOption>,
     form: TemplateForm,
     errors: FieldErrors,
 }
@@ -73,8 +64,8 @@ struct TemplateEditPage {
     ctx: PageCtx,
     id: i32,
     active: bool,
-    sets: Vec<Opt>,
-    client_types: Vec<Opt>,
+    sets: Vec<SelectOption>,
+    client_types: Vec<SelectOption>,
     form: TemplateForm,
     errors: FieldErrors,
 }
@@ -125,8 +116,8 @@ async fn show_templates(
         &TemplatesPage {
             ctx,
             groups: group(&templates),
-            sets: choices(&TEMPLATE_SETS),
-            client_types: choices(&CLIENT_TYPES),
+            sets: SelectOption::from_codes(&TEMPLATE_SETS),
+            client_types: SelectOption::from_codes(&CLIENT_TYPES),
             form,
             errors,
         },
@@ -206,8 +197,8 @@ async fn show_template(
             ctx,
             id,
             active: t.active,
-            sets: choices(&TEMPLATE_SETS),
-            client_types: choices(&CLIENT_TYPES),
+            sets: SelectOption::from_codes(&TEMPLATE_SETS),
+            client_types: SelectOption::from_codes(&CLIENT_TYPES),
             form,
             errors,
         },
@@ -376,9 +367,9 @@ pub struct PreviewQuery {
 struct RulesPage {
     ctx: PageCtx,
     rules: Vec<RuleRow>,
-    kinds: Vec<Opt>,
-    sets: Vec<Opt>,
-    clients: Vec<Opt>,
+    kinds: Vec<SelectOption>,
+    sets: Vec<SelectOption>,
+    clients: Vec<SelectOption>,
     preview: Option<Preview>,
     q: PreviewQuery,
     form: RuleForm,
@@ -405,7 +396,7 @@ async fn show_rules(
         let rows = repo::rules(c)?;
         let preview = match kind {
             Some(k) => Some(step_setup::preview(c, k, client).map_err(|e| match e {
-                OrderError::Db(e) => AppError::from(e),
+                ServiceError::Db(e) => AppError::from(e),
                 _ => AppError::NotFound,
             })?),
             None => None,
@@ -448,22 +439,14 @@ async fn show_rules(
         }
         _ => None,
     };
-    let clients = catalogs
-        .clients
-        .iter()
-        .filter(|e| e.active)
-        .map(|e| Opt {
-            value: e.id.to_string(),
-            label: e.description.clone(),
-        })
-        .collect();
+    let clients = SelectOption::active(&catalogs.clients);
     render(
         status,
         &RulesPage {
             ctx,
             rules,
-            kinds: choices(&KINDS),
-            sets: choices(&TEMPLATE_SETS),
+            kinds: SelectOption::from_codes(&KINDS),
+            sets: SelectOption::from_codes(&TEMPLATE_SETS),
             clients,
             preview,
             q,
@@ -570,12 +553,12 @@ pub async fn delete_rule(
             true,
             "Regla eliminada: ese cliente sigue la regla general.",
         ),
-        Err(OrderError::Conflict(msg)) => flash(&session, false, msg),
-        Err(OrderError::Invalid(e) | OrderError::Duplicate(e)) => {
+        Err(ServiceError::Conflict(msg)) => flash(&session, false, msg),
+        Err(ServiceError::Invalid(e) | ServiceError::Duplicate(e)) => {
             flash(&session, false, e.messages().join(" "));
         }
-        Err(OrderError::NotFound) => return Err(AppError::NotFound),
-        Err(OrderError::Db(e)) => return Err(e.into()),
+        Err(ServiceError::NotFound) => return Err(AppError::NotFound),
+        Err(ServiceError::Db(e)) => return Err(e.into()),
     }
     Ok(see_other("/admin/reglas"))
 }

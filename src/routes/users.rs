@@ -9,15 +9,16 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::accounts::{self, AccountError, Actor, NewAccount};
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
 use crate::db::{DbConn, users};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::Actor;
+use crate::services::accounts::{self, AccountError, NewAccount};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::see_other;
 
 pub struct Row {
     pub id: i32,

@@ -1,29 +1,52 @@
-//! Web plumbing shared by the routes: page context and rendering, static assets, headers.
+//! The HTTP edge the routes share, and no business rules: the shared state, the request gate
+//! and current user (`auth`), the page context and rendering, the one mapping from outcomes to
+//! responses (`response`), `<select>` options, uploads, embedded static assets, and the one way
+//! to reach the database from a handler (`blocking`).
 
 pub mod assets;
+pub mod auth;
+pub mod options;
 pub mod page;
+pub mod response;
+pub mod state;
 pub mod upload;
 
-use actix_web::web;
+pub use state::AppState;
 
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
+use actix_web::web;
+use tracing::Instrument;
+
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::Actor;
+use auth::CurrentUser;
 
-/// Runs `f` on a pooled connection on the blocking thread pool (never on an async worker).
+/// Runs `f` on a pooled connection on the blocking thread pool (never on an async worker),
+/// inside the caller's tracing span, so that its log lines carry the request id.
 pub async fn blocking<R, F>(state: &AppState, f: F) -> Result<R, AppError>
 where
     R: Send + 'static,
     F: FnOnce(&mut DbConn) -> R + Send + 'static,
 {
     let pool = state.pool.clone();
-    web::block(move || -> Result<R, AppError> {
+    run_blocking(move || -> Result<R, AppError> {
         let mut conn = pool.get()?;
         Ok(f(&mut conn))
     })
     .await?
+}
+
+/// Runs `f` on the blocking thread pool inside the current tracing span (password hashing,
+/// workbook building: anything slow that is not a database call).
+pub async fn run_blocking<R, F>(f: F) -> Result<R, AppError>
+where
+    R: Send + 'static,
+    F: FnOnce() -> R + Send + 'static,
+{
+    let span = tracing::Span::current();
+    Ok(web::block(move || span.in_scope(f))
+        .instrument(tracing::Span::current())
+        .await?)
 }
 
 impl From<&CurrentUser> for Actor {

@@ -8,8 +8,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payloa
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{CurrentUser, csrf};
 use crate::error::AppError;
+use crate::web::auth::{CurrentUser, csrf};
 
 const FLASH_KEY: &str = "flash";
 

@@ -133,10 +133,10 @@ async fn a_disabled_account_cannot_log_in_and_its_open_session_is_refused() {
 
     app.db(|c| {
         let user = users::find_by_username(c, "ana").unwrap().unwrap();
-        faena::accounts::disable_user(
+        faena::services::accounts::disable_user(
             c,
             &user,
-            &faena::accounts::Actor::console(),
+            &faena::services::Actor::console(),
             chrono::Utc::now().naive_utc(),
         )
         .unwrap()
@@ -301,7 +301,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
         .db(|c| users::find_by_username(c, "ana").unwrap().unwrap())
         .await;
     assert!(!user.must_change_password);
-    assert!(faena::auth::password::verify(
+    assert!(faena::services::password::verify(
         new_password,
         &user.password_hash
     ));

@@ -8,10 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
-use faena::accounts::Actor;
 use faena::db::work_orders as repo;
 use faena::domain::role::Role;
-use faena::ptes::{self, PteForm};
+use faena::services::Actor;
+use faena::services::planning_docs::{self, PteForm};
 use fantoccini::wd::PrintConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -136,7 +136,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     let ana = app.create_user("ana", Role::Gestor).await;
     let pte = app
         .db(|c| {
-            ptes::create(
+            planning_docs::create(
                 c,
                 &PteForm {
                     oficio_pte: "PTE-E2E-1".into(),
@@ -267,7 +267,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
                 id_cliente: "1".into(),
                 responsable_proyecto: "1".into(),
             };
-            let pte = ptes::create(c, &form, &Actor::console(), now).unwrap();
+            let pte = planning_docs::create(c, &form, &Actor::console(), now).unwrap();
             let order = faena::domain::work_order::WorkOrderForm {
                 id_tipo: "4".into(),
                 id_pte: pte.to_string(),
@@ -278,7 +278,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
                 responsable_cliente: "Ing. Pérez".into(),
                 ..Default::default()
             };
-            faena::orders::create(c, &order, &Actor::console(), now).unwrap();
+            faena::services::work_orders::create(c, &order, &Actor::console(), now).unwrap();
         }
     })
     .await;

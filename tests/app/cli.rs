@@ -199,7 +199,7 @@ fn user_add_with_password_stdin_creates_the_user_and_refuses_weak_passwords() {
         .unwrap();
     assert_eq!(maria.role, Role::Gestor.code());
     assert!(!maria.must_change_password);
-    assert!(faena::auth::password::verify(
+    assert!(faena::services::password::verify(
         "una frase de paso larga",
         &maria.password_hash
     ));
@@ -232,7 +232,7 @@ fn user_passwd_and_disable_work_from_the_console() {
     let luis = users::find_by_username(&mut conn, "luis").unwrap().unwrap();
     assert!(!luis.active);
     assert!(!luis.must_change_password);
-    assert!(faena::auth::password::verify(
+    assert!(faena::services::password::verify(
         "la clave nueva de luis",
         &luis.password_hash
     ));

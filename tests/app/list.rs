@@ -6,21 +6,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::Utc;
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
-use faena::accounts::Actor;
 use faena::db::DbConn;
 use faena::db::schema::work_orders;
 use faena::domain::role::Role;
 use faena::domain::work_order::WorkOrderForm;
-use faena::orders;
-use faena::ptes::{self, PteForm};
-use faena::routes::work_orders::list::{ListQuery, load};
+use faena::routes::work_orders::list::ListQuery;
+use faena::services;
+use faena::services::Actor;
+use faena::services::listing::load;
+use faena::services::planning_docs::PteForm;
 
 use crate::helpers::{TestApp, spawn_app, texts};
 
 /// Creates a PTE and its initial OT through the services (fast fixtures).
 fn seed(c: &mut DbConn, folio: &str, tweak: impl FnOnce(&mut WorkOrderForm)) -> i32 {
     let now = Utc::now().naive_utc();
-    let pte = ptes::create(
+    let pte = services::planning_docs::create(
         c,
         &PteForm {
             oficio_pte: format!("PTE-{folio}"),
@@ -46,7 +47,9 @@ fn seed(c: &mut DbConn, folio: &str, tweak: impl FnOnce(&mut WorkOrderForm)) -> 
         ..Default::default()
     };
     tweak(&mut form);
-    orders::create(c, &form, &Actor::console(), now).unwrap().id
+    services::work_orders::create(c, &form, &Actor::console(), now)
+        .unwrap()
+        .id
 }
 
 fn reprogram(c: &mut DbConn, parent: i32) -> i32 {
@@ -59,7 +62,7 @@ fn reprogram(c: &mut DbConn, parent: i32) -> i32 {
         responsable_cliente: "Ing. Pérez".into(),
         ..Default::default()
     };
-    orders::create(c, &form, &Actor::console(), Utc::now().naive_utc())
+    services::work_orders::create(c, &form, &Actor::console(), Utc::now().naive_utc())
         .unwrap()
         .id
 }
@@ -201,7 +204,7 @@ fn queries_for(c: &mut DbConn, query: &str) -> (usize, usize) {
     let counter = QueryCounter::default();
     c.set_instrumentation(counter.clone());
     let q: ListQuery = serde_urlencoded::from_str(query).unwrap();
-    let fresh = faena::startup::Caches::default();
+    let fresh = faena::db::caches::Caches::default();
     let data = load(c, &q.to_filter(), &fresh).unwrap();
     c.set_instrumentation(QueryCounter::default());
     (counter.0.load(Ordering::SeqCst), data.listed.len())
@@ -243,7 +246,7 @@ async fn w12_warm_caches_save_the_count_and_catalog_queries() {
     let (cold, warm) = app
         .db(|c| {
             seed(c, "OT-1", |_| {});
-            let cache = faena::startup::Caches::default();
+            let cache = faena::db::caches::Caches::default();
             let mut run = || {
                 let counter = QueryCounter::default();
                 c.set_instrumentation(counter.clone());
@@ -524,19 +527,20 @@ async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
             estatus: "8".into(),
             ..Default::default()
         };
-        faena::tracking::change_status(c, first, &form, &actor, now.date(), now).unwrap();
+        faena::services::execution::change_status(c, first, &form, &actor, now.date(), now)
+            .unwrap();
     })
     .await;
     assert_eq!(totals("?estatus=8").await, 1);
     // Delete, then restore.
     assert_eq!(totals("").await, 3);
     let actor = Actor::console();
-    app.db(move |c| orders::delete(c, first, &actor, now).unwrap())
+    app.db(move |c| services::work_orders::delete(c, first, &actor, now).unwrap())
         .await;
     assert_eq!(totals("?estatus=8").await, 0);
     assert_eq!(totals("").await, 2);
     let actor = Actor::console();
-    app.db(move |c| orders::restore(c, first, &actor, now).unwrap())
+    app.db(move |c| services::work_orders::restore(c, first, &actor, now).unwrap())
         .await;
     assert_eq!(totals("").await, 3);
     // Edit: the client changes.
@@ -556,7 +560,7 @@ async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
             version: o.version.to_string(),
             ..Default::default()
         };
-        orders::update(c, second, &form, &Actor::console(), now).unwrap();
+        services::work_orders::update(c, second, &form, &Actor::console(), now).unwrap();
     })
     .await;
     assert_eq!(totals("?cliente=2").await, 1);

@@ -159,7 +159,7 @@ async fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing
         })
         .await;
     assert!(
-        faena::auth::password::verify(&ana.password, &hash),
+        faena::services::password::verify(&ana.password, &hash),
         "password unchanged"
     );
 

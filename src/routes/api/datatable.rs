@@ -15,8 +15,8 @@ use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::domain::progress::Progress;
 use crate::error::AppError;
-use crate::routes::work_orders::list::load;
-use crate::startup::AppState;
+use crate::services::listing::load;
+use crate::web::AppState;
 use crate::web::blocking;
 
 /// Largest page served, also for `length=-1` ("all").

@@ -15,11 +15,11 @@ use actix_web::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::auth::CurrentUser;
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::work_order::FieldErrors;
 use crate::error::AppError;
-use crate::orders::OrderError;
+use crate::services::ServiceError;
+use crate::web::auth::CurrentUser;
 
 /// A JSON answer, success or not: handlers return it whatever happened.
 pub type Answer = HttpResponse;
@@ -62,16 +62,16 @@ fn invalid(status: StatusCode, errors: &FieldErrors) -> Answer {
 }
 
 /// Maps a refused change to its status and Spanish message.
-pub fn order_error(e: OrderError) -> Answer {
+pub fn order_error(e: ServiceError) -> Answer {
     match e {
-        OrderError::Invalid(errors) => invalid(StatusCode::UNPROCESSABLE_ENTITY, &errors),
-        OrderError::Duplicate(errors) => invalid(StatusCode::CONFLICT, &errors),
-        OrderError::Conflict(msg) => failure(StatusCode::CONFLICT, &msg),
-        OrderError::NotFound => failure(
+        ServiceError::Invalid(errors) => invalid(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+        ServiceError::Duplicate(errors) => invalid(StatusCode::CONFLICT, &errors),
+        ServiceError::Conflict(msg) => failure(StatusCode::CONFLICT, &msg),
+        ServiceError::NotFound => failure(
             StatusCode::NOT_FOUND,
             "La OT o el paso no existe o fue eliminado.",
         ),
-        OrderError::Db(e) => app_error(AppError::internal(e)),
+        ServiceError::Db(e) => app_error(AppError::internal(e)),
     }
 }
 
@@ -113,7 +113,7 @@ pub fn id_param(raw: Option<&str>, name: &str) -> Result<i32, Answer> {
 }
 
 /// Runs a query closure on the blocking pool; any failure becomes a JSON 500/503 without internals.
-pub async fn run_query<T, F>(state: &crate::startup::AppState, f: F) -> Result<T, Answer>
+pub async fn run_query<T, F>(state: &crate::web::AppState, f: F) -> Result<T, Answer>
 where
     T: Send + 'static,
     F: FnOnce(&mut crate::db::DbConn) -> diesel::QueryResult<T> + Send + 'static,

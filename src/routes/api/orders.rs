@@ -12,8 +12,6 @@ use serde_json::json;
 use super::{
     Answer, app_error, either, failure, id_param, order_error, parse, require, run_query, success,
 };
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
 use crate::db::catalogs::Catalogs;
 use crate::db::work_orders as repo;
 use crate::db::{planning_docs, steps};
@@ -24,9 +22,10 @@ use crate::domain::progress::Progress;
 use crate::domain::role::Role;
 use crate::domain::work_order::WorkOrderForm;
 use crate::error::AppError;
-use crate::orders;
-use crate::startup::AppState;
-use crate::tracking;
+use crate::services;
+use crate::services::Actor;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,7 +42,7 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::By
             let form: WorkOrderForm = parse(&body)?;
             let actor = Actor::from(&user);
             let result = blocking(&state, move |c| {
-                orders::create(c, &form, &actor, Utc::now().naive_utc())
+                services::work_orders::create(c, &form, &actor, Utc::now().naive_utc())
             })
             .await
             .map_err(app_error)?;
@@ -90,7 +89,7 @@ pub async fn quick_create(
             let parent = form.ot_principal.trim().parse::<i32>().ok();
             let actor = Actor::from(&user);
             let result = blocking(&state, move |c| {
-                orders::quick_create(
+                services::work_orders::quick_create(
                     c,
                     pte,
                     kind_id,
@@ -122,7 +121,7 @@ pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Byte
             let form: WorkOrderForm = parse(&body)?;
             let actor = Actor::from(&user);
             let result = blocking(&state, move |c| {
-                orders::update(c, id, &form, &actor, Utc::now().naive_utc())
+                services::work_orders::update(c, id, &form, &actor, Utc::now().naive_utc())
             })
             .await
             .map_err(app_error)?;
@@ -142,7 +141,7 @@ pub async fn delete(state: web::Data<AppState>, user: CurrentUser, body: web::By
             let id = id_param(id.as_deref(), "id")?;
             let actor = Actor::from(&user);
             let result = blocking(&state, move |c| {
-                orders::delete(c, id, &actor, Utc::now().naive_utc())
+                services::work_orders::delete(c, id, &actor, Utc::now().naive_utc())
             })
             .await
             .map_err(app_error)?;
@@ -184,7 +183,14 @@ pub async fn change_status(
             let actor = Actor::from(&user);
             let today = state.clock.today();
             let result = blocking(&state, move |c| {
-                tracking::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
+                services::execution::change_status(
+                    c,
+                    id,
+                    &form,
+                    &actor,
+                    today,
+                    Utc::now().naive_utc(),
+                )
             })
             .await
             .map_err(app_error)?;

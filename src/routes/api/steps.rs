@@ -12,17 +12,17 @@ use serde_json::json;
 use super::{
     Answer, app_error, either, failure, id_param, order_error, parse, require, run_query, success,
 };
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
 use crate::db::{steps, work_orders};
 use crate::domain::codes::record_state;
 use crate::domain::execution::StepForm;
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::orders::OrderError;
-use crate::startup::AppState;
-use crate::tracking;
+use crate::services;
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 
 /// Applies `form` to step `step_id`, whatever order it belongs to.
@@ -36,8 +36,8 @@ async fn change(
     let actor = Actor::from(user);
     let today = state.clock.today();
     let result = blocking(state, move |c| {
-        let step = steps::find(c, step_id)?.ok_or(OrderError::NotFound)?;
-        tracking::change_step(
+        let step = steps::find(c, step_id)?.ok_or(ServiceError::NotFound)?;
+        services::execution::change_step(
             c,
             step.work_order_id,
             step_id,

@@ -11,10 +11,6 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, NaiveDate, Utc};
 
-use crate::accounts::Actor;
-use crate::annexes::{self, ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, Mode};
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
 use crate::db::annexes::{self as repo, Import, ItemRow, Rate};
 use crate::db::{DbConn, work_orders};
 use crate::domain::annex::{
@@ -24,8 +20,12 @@ use crate::domain::codes::record_state;
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::Actor;
+use crate::services::annexes::{self, ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, Mode};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::see_other;
 use crate::web::{blocking, upload};
 
 /// Items per page of the section.

@@ -6,17 +6,17 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
 use crate::db::work_orders;
 use crate::domain::codes::record_state;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::orders;
-use crate::startup::AppState;
+use crate::services;
+use crate::services::Actor;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::see_other;
 
 #[derive(Template)]
 #[template(path = "work_orders/delete.html")]
@@ -62,7 +62,7 @@ pub async fn delete(
     let id = path.into_inner();
     let actor = Actor::from(&user);
     blocking(&state, move |c| {
-        orders::delete(c, id, &actor, Utc::now().naive_utc())
+        services::work_orders::delete(c, id, &actor, Utc::now().naive_utc())
     })
     .await??;
     flash(
@@ -84,7 +84,7 @@ pub async fn restore(
     let id = path.into_inner();
     let actor = Actor::from(&user);
     blocking(&state, move |c| {
-        orders::restore(c, id, &actor, Utc::now().naive_utc())
+        services::work_orders::restore(c, id, &actor, Utc::now().naive_utc())
     })
     .await??;
     flash(&session, true, "OT restaurada.");

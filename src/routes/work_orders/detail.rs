@@ -7,7 +7,6 @@ use askama::Template;
 
 use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
-use crate::auth::CurrentUser;
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{activity, planning_docs, steps};
@@ -15,7 +14,8 @@ use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 use serde::Deserialize;
@@ -323,7 +323,7 @@ pub async fn render_detail(
             ids.push(p.id);
         }
         let counts = steps::counts(c, &ids)?;
-        let history = activity::for_record(c, crate::orders::TABLE, id)?;
+        let history = activity::for_record(c, crate::services::work_orders::TABLE, id)?;
         let annex = annex::load_view(c, id, annex_page)?;
         Ok((
             order, catalogs, pte, step_list, parent, children, counts, history, annex,

@@ -13,8 +13,9 @@ use crate::db::catalogs::Kind;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::error::AppError;
-use crate::routes::work_orders::list::{ListQuery, Pages};
-use crate::startup::AppState;
+use crate::routes::work_orders::list::ListQuery;
+use crate::services::listing::Pages;
+use crate::web::AppState;
 
 /// Rows per database page (and per chunk sent).
 const PAGE: usize = 1000;

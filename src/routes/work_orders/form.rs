@@ -7,56 +7,35 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
-use crate::auth::gate::see_other;
 use crate::db::catalogs::{Catalogs, Entry, Kind};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{DbConn, planning_docs};
 use crate::domain::codes::{front, kind, record_state, site_category};
 use crate::domain::format;
+use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::work_order::{FieldErrors, WorkOrderForm};
+use crate::domain::work_order::WorkOrderForm;
 use crate::error::AppError;
-use crate::orders::{self, OrderError};
-use crate::startup::AppState;
+use crate::services;
+use crate::services::{Actor, ServiceError};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
+use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
+use crate::web::response::see_other;
 
 /// How many PTEs and parents the pickers offer (newest first).
 const PICKER_LIMIT: i64 = 500;
 
-/// An `<option>`.
-#[derive(Debug, Clone)]
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-}
-
-/// The active entries, plus the inactive ones the order already uses (`keep`: posted ids).
-fn opts(entries: &[Entry], keep: &[&str]) -> Vec<Opt> {
-    entries
-        .iter()
-        .filter(|e| e.active || keep.contains(&e.id.to_string().as_str()))
-        .map(|e| Opt {
-            value: e.id.to_string(),
-            label: if e.active {
-                e.description.clone()
-            } else {
-                format!("{} (desactivado)", e.description)
-            },
-        })
-        .collect()
-}
-
-fn site_opts(catalogs: &Catalogs, category: i32, keep: &[&str]) -> Vec<Opt> {
+fn site_opts(catalogs: &Catalogs, category: i32, keep: &[&str]) -> Vec<SelectOption> {
     let of_category: Vec<Entry> = catalogs
         .sites
         .iter()
         .filter(|s| s.group == Some(category))
         .cloned()
         .collect();
-    opts(&of_category, keep)
+    SelectOption::keeping(&of_category, keep)
 }
 
 #[derive(Template)]
@@ -72,31 +51,31 @@ struct FormPage {
     conflict: Option<String>,
     pte_label: String,
     parent_label: String,
-    managers: Vec<Opt>,
-    clients: Vec<Opt>,
-    fronts: Vec<Opt>,
-    vessels: Vec<Opt>,
-    platforms: Vec<Opt>,
-    intercoms: Vec<Opt>,
-    yards: Vec<Opt>,
-    ptes: Vec<Opt>,
-    parents: Vec<Opt>,
+    managers: Vec<SelectOption>,
+    clients: Vec<SelectOption>,
+    fronts: Vec<SelectOption>,
+    vessels: Vec<SelectOption>,
+    platforms: Vec<SelectOption>,
+    intercoms: Vec<SelectOption>,
+    yards: Vec<SelectOption>,
+    ptes: Vec<SelectOption>,
+    parents: Vec<SelectOption>,
     cancel: String,
 }
 
 struct Choices {
     catalogs: Catalogs,
-    ptes: Vec<Opt>,
-    parents: Vec<Opt>,
+    ptes: Vec<SelectOption>,
+    parents: Vec<SelectOption>,
     pte_label: String,
     parent_label: String,
 }
 
 fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::result::Error> {
     let catalogs = Catalogs::load(c)?;
-    let mut ptes: Vec<Opt> = planning_docs::available_for_initial(c, PICKER_LIMIT)?
+    let mut ptes: Vec<SelectOption> = planning_docs::available_for_initial(c, PICKER_LIMIT)?
         .into_iter()
-        .map(|(id, folio)| Opt {
+        .map(|(id, folio)| SelectOption {
             value: id.to_string(),
             label: folio,
         })
@@ -109,16 +88,16 @@ fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::re
         if !ptes.iter().any(|o| o.value == f.id_pte.trim()) {
             ptes.insert(
                 0,
-                Opt {
+                SelectOption {
                     value: id.to_string(),
                     label: p.folio,
                 },
             );
         }
     }
-    let mut parents: Vec<Opt> = work_orders::recent_initials(c, PICKER_LIMIT)?
+    let mut parents: Vec<SelectOption> = work_orders::recent_initials(c, PICKER_LIMIT)?
         .into_iter()
-        .map(|(id, folio, oficio)| Opt {
+        .map(|(id, folio, oficio)| SelectOption {
             value: id.to_string(),
             label: format!("{folio} — {oficio}"),
         })
@@ -131,7 +110,7 @@ fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::re
         if !parents.iter().any(|o| o.value == f.ot_principal.trim()) {
             parents.insert(
                 0,
-                Opt {
+                SelectOption {
                     value: id.to_string(),
                     label: parent_label.clone(),
                 },
@@ -180,11 +159,11 @@ fn page(
         title,
         action,
         kind_fixed,
-        managers: opts(&c.project_managers, &[f.responsable_proyecto.trim()]),
-        clients: opts(&c.clients, &[f.id_cliente.trim()]),
+        managers: SelectOption::keeping(&c.project_managers, &[f.responsable_proyecto.trim()]),
+        clients: SelectOption::keeping(&c.clients, &[f.id_cliente.trim()]),
         fronts: [front::LAND, front::VESSEL, front::PLATFORM]
             .into_iter()
-            .map(|id| Opt {
+            .map(|id| SelectOption {
                 value: id.to_string(),
                 label: c.name(Kind::Front, Some(id)),
             })
@@ -344,7 +323,7 @@ pub async fn create(
     let actor = Actor::from(&user);
     let submitted = f.clone();
     let (result, choices) = blocking(&state, move |c| -> Result<_, AppError> {
-        let result = orders::create(c, &submitted, &actor, Utc::now().naive_utc());
+        let result = services::work_orders::create(c, &submitted, &actor, Utc::now().naive_utc());
         let choices = match &result {
             Ok(_) => None,
             Err(_) => Some(load_choices(c, &submitted)?),
@@ -362,15 +341,15 @@ pub async fn create(
             );
             Ok(see_other(&format!("/ot/{}", created.id)))
         }
-        (Err(OrderError::Invalid(errors)), Some(choices)) => render(
+        (Err(ServiceError::Invalid(errors)), Some(choices)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(ctx, choices, f, errors, None, None, kind_fixed),
         ),
-        (Err(OrderError::Duplicate(errors)), Some(choices)) => render(
+        (Err(ServiceError::Duplicate(errors)), Some(choices)) => render(
             StatusCode::CONFLICT,
             &page(ctx, choices, f, errors, None, None, kind_fixed),
         ),
-        (Err(OrderError::Conflict(msg)), Some(choices)) => render(
+        (Err(ServiceError::Conflict(msg)), Some(choices)) => render(
             StatusCode::CONFLICT,
             &page(
                 ctx,
@@ -432,7 +411,8 @@ pub async fn update(
     let submitted = form.into_inner();
     let actor = Actor::from(&user);
     let (result, current, shown, choices) = blocking(&state, move |c| -> Result<_, AppError> {
-        let result = orders::update(c, id, &submitted, &actor, Utc::now().naive_utc());
+        let result =
+            services::work_orders::update(c, id, &submitted, &actor, Utc::now().naive_utc());
         if result.is_ok() {
             return Ok((result, None, submitted, None));
         }
@@ -458,15 +438,15 @@ pub async fn update(
             flash(&session, true, "Cambios guardados.");
             Ok(see_other(&format!("/ot/{id}")))
         }
-        (Err(OrderError::Invalid(errors)), Some(choices)) => render(
+        (Err(ServiceError::Invalid(errors)), Some(choices)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(ctx, choices, f, errors, None, Some(id), true),
         ),
-        (Err(OrderError::Duplicate(errors)), Some(choices)) => render(
+        (Err(ServiceError::Duplicate(errors)), Some(choices)) => render(
             StatusCode::CONFLICT,
             &page(ctx, choices, f, errors, None, Some(id), true),
         ),
-        (Err(OrderError::Conflict(msg)), Some(choices)) => {
+        (Err(ServiceError::Conflict(msg)), Some(choices)) => {
             // Keep what the user typed; the next save applies it over the current version.
             if let Some(o) = &current {
                 f.version = o.version.to_string();

@@ -7,13 +7,13 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::{ProgressView, front_and_site};
-use crate::db::catalogs::{Catalogs, Entry};
-use crate::db::work_orders::{self, ListFilter, SortKey};
-use crate::db::{DbConn, steps};
+use crate::db::catalogs::Entry;
+use crate::db::work_orders::{ListFilter, SortKey};
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::listing::{ListData, load};
+use crate::web::AppState;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
@@ -176,74 +176,6 @@ struct ListPage {
     here: String,
     /// The CSV export of this view (same filters and order).
     export_href: String,
-}
-
-/// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
-pub struct ListData {
-    pub catalogs: std::sync::Arc<Catalogs>,
-    pub total: i64,
-    pub listed: Vec<work_orders::ListedOrder>,
-    pub counts: std::collections::HashMap<i32, crate::domain::progress::StepCounts>,
-    pub children: std::collections::HashMap<i32, i64>,
-}
-
-pub fn load(
-    c: &mut DbConn,
-    filter: &ListFilter,
-    caches: &crate::startup::Caches,
-) -> diesel::QueryResult<ListData> {
-    let catalogs = caches.catalogs.get(c)?;
-    let (total, listed) = work_orders::list(c, filter, &caches.counts)?;
-    let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
-    let counts = steps::counts(c, &ids)?;
-    let children = work_orders::reprogramming_counts(c, &ids)?;
-    Ok(ListData {
-        catalogs,
-        total,
-        listed,
-        counts,
-        children,
-    })
-}
-
-/// An export's pages: every matching id once, in the list's order (4 bytes each), then the
-/// rows a page at a time. Linear in the number of orders, and memory stays bounded by the page.
-pub struct Pages {
-    ids: Vec<i32>,
-    next: usize,
-    size: usize,
-    catalogs: std::sync::Arc<Catalogs>,
-}
-
-impl Pages {
-    pub fn start(c: &mut DbConn, filter: &ListFilter, size: usize) -> diesel::QueryResult<Pages> {
-        let mut all = filter.clone();
-        all.offset = 0;
-        all.limit = i64::MAX;
-        Ok(Pages {
-            ids: work_orders::page_ids(c, &all)?,
-            next: 0,
-            size: size.max(1),
-            catalogs: std::sync::Arc::new(Catalogs::load(c)?),
-        })
-    }
-
-    /// The next page, or `None` when every order was given.
-    pub fn next_page(&mut self, c: &mut DbConn) -> diesel::QueryResult<Option<ListData>> {
-        let Some(ids) = self.ids.get(self.next..).filter(|rest| !rest.is_empty()) else {
-            return Ok(None);
-        };
-        let ids = &ids[..ids.len().min(self.size)];
-        self.next += ids.len();
-        let listed = work_orders::rows_by_ids(c, ids)?;
-        Ok(Some(ListData {
-            catalogs: self.catalogs.clone(),
-            total: i64::try_from(self.ids.len()).unwrap_or(i64::MAX),
-            listed,
-            counts: steps::counts(c, ids)?,
-            children: work_orders::reprogramming_counts(c, ids)?,
-        }))
-    }
 }
 
 pub async fn list(

@@ -7,12 +7,13 @@ use askama::Template;
 
 use super::ProgressView;
 use super::detail::{Field, StepRow, fields_of, kind_label, step_rows};
-use super::list::{ListData, ListQuery, load};
+use super::list::ListQuery;
 use crate::db::steps;
 use crate::domain::codes::record_state;
 use crate::domain::format;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::listing::{ListData, load};
+use crate::web::AppState;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 

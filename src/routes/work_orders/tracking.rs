@@ -6,17 +6,17 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
 use super::detail::render_detail;
-use crate::accounts::Actor;
-use crate::auth::CurrentUser;
-use crate::auth::gate::{safe_next, see_other};
 use crate::domain::execution::{StatusForm, StepForm};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::orders::OrderError;
-use crate::startup::AppState;
-use crate::tracking;
+use crate::services;
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, flash};
+use crate::web::response::{safe_next, see_other};
 
 #[allow(clippy::too_many_arguments)]
 async fn answer(
@@ -25,7 +25,7 @@ async fn answer(
     ctx: PageCtx,
     user: &CurrentUser,
     id: i32,
-    result: Result<(), OrderError>,
+    result: Result<(), ServiceError>,
     done: &str,
     anchor: &str,
 ) -> Result<HttpResponse, AppError> {
@@ -34,7 +34,7 @@ async fn answer(
             flash(session, true, done);
             Ok(see_other(&format!("/ot/{id}{anchor}")))
         }
-        Err(OrderError::Invalid(errors) | OrderError::Duplicate(errors)) => {
+        Err(ServiceError::Invalid(errors) | ServiceError::Duplicate(errors)) => {
             let msg = errors.messages().join(" ");
             render_detail(
                 state,
@@ -47,7 +47,7 @@ async fn answer(
             )
             .await
         }
-        Err(OrderError::Conflict(msg)) => {
+        Err(ServiceError::Conflict(msg)) => {
             render_detail(state, ctx, user, id, StatusCode::CONFLICT, Some(msg), 1).await
         }
         Err(e) => Err(e.into()),
@@ -70,7 +70,7 @@ pub async fn change_status(
     let form = form.into_inner();
     let back = form.volver.trim().to_owned();
     let result = blocking(&state, move |c| {
-        tracking::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
+        services::execution::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
     })
     .await?;
     if result.is_ok() && !back.is_empty() {
@@ -105,7 +105,15 @@ pub async fn change_step(
     let today = state.clock.today();
     let form = form.into_inner();
     let result = blocking(&state, move |c| {
-        tracking::change_step(c, id, step_id, &form, &actor, today, Utc::now().naive_utc())
+        services::execution::change_step(
+            c,
+            id,
+            step_id,
+            &form,
+            &actor,
+            today,
+            Utc::now().naive_utc(),
+        )
     })
     .await?;
     answer(

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDateTime;
 
-use crate::accounts::Actor;
 use crate::db::catalogs::{self as repo, AdminEntry};
 use crate::db::{DbConn, activity, lock_table_for_writes, versions, write_transaction};
 use crate::domain::catalog::{Catalog, EntryForm, EntryInput, name_key};
-use crate::domain::work_order::FieldErrors;
-use crate::orders::OrderError;
+use crate::domain::input::FieldErrors;
+use crate::services::Actor;
+use crate::services::ServiceError;
 
 /// Entries whose description, comment or group name contains `q` (case and accents ignored),
 /// optionally only the active or the inactive ones.
@@ -32,7 +32,7 @@ fn duplicate(
     catalog: Catalog,
     input: &EntryInput,
     except: Option<i32>,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     let key = name_key(&input.description);
     let taken = repo::entries(c, catalog)?
         .into_iter()
@@ -43,7 +43,7 @@ fn duplicate(
             "descripcion",
             format!("Ya existe {} con esa descripción.", article(catalog)),
         );
-        return Err(OrderError::Duplicate(e));
+        return Err(ServiceError::Duplicate(e));
     }
     Ok(())
 }
@@ -63,11 +63,11 @@ pub fn create(
     form: &EntryForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i32, OrderError> {
+) -> Result<i32, ServiceError> {
     if catalog.is_fixed() {
-        return Err(OrderError::Conflict(fixed_message(catalog)));
+        return Err(ServiceError::Conflict(fixed_message(catalog)));
     }
-    let input = form.parse(catalog).map_err(OrderError::Invalid)?;
+    let input = form.parse(catalog).map_err(ServiceError::Invalid)?;
     write_transaction(conn, |c| {
         lock_table_for_writes(c, catalog.table())?;
         duplicate(c, catalog, &input, None)?;
@@ -97,11 +97,11 @@ pub fn update(
     form: &EntryForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
-    let input = form.parse(catalog).map_err(OrderError::Invalid)?;
+) -> Result<(), ServiceError> {
+    let input = form.parse(catalog).map_err(ServiceError::Invalid)?;
     write_transaction(conn, |c| {
         lock_table_for_writes(c, catalog.table())?;
-        let old = repo::entry(c, catalog, id)?.ok_or(OrderError::NotFound)?;
+        let old = repo::entry(c, catalog, id)?.ok_or(ServiceError::NotFound)?;
         duplicate(c, catalog, &input, Some(id))?;
         if catalog == Catalog::Sites && old.group != input.group {
             let used = repo::site_use_count(c, id)?;
@@ -114,7 +114,7 @@ pub fn update(
                          Desactívelo y cree uno nuevo."
                     ),
                 );
-                return Err(OrderError::Invalid(e));
+                return Err(ServiceError::Invalid(e));
             }
         }
         repo::update_entry(c, catalog, id, &input)?;
@@ -149,11 +149,11 @@ pub fn set_active(
     active: bool,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<AdminEntry, OrderError> {
+) -> Result<AdminEntry, ServiceError> {
     write_transaction(conn, |c| {
-        let entry = repo::entry(c, catalog, id)?.ok_or(OrderError::NotFound)?;
+        let entry = repo::entry(c, catalog, id)?.ok_or(ServiceError::NotFound)?;
         if !active && catalog.is_protected(id) {
-            return Err(OrderError::Conflict(format!(
+            return Err(ServiceError::Conflict(format!(
                 "{} «{}» es un código del que dependen las reglas: no se puede desactivar.",
                 capitalized(catalog.the_one()),
                 entry.description

@@ -1,9 +1,9 @@
-//! Authentication and authorisation: password hashing, the session store, the request gate
+//! Authentication and authorisation at the HTTP edge: the session store, the request gate
 //! (session, password-change and CSRF checks) and the current-user extractor with role guard.
+//! Password hashing is a use-case concern (`services::password`).
 
 pub mod csrf;
 pub mod gate;
-pub mod password;
 pub mod session_store;
 
 use std::future::{Ready, ready};

@@ -3,16 +3,16 @@
 
 use chrono::NaiveDateTime;
 
-use crate::accounts::Actor;
 use crate::db::catalogs::{self, Catalogs, Kind};
 use crate::db::templates::{self as repo, Template, TemplateValues};
 use crate::db::{DbConn, activity, is_unique_violation, write_transaction};
 use crate::domain::catalog;
+use crate::domain::input::FieldErrors;
 use crate::domain::step_rule::{
     RuleForm, TemplateForm, describe, parse_rule, pick_template_set, set_name,
 };
-use crate::domain::work_order::FieldErrors;
-use crate::orders::OrderError;
+use crate::services::Actor;
+use crate::services::ServiceError;
 
 const TEMPLATES: &str = "step_templates";
 const RULES: &str = "step_rules";
@@ -27,8 +27,8 @@ pub fn create_template(
     form: &TemplateForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i32, OrderError> {
-    let input = form.parse().map_err(OrderError::Invalid)?;
+) -> Result<i32, ServiceError> {
+    let input = form.parse().map_err(ServiceError::Invalid)?;
     write_transaction(conn, |c| {
         let position = match input.position {
             Some(p) => p,
@@ -61,10 +61,10 @@ pub fn update_template(
     form: &TemplateForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
-    let input = form.parse().map_err(OrderError::Invalid)?;
+) -> Result<(), ServiceError> {
+    let input = form.parse().map_err(ServiceError::Invalid)?;
     write_transaction(conn, |c| {
-        let old = repo::find(c, id)?.ok_or(OrderError::NotFound)?;
+        let old = repo::find(c, id)?.ok_or(ServiceError::NotFound)?;
         let position = match input.position {
             Some(p) => p,
             None if old.set_id == input.set => old.sort_order,
@@ -120,9 +120,9 @@ pub fn set_template_active(
     active: bool,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<Template, OrderError> {
+) -> Result<Template, ServiceError> {
     write_transaction(conn, |c| {
-        let t = repo::find(c, id)?.ok_or(OrderError::NotFound)?;
+        let t = repo::find(c, id)?.ok_or(ServiceError::NotFound)?;
         if t.active != active {
             repo::set_active(c, id, active)?;
             let action = if active { "reactivar" } else { "desactivar" };
@@ -142,12 +142,12 @@ pub fn move_template(
     up: bool,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     write_transaction(conn, |c| {
-        let t = repo::find(c, id)?.ok_or(OrderError::NotFound)?;
+        let t = repo::find(c, id)?.ok_or(ServiceError::NotFound)?;
         let mut set = repo::of_set(c, t.set_id)?;
         let Some(i) = set.iter().position(|x| x.id == id) else {
-            return Err(OrderError::NotFound);
+            return Err(ServiceError::NotFound);
         };
         let j = if up { i.checked_sub(1) } else { Some(i + 1) };
         let Some(j) = j.filter(|j| *j < set.len()) else {
@@ -182,10 +182,10 @@ pub fn add_rule(
     form: &RuleForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i32, OrderError> {
-    let rule = parse_rule(form).map_err(OrderError::Invalid)?;
+) -> Result<i32, ServiceError> {
+    let rule = parse_rule(form).map_err(ServiceError::Invalid)?;
     let Some(client) = rule.client else {
-        return Err(OrderError::Invalid(field_error(
+        return Err(ServiceError::Invalid(field_error(
             "cliente",
             "Elija un cliente: la regla general de cada tipo ya existe; cámbiele el conjunto.",
         )));
@@ -195,7 +195,7 @@ pub fn add_rule(
         let name = match catalogs.get(Kind::Client, client) {
             Some(e) if e.active => e.description.clone(),
             _ => {
-                return Err(OrderError::Invalid(field_error(
+                return Err(ServiceError::Invalid(field_error(
                     "cliente",
                     "El cliente elegido no existe o está desactivado.",
                 )));
@@ -205,7 +205,7 @@ pub fn add_rule(
             .iter()
             .any(|r| r.kind == rule.kind && r.client == Some(client))
         {
-            return Err(OrderError::Duplicate(field_error(
+            return Err(ServiceError::Duplicate(field_error(
                 "cliente",
                 "Ya hay una regla para ese tipo y ese cliente: cámbiele el conjunto en la tabla.",
             )));
@@ -220,7 +220,7 @@ pub fn add_rule(
         Ok(id)
     });
     match result {
-        Err(OrderError::Db(e)) if is_unique_violation(&e) => Err(OrderError::Duplicate(
+        Err(ServiceError::Db(e)) if is_unique_violation(&e) => Err(ServiceError::Duplicate(
             field_error("cliente", "Ya hay una regla para ese tipo y ese cliente."),
         )),
         other => other,
@@ -234,16 +234,16 @@ pub fn change_rule(
     form: &RuleForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     let set = crate::domain::step_rule::TEMPLATE_SETS
         .iter()
         .map(|(s, _)| *s)
         .find(|s| form.conjunto.trim() == s.to_string())
         .ok_or_else(|| {
-            OrderError::Invalid(field_error("conjunto", "Elija el conjunto de plantillas."))
+            ServiceError::Invalid(field_error("conjunto", "Elija el conjunto de plantillas."))
         })?;
     write_transaction(conn, |c| {
-        let old = repo::find_rule(c, id)?.ok_or(OrderError::NotFound)?;
+        let old = repo::find_rule(c, id)?.ok_or(ServiceError::NotFound)?;
         if old.template_set != set {
             repo::set_rule_set(c, id, set)?;
             let log = actor.entry(now, RULES, "editar", id).change(
@@ -263,11 +263,11 @@ pub fn delete_rule(
     id: i32,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     write_transaction(conn, |c| {
-        let old = repo::find_rule(c, id)?.ok_or(OrderError::NotFound)?;
+        let old = repo::find_rule(c, id)?.ok_or(ServiceError::NotFound)?;
         if old.client.is_none() {
-            return Err(OrderError::Conflict(
+            return Err(ServiceError::Conflict(
                 "La regla general de cada tipo de OT no se elimina: cámbiele el conjunto.".into(),
             ));
         }
@@ -290,7 +290,7 @@ pub fn preview(
     conn: &mut DbConn,
     kind: i32,
     client: Option<i32>,
-) -> Result<(Option<i32>, Vec<Template>), OrderError> {
+) -> Result<(Option<i32>, Vec<Template>), ServiceError> {
     let rules = catalogs::step_rules(conn)?;
     let Some(set) = pick_template_set(&rules, kind, client) else {
         return Ok((None, Vec::new()));

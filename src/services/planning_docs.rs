@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::accounts::Actor;
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::{DbConn, activity, planning_docs, write_transaction};
 use crate::domain::codes::{pte_status, record_state};
-use crate::domain::work_order::{FieldErrors, MAX_FOLIO, MAX_TEXT};
-use crate::orders::OrderError;
+use crate::domain::input::{FieldErrors, MAX_FOLIO, MAX_TEXT};
+use crate::services::Actor;
+use crate::services::ServiceError;
 
 pub const TABLE: &str = "planning_docs";
 
@@ -28,7 +28,7 @@ pub fn create(
     form: &PteForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i32, OrderError> {
+) -> Result<i32, ServiceError> {
     write_transaction(conn, |c| {
         let catalogs = Catalogs::load(c)?;
         let mut e = FieldErrors::default();
@@ -100,7 +100,7 @@ pub fn create(
             }
         };
         if !e.is_empty() {
-            return Err(OrderError::Invalid(e));
+            return Err(ServiceError::Invalid(e));
         }
         let id = planning_docs::insert(
             c,

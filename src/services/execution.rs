@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::accounts::Actor;
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::{DbConn, activity, steps, work_orders, write_transaction};
 use crate::domain::codes::record_state;
@@ -11,7 +10,9 @@ use crate::domain::execution::{
     OrderStatus, StatusForm, StepForm, StepState, apply_status, apply_step,
 };
 use crate::domain::format;
-use crate::orders::{OrderError, TABLE};
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::services::work_orders::TABLE;
 
 #[allow(clippy::too_many_arguments)]
 fn record(
@@ -52,15 +53,15 @@ pub fn change_step(
     actor: &Actor,
     today: NaiveDate,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
         work_orders::find(c, order_id)?
             .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(OrderError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         let step = steps::find(c, step_id)?
             .filter(|s| s.work_order_id == order_id)
-            .ok_or(OrderError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         let current = StepState {
             status: step.status_id,
             start: step.start_date,
@@ -69,7 +70,7 @@ pub fn change_step(
             comment: step.comment.clone(),
             link: step.link.clone(),
         };
-        let new = apply_step(form, &current, today).map_err(OrderError::Invalid)?;
+        let new = apply_step(form, &current, today).map_err(ServiceError::Invalid)?;
         steps::update(c, step_id, &new, now)?;
         let name = step.description.clone();
         let status = |id| catalogs.name(Kind::Status, Some(id));
@@ -114,14 +115,14 @@ pub fn change_status(
     actor: &Actor,
     today: NaiveDate,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
         let order = work_orders::find(c, order_id)?
             .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(OrderError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         if order.record_state == record_state::TO_DEFINE {
-            return Err(OrderError::Conflict(
+            return Err(ServiceError::Conflict(
                 "La OT está POR DEFINIR: complétela con «Editar» antes de cambiar su estatus."
                     .to_owned(),
             ));
@@ -129,7 +130,7 @@ pub fn change_status(
         if let Ok(v) = form.version.trim().parse::<i32>()
             && v != order.version
         {
-            return Err(OrderError::Conflict(
+            return Err(ServiceError::Conflict(
                 "Otra persona modificó esta OT mientras usted la veía; revise su estatus actual e \
                  intente de nuevo."
                     .to_owned(),
@@ -145,7 +146,7 @@ pub fn change_status(
             },
             today,
         )
-        .map_err(OrderError::Invalid)?;
+        .map_err(ServiceError::Invalid)?;
         if !work_orders::set_status_if_version(
             c,
             order_id,
@@ -154,7 +155,7 @@ pub fn change_status(
             actor.user_id,
             now,
         )? {
-            return Err(OrderError::Conflict(
+            return Err(ServiceError::Conflict(
                 "Otra persona cambió esta OT al mismo tiempo; revise su estatus actual.".to_owned(),
             ));
         }

@@ -8,13 +8,13 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDateTime;
 
-use crate::accounts::Actor;
 use crate::db::annexes::{self as repo, NewImport};
 use crate::db::{DbConn, activity, work_orders, write_transaction};
 use crate::domain::annex::{
     Cell, Item, Reference, RowError, Sheet, find_layout, read_rows, validate,
 };
 use crate::domain::codes::record_state;
+use crate::services::Actor;
 
 /// Largest file accepted.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -273,7 +273,7 @@ pub fn import(
         }
     };
     write_transaction(conn, |c| {
-        crate::orders::lock_row(c, order_id)?;
+        crate::services::work_orders::lock_row(c, order_id)?;
         let outcome = match mode {
             Mode::New => write_new(c, order_id, file_name, bytes.len(), &items, actor, now)?,
             Mode::Update => write_update(c, order_id, &items, now)?,
@@ -290,7 +290,12 @@ pub fn import(
             ),
         };
         let entry = actor
-            .entry(now, crate::orders::TABLE, "importar", order_id)
+            .entry(
+                now,
+                crate::services::work_orders::TABLE,
+                "importar",
+                order_id,
+            )
             .detail(detail);
         activity::record(c, &entry)?;
         Ok(outcome)
@@ -404,9 +409,9 @@ pub fn set_rate(
     form: &RateForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i32, crate::orders::OrderError> {
+) -> Result<i32, crate::services::ServiceError> {
     use crate::domain::annex::{PRICE_SCALE, format_scaled, parse_scaled};
-    use crate::domain::work_order::FieldErrors;
+    use crate::domain::input::FieldErrors;
     let mut errors = FieldErrors::default();
     let rate = match parse_scaled(form.tipo_cambio.trim(), PRICE_SCALE) {
         Some(r) if r > 0 && r <= 10_000_000 => Some(r),
@@ -430,7 +435,7 @@ pub fn set_rate(
         }
     };
     let (Some(rate), Some(day)) = (rate, day) else {
-        return Err(crate::orders::OrderError::Invalid(errors));
+        return Err(crate::services::ServiceError::Invalid(errors));
     };
     write_transaction(conn, |c| {
         let id = repo::insert_rate(c, rate, day, now, actor.user_id, &actor.username)?;

@@ -4,41 +4,18 @@
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
-use crate::accounts::Actor;
 use crate::db::catalogs::{self, Catalogs, Kind};
 use crate::db::work_orders::{self as repo, CreateFields, OrderFields, WorkOrder};
 use crate::db::{self, DbConn, activity, planning_docs, steps, write_transaction};
 use crate::domain::codes::{kind, ot_status, record_state, site_category};
 use crate::domain::format;
+use crate::domain::input::FieldErrors;
 use crate::domain::step_rule::pick_template_set;
-use crate::domain::work_order::{FieldErrors, Mode, WorkOrderForm, WorkOrderInput, list_year};
+use crate::domain::work_order::{Mode, WorkOrderForm, WorkOrderInput, list_year};
+use crate::services::{Actor, ServiceError, invalid};
 
 /// Table name in activity-log entries about orders.
 pub const TABLE: &str = "work_orders";
-
-/// Why a work-order change was refused. Messages are Spanish and safe to show.
-#[derive(Debug, thiserror::Error)]
-pub enum OrderError {
-    /// Field errors (W1): status 422, the form is shown again.
-    #[error("datos inválidos")]
-    Invalid(FieldErrors),
-    /// Only uniqueness rules were broken (W2: folio or PTE already used): 409, with the fields.
-    #[error("duplicado")]
-    Duplicate(FieldErrors),
-    /// Someone saved first (W5), or a uniqueness rule was hit by a concurrent request: 409.
-    #[error("{0}")]
-    Conflict(String),
-    #[error("no encontrado")]
-    NotFound,
-    #[error("database error")]
-    Db(#[from] diesel::result::Error),
-}
-
-fn invalid(field: &'static str, msg: impl Into<String>) -> OrderError {
-    let mut e = FieldErrors::default();
-    e.add(field, msg);
-    OrderError::Invalid(e)
-}
 
 /// What a create produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,8 +31,8 @@ pub fn create(
     form: &WorkOrderForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<Created, OrderError> {
-    let input = form.parse(Mode::Create).map_err(OrderError::Invalid)?;
+) -> Result<Created, ServiceError> {
+    let input = form.parse(Mode::Create).map_err(ServiceError::Invalid)?;
     insert_with_retry(conn, &input, record_state::ACTIVE, actor, now)
 }
 
@@ -69,8 +46,8 @@ pub fn quick_create(
     parent_id: Option<i32>,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<Created, OrderError> {
-    let pte = planning_docs::find_visible(conn, pte_id)?.ok_or(OrderError::NotFound)?;
+) -> Result<Created, ServiceError> {
+    let pte = planning_docs::find_visible(conn, pte_id)?.ok_or(ServiceError::NotFound)?;
     let Some(project_manager) = pte.project_manager_id else {
         return Err(invalid(
             "responsable_proyecto",
@@ -89,7 +66,7 @@ pub fn quick_create(
         ot_principal: parent_id.map(|p| p.to_string()).unwrap_or_default(),
         ..WorkOrderForm::default()
     };
-    let input = form.parse(Mode::Create).map_err(OrderError::Invalid)?;
+    let input = form.parse(Mode::Create).map_err(ServiceError::Invalid)?;
     if input.kind == kind::REPROGRAMMING
         && let Some(parent) = input.parent_id
         && let Some(p) = repo::find(conn, parent)?
@@ -111,18 +88,18 @@ fn insert_with_retry(
     state: i32,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<Created, OrderError> {
+) -> Result<Created, ServiceError> {
     // Catalogs change rarely: reading them before the write lock keeps the lock short.
     let catalogs = Catalogs::load(conn)?;
     let mut attempts = 0;
     loop {
         attempts += 1;
         match write_transaction(conn, |c| insert(c, &catalogs, input, state, actor, now)) {
-            Err(OrderError::Db(e)) if db::is_unique_violation(&e) => {
+            Err(ServiceError::Db(e)) if db::is_unique_violation(&e) => {
                 if input.kind == kind::REPROGRAMMING && attempts < 5 {
                     continue;
                 }
-                return Err(OrderError::Conflict(
+                return Err(ServiceError::Conflict(
                     "Otra persona acaba de crear una OT con estos datos (folio o PTE ya usados). \
                      Revise la lista e intente de nuevo."
                         .to_owned(),
@@ -140,7 +117,7 @@ fn insert(
     state: i32,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<Created, OrderError> {
+) -> Result<Created, ServiceError> {
     let mut errors = FieldErrors::default();
     let mut duplicates = FieldErrors::default();
     let mut input = input.clone();
@@ -234,15 +211,15 @@ fn insert(
 
 /// Any field error makes the whole input invalid (422, every message); only when all else is
 /// right is a duplicate reported as such (409).
-fn refuse(mut errors: FieldErrors, duplicates: FieldErrors) -> Result<(), OrderError> {
+fn refuse(mut errors: FieldErrors, duplicates: FieldErrors) -> Result<(), ServiceError> {
     if !errors.is_empty() {
         for (field, msg) in duplicates.0 {
             errors.add(field, msg);
         }
-        return Err(OrderError::Invalid(errors));
+        return Err(ServiceError::Invalid(errors));
     }
     if !duplicates.is_empty() {
-        return Err(OrderError::Duplicate(duplicates));
+        return Err(ServiceError::Duplicate(duplicates));
     }
     Ok(())
 }
@@ -387,19 +364,19 @@ pub fn update(
     form: &WorkOrderForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
         let current = repo::find(c, id)?
             .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(OrderError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         let mut input = form
             .parse(Mode::Edit {
                 kind: current.kind_id,
                 parent_id: current.parent_id,
                 planning_doc_id: current.planning_doc_id,
             })
-            .map_err(OrderError::Invalid)?;
+            .map_err(ServiceError::Invalid)?;
         if let Some(v) = input.version
             && v != current.version
         {
@@ -454,10 +431,10 @@ pub fn update(
     })
 }
 
-fn stale(c: &mut DbConn, current: &WorkOrder) -> QueryResult<OrderError> {
+fn stale(c: &mut DbConn, current: &WorkOrder) -> QueryResult<ServiceError> {
     let latest = repo::find(c, current.id)?.unwrap_or_else(|| current.clone());
     let who = repo::updated_by_name(c, latest.updated_by)?;
-    Ok(OrderError::Conflict(format!(
+    Ok(ServiceError::Conflict(format!(
         "{who} guardó cambios en esta OT el {}. Sus cambios no se guardaron: el formulario \
          conserva lo que usted escribió; revise los datos actuales y guarde de nuevo.",
         format::timestamp(latest.updated_at)
@@ -567,11 +544,11 @@ pub fn delete(
     id: i32,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     write_transaction(conn, |c| {
         let current = repo::find(c, id)?
             .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(OrderError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         repo::set_record_state(c, id, record_state::DELETED, actor.user_id, now)?;
         log(
             c,
@@ -596,21 +573,21 @@ pub fn restore(
     id: i32,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     let result = write_transaction(conn, |c| {
         let current = repo::find(c, id)?
             .filter(|o| o.record_state == record_state::DELETED)
-            .ok_or(OrderError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         if current.kind_id == kind::INITIAL {
             if let Some(pte) = current.planning_doc_id
                 && let Some((_, folio)) = repo::initial_for_pte(c, pte, Some(id))?
             {
-                return Err(OrderError::Conflict(format!(
+                return Err(ServiceError::Conflict(format!(
                     "No se puede restaurar: su PTE ya tiene otra OT inicial ({folio})."
                 )));
             }
             if repo::initial_with_folio(c, &current.folio, Some(id))?.is_some() {
-                return Err(OrderError::Conflict(format!(
+                return Err(ServiceError::Conflict(format!(
                     "No se puede restaurar: ya existe otra OT inicial con el folio «{}».",
                     current.folio
                 )));
@@ -632,7 +609,7 @@ pub fn restore(
         Ok(())
     });
     match result {
-        Err(OrderError::Db(e)) if db::is_unique_violation(&e) => Err(OrderError::Conflict(
+        Err(ServiceError::Db(e)) if db::is_unique_violation(&e) => Err(ServiceError::Conflict(
             "No se puede restaurar: su número de reprogramación ya fue asignado a otra.".to_owned(),
         )),
         other => other,

@@ -5,10 +5,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 use rand::distr::{SampleString, Uniform};
 
-use crate::auth::password;
 use crate::db::{self, DbConn, activity, sessions, users, write_transaction};
 use crate::domain::account::{self, Username};
 use crate::domain::role::Role;
+use crate::services::{Actor, password};
 
 /// Name of the table in activity-log entries about accounts.
 pub const USERS_TABLE: &str = "users";
@@ -31,42 +31,6 @@ pub enum AccountError {
 pub enum LoginOutcome {
     Accepted(users::User),
     Refused,
-}
-
-/// Who performs a change, for the activity log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<i32>,
-    pub username: String,
-}
-
-impl Actor {
-    /// Changes made from the command line on the server itself.
-    pub fn console() -> Actor {
-        Actor {
-            user_id: None,
-            username: "consola".to_owned(),
-        }
-    }
-
-    /// An activity-log entry by this actor; callers add the field change or the detail.
-    pub fn entry(
-        &self,
-        now: NaiveDateTime,
-        table: &str,
-        action: &str,
-        record_id: i32,
-    ) -> activity::NewEntry {
-        activity::NewEntry {
-            at: now,
-            user_id: self.user_id,
-            username: self.username.clone(),
-            action: action.to_owned(),
-            table_name: table.to_owned(),
-            record_id: Some(record_id),
-            ..Default::default()
-        }
-    }
 }
 
 fn log(

@@ -7,14 +7,14 @@ use std::io::Cursor;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::accounts::Actor;
-use crate::annexes::{ImportError, check_file, read_workbook, store_error_report};
 use crate::db::annexes::{self as repo, ConceptRow, NewConcept};
 use crate::db::{DbConn, activity, lock_table_for_writes, write_transaction};
 use crate::domain::annex::{PRICE_SCALE, find_catalog_layout, format_scaled, norm, read_catalog};
 use crate::domain::catalog::{self, clean_name};
-use crate::domain::work_order::FieldErrors;
-use crate::orders::OrderError;
+use crate::domain::input::FieldErrors;
+use crate::services::Actor;
+use crate::services::ServiceError;
+use crate::services::annexes::{ImportError, check_file, read_workbook, store_error_report};
 
 const TABLE: &str = "concepts";
 
@@ -43,7 +43,7 @@ impl ConceptForm {
     }
 }
 
-fn parse(c: &mut DbConn, form: &ConceptForm, active: bool) -> Result<NewConcept, OrderError> {
+fn parse(c: &mut DbConn, form: &ConceptForm, active: bool) -> Result<NewConcept, ServiceError> {
     let mut errors = FieldErrors::default();
     let code = norm(&form.partida);
     if code.is_empty() {
@@ -94,7 +94,7 @@ fn parse(c: &mut DbConn, form: &ConceptForm, active: bool) -> Result<NewConcept,
             annex,
             active,
         }),
-        _ => Err(OrderError::Invalid(errors)),
+        _ => Err(ServiceError::Invalid(errors)),
     }
 }
 
@@ -103,7 +103,7 @@ fn key(code: &str, description: &str, unit_id: i32) -> (String, String, i32) {
     (norm(code), norm(description), unit_id)
 }
 
-fn duplicate(c: &mut DbConn, new: &NewConcept, except: Option<i32>) -> Result<(), OrderError> {
+fn duplicate(c: &mut DbConn, new: &NewConcept, except: Option<i32>) -> Result<(), ServiceError> {
     let wanted = key(&new.code, &new.description, new.unit_id);
     let taken = repo::all_concepts(c)?
         .iter()
@@ -114,7 +114,7 @@ fn duplicate(c: &mut DbConn, new: &NewConcept, except: Option<i32>) -> Result<()
             "descripcion",
             "Ya existe un concepto con esa partida, descripción y unidad.",
         );
-        return Err(OrderError::Duplicate(e));
+        return Err(ServiceError::Duplicate(e));
     }
     Ok(())
 }
@@ -124,7 +124,7 @@ pub fn create(
     form: &ConceptForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i32, OrderError> {
+) -> Result<i32, ServiceError> {
     write_transaction(conn, |c| {
         lock_table_for_writes(c, TABLE)?;
         let new = parse(c, form, true)?;
@@ -144,10 +144,10 @@ pub fn update(
     form: &ConceptForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<(), OrderError> {
+) -> Result<(), ServiceError> {
     write_transaction(conn, |c| {
         lock_table_for_writes(c, TABLE)?;
-        let old = repo::find_concept(c, id)?.ok_or(OrderError::NotFound)?;
+        let old = repo::find_concept(c, id)?.ok_or(ServiceError::NotFound)?;
         let new = parse(c, form, old.active)?;
         duplicate(c, &new, Some(id))?;
         repo::update_concept(c, id, &new)?;
@@ -188,10 +188,10 @@ pub fn set_active(
     active: bool,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<ConceptRow, OrderError> {
+) -> Result<ConceptRow, ServiceError> {
     write_transaction(conn, |c| {
         lock_table_for_writes(c, TABLE)?;
-        let old = repo::find_concept(c, id)?.ok_or(OrderError::NotFound)?;
+        let old = repo::find_concept(c, id)?.ok_or(ServiceError::NotFound)?;
         if old.active != active {
             let values = NewConcept {
                 code: old.code.clone(),
@@ -217,13 +217,13 @@ pub fn set_active(
     })
 }
 
-fn duplicate_active(c: &mut DbConn, new: &NewConcept, id: i32) -> Result<(), OrderError> {
+fn duplicate_active(c: &mut DbConn, new: &NewConcept, id: i32) -> Result<(), ServiceError> {
     let wanted = key(&new.code, &new.description, new.unit_id);
     if repo::all_concepts(c)?
         .iter()
         .any(|x| x.id != id && x.active && key(&x.code, &x.description, x.unit_id) == wanted)
     {
-        return Err(OrderError::Conflict(
+        return Err(ServiceError::Conflict(
             "Ya hay un concepto activo con esa partida, descripción y unidad.".into(),
         ));
     }

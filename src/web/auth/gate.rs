@@ -8,7 +8,7 @@
 use actix_session::{Session, SessionExt};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
@@ -16,8 +16,8 @@ use super::CurrentUser;
 use super::csrf::{self, Refusal};
 use super::session_store::USER_KEY;
 use crate::db::users;
-use crate::error::{error_page, is_api_path, json_error};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::response::{is_api_path, json_error, refusal, see_other};
 
 /// Paths reachable without a session: the login page, the health check and static assets.
 pub fn is_public(path: &str) -> bool {
@@ -125,16 +125,12 @@ async fn current_user(
 }
 
 fn unavailable(path: &str) -> HttpResponse {
-    let msg = "El servicio no está disponible en este momento. Intente de nuevo en unos minutos.";
-    if is_api_path(path) {
-        json_error(StatusCode::SERVICE_UNAVAILABLE, msg)
-    } else {
-        error_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Servicio no disponible",
-            msg,
-        )
-    }
+    refusal(
+        path,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Servicio no disponible",
+        "El servicio no está disponible en este momento. Intente de nuevo en unos minutos.",
+    )
 }
 
 fn login_required(req: &ServiceRequest) -> HttpResponse {
@@ -153,8 +149,8 @@ fn login_required(req: &ServiceRequest) -> HttpResponse {
     see_other(&format!("/login?next={next}"))
 }
 
-fn refused(path: &str, refusal: Refusal) -> HttpResponse {
-    let (status, msg) = match refusal {
+fn refused(path: &str, why: Refusal) -> HttpResponse {
+    let (status, msg) = match why {
         Refusal::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "El formulario enviado es demasiado grande.",
@@ -165,18 +161,7 @@ fn refused(path: &str, refusal: Refusal) -> HttpResponse {
              Recargue la página e intente de nuevo.",
         ),
     };
-    if is_api_path(path) {
-        json_error(status, msg)
-    } else {
-        error_page(status, "Solicitud rechazada", msg)
-    }
-}
-
-/// 303 See Other to a local path.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
+    refusal(path, status, "Solicitud rechazada", msg)
 }
 
 fn url_encode(s: &str) -> String {
@@ -185,34 +170,9 @@ fn url_encode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A `next` target is followed only when it is a local absolute path: no scheme, no
-/// protocol-relative `//host`, no backslash tricks.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.chars().any(char::is_control) =>
-        {
-            n
-        }
-        _ => "/",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_local_paths_are_followed_after_login() {
-        assert_eq!(safe_next(Some("/ot?page=2")), "/ot?page=2");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 
     #[test]
     fn the_public_paths_are_exactly_login_health_and_static() {

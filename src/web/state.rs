@@ -1,0 +1,18 @@
+//! The state every worker shares: the pool, the settings, the clock and the caches.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Pool;
+use crate::db::caches::Caches;
+use crate::domain::progress::Clock;
+
+/// Shared by every worker.
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Config,
+    /// "Today" for progress (W10): Mexico City's date, or the configured fixed date.
+    pub clock: Clock,
+    /// What pages may reuse while it has not changed (checked against `db::versions`).
+    pub caches: Arc<Caches>,
+}
