@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use crate::db::schema::{planning_docs, steps, work_orders};
 use crate::db::work_orders::search_text;
 use crate::db::{DbConn, write_transaction};
-use crate::domain::codes::{front, kind, ot_status, record_state, step_status};
+use crate::domain::codes::{Front, SiteField, kind, ot_status, record_state, step_status};
 use crate::domain::work_order::list_year;
 
 #[derive(Insertable)]
@@ -304,27 +304,30 @@ fn make_order(
     } else {
         pick(rng, &ot_status::ALL)
     };
-    let front_id = pick(rng, &[front::LAND, front::VESSEL, front::PLATFORM]);
+    let front = pick(rng, &Front::ALL);
     let (mut vessel, mut platform, mut intercom, mut yard, mut requires_yard) =
         (None, None, None, None, false);
-    match front_id {
-        front::LAND => {
-            yard = Some(pick(rng, &YARDS));
-            intercom = rng.random_bool(0.3).then(|| pick(rng, &INTERCOMS));
-        }
-        front::VESSEL => {
-            vessel = Some(pick(rng, &VESSELS));
-            platform = Some(pick(rng, &PLATFORMS));
-            requires_yard = rng.random_bool(0.4);
-        }
-        _ => {
-            platform = Some(pick(rng, &PLATFORMS));
-            requires_yard = rng.random_bool(0.3);
+    // How often demo orders fill each field; only the front's own fields (W6) are filled.
+    for field in front.site_fields() {
+        match (front, field) {
+            (_, SiteField::LandYard) => yard = Some(pick(rng, &YARDS)),
+            (Front::Land, SiteField::Intercom) => {
+                intercom = rng.random_bool(0.3).then(|| pick(rng, &INTERCOMS));
+            }
+            (_, SiteField::Vessel) => vessel = Some(pick(rng, &VESSELS)),
+            (Front::Vessel | Front::Platform, SiteField::Platform) => {
+                platform = Some(pick(rng, &PLATFORMS));
+            }
+            (_, SiteField::YardPhase) => {
+                requires_yard = rng.random_bool(if front == Front::Vessel { 0.4 } else { 0.3 });
+                if requires_yard {
+                    yard = Some(pick(rng, &YARDS));
+                }
+            }
+            _ => {}
         }
     }
-    if requires_yard {
-        yard = Some(pick(rng, &YARDS));
-    }
+    let front_id = front.id();
     let year = chrono::Datelike::year(&start);
     let oficio = if rng.random_bool(0.8) {
         format!("PEP-SPR-{:05}-{year}", rng.random_range(1..99_999))

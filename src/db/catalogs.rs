@@ -6,13 +6,9 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{
-    clients, fronts, project_managers, sites, statuses, step_rules, step_templates, units,
-};
-use super::steps::TemplateCopy;
+use super::schema::{clients, fronts, project_managers, sites, statuses, units};
 use crate::domain::catalog::{Catalog, EntryInput};
 use crate::domain::codes::{front_scope, status_scope};
-use crate::domain::step_rule::StepRule;
 use diesel::sql_types::{Integer, Nullable};
 
 /// An entry of a simple catalog.
@@ -204,39 +200,6 @@ impl CatalogCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((version, fresh.clone()));
         Ok(fresh)
     }
-}
-
-/// The W3 rule table.
-pub fn step_rules(conn: &mut DbConn) -> QueryResult<Vec<StepRule>> {
-    Ok(step_rules::table
-        .order(step_rules::id)
-        .select((
-            step_rules::kind_id,
-            step_rules::client_id,
-            step_rules::template_set_id,
-        ))
-        .load::<(i32, Option<i32>, i32)>(conn)?
-        .into_iter()
-        .map(|(kind, client, template_set)| StepRule {
-            kind,
-            client,
-            template_set,
-        })
-        .collect())
-}
-
-/// The active templates of a set, ordered by template id (W3), as new steps copy them.
-pub fn active_templates(conn: &mut DbConn, set: i32) -> QueryResult<Vec<TemplateCopy>> {
-    step_templates::table
-        .filter(step_templates::set_id.eq(set))
-        .filter(step_templates::active.eq(true))
-        .order(step_templates::id)
-        .select((
-            step_templates::id,
-            step_templates::description,
-            step_templates::sort_order,
-        ))
-        .load(conn)
 }
 
 /// An entry as the administrator's catalog page shows it.

@@ -185,12 +185,35 @@ pub fn touch_list(conn: &mut DbConn) -> QueryResult<()> {
     super::versions::touch(conn, super::versions::WORK_ORDERS)
 }
 
+/// Locks an order's row until the transaction ends (PostgreSQL; SQLite has one writer anyway).
+/// Table name in activity-log entries about orders.
+pub const TABLE: &str = "work_orders";
+
+pub fn lock_row(conn: &mut DbConn, id: i32) -> QueryResult<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM work_orders WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Integer, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// W7 in one place: every list, count and picker reads only rows that are not deleted.
 pub fn visible() -> diesel::dsl::NotEq<work_orders::record_state, i32> {
     work_orders::record_state.ne(record_state::DELETED)
 }
 
-/// Any row, deleted or not.
+/// An order that is not deleted (W7): what every page, form and use case reads.
+pub fn find_visible(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
+    work_orders::table
+        .find(id)
+        .filter(visible())
+        .select(WorkOrder::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Any row, deleted or not: for restoring (W7), and for administrators' pages.
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
     work_orders::table
         .find(id)
@@ -220,7 +243,7 @@ pub fn initial_for_pte(
 ) -> QueryResult<Option<(i32, String)>> {
     work_orders::table
         .filter(work_orders::kind_id.eq(kind::INITIAL))
-        .filter(work_orders::record_state.ne(record_state::DELETED))
+        .filter(visible())
         .filter(work_orders::planning_doc_id.eq(pte_id))
         .filter(work_orders::id.ne(except.unwrap_or(0)))
         .select((work_orders::id, work_orders::folio))
@@ -236,7 +259,7 @@ pub fn initial_with_folio(
 ) -> QueryResult<Option<i32>> {
     work_orders::table
         .filter(work_orders::kind_id.eq(kind::INITIAL))
-        .filter(work_orders::record_state.ne(record_state::DELETED))
+        .filter(visible())
         .filter(work_orders::folio.eq(folio))
         .filter(work_orders::id.ne(except.unwrap_or(0)))
         .select(work_orders::id)
@@ -249,7 +272,7 @@ pub fn max_revision(conn: &mut DbConn, parent_id: i32) -> QueryResult<i32> {
     let max: Option<i32> = work_orders::table
         .filter(work_orders::parent_id.eq(parent_id))
         .filter(work_orders::kind_id.eq(kind::REPROGRAMMING))
-        .filter(work_orders::record_state.ne(record_state::DELETED))
+        .filter(visible())
         .select(diesel::dsl::max(work_orders::revision))
         .first(conn)?;
     Ok(max.unwrap_or(0))

@@ -5,10 +5,14 @@ use serde::Deserialize;
 
 use super::codes::{ot_status, step_status};
 use super::format::parse_date;
-use super::input::{FieldErrors, MAX_TEXT};
+use super::input::{FieldErrors, MAX_TEXT, text};
 
 /// Longest deliverable link accepted.
 pub const MAX_LINK: usize = 2000;
+
+/// Why a delivery date was refused (W9).
+pub const DELIVERY_ONLY_WHEN_COMPLETED: &str =
+    "La fecha de entrega solo aplica a pasos COMPLETADOS.";
 
 /// A step as stored, as far as the rules need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +107,9 @@ pub fn apply_step(
         }),
     };
     // W9: COMPLETADO needs a delivery date (today when blank); leaving it clears the date.
+    // The date belongs to COMPLETADO: one given for a step that is not (and is not becoming)
+    // COMPLETADO is refused, on the form and the API alike, unless it is the stored date
+    // (a form that still carries it while the step leaves COMPLETADO).
     let delivery = if status == step_status::COMPLETED {
         match form.fecha_entrega.as_deref().map(str::trim) {
             None | Some("")
@@ -119,6 +126,12 @@ pub fn apply_step(
             ),
         }
     } else {
+        match form.fecha_entrega.as_deref().map(parse_date) {
+            None | Some(Ok(None)) => {}
+            Some(Ok(given)) if given == current.delivery => {}
+            Some(Ok(_)) => e.add("fecha_entrega", DELIVERY_ONLY_WHEN_COMPLETED),
+            Some(Err(msg)) => e.add("fecha_entrega", msg),
+        }
         None
     };
     let mut start = date_field(&mut e, "fecha_inicio", &form.fecha_inicio, current.start);
@@ -144,24 +157,7 @@ pub fn apply_step(
     }
     let comment = match &form.comentario {
         None => current.comment.clone(),
-        Some(raw) => {
-            let value = raw.trim();
-            if value.chars().count() > MAX_TEXT {
-                e.add(
-                    "comentario",
-                    format!("El comentario admite como máximo {MAX_TEXT} caracteres."),
-                );
-            } else if value
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            {
-                e.add(
-                    "comentario",
-                    "El comentario contiene caracteres no permitidos.",
-                );
-            }
-            value.to_owned()
-        }
+        Some(raw) => text(&mut e, "comentario", raw, "El comentario", false, MAX_TEXT),
     };
     let link = match &form.archivo {
         None => current.link.clone(),
@@ -232,21 +228,14 @@ pub fn apply_status(
     if e.is_empty() && status == current.status {
         e.add("estatus", "La OT ya tiene ese estatus.");
     }
-    let comment = form.comentario.trim().to_owned();
-    if comment.chars().count() > MAX_TEXT {
-        e.add(
-            "comentario",
-            format!("El comentario admite como máximo {MAX_TEXT} caracteres."),
-        );
-    } else if comment
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        e.add(
-            "comentario",
-            "El comentario contiene caracteres no permitidos.",
-        );
-    }
+    let comment = text(
+        &mut e,
+        "comentario",
+        &form.comentario,
+        "El comentario",
+        false,
+        MAX_TEXT,
+    );
     let (mut real_end, mut from_status) = (current.real_end, current.real_end_from_status);
     if status == ot_status::FINISHED && current.status != ot_status::FINISHED {
         let delivery = match parse_date(&form.fecha_entrega) {

@@ -56,7 +56,9 @@ pub fn text(
     let value = raw.trim();
     if value.is_empty() {
         if required {
-            errors.add(field, format!("{label} es obligatorio."));
+            // "La descripción … es obligatoria", "El folio … es obligatorio".
+            let ending = if label.starts_with("La ") { "a" } else { "o" };
+            errors.add(field, format!("{label} es obligatori{ending}."));
         }
         return String::new();
     }
@@ -123,5 +125,84 @@ pub fn window(
             end_field,
             format!("La fecha de término {what} no puede ser anterior a la de inicio."),
         );
+    }
+}
+
+/// Longest search text a list filters by.
+pub const MAX_SEARCH: usize = 100;
+
+/// A list's search box: trimmed, control characters dropped, at most `MAX_SEARCH` characters;
+/// `None` when nothing is left. Filters never refuse: they ignore what they cannot use.
+pub fn search_text(raw: &str) -> Option<String> {
+    let text: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_SEARCH)
+        .collect();
+    (!text.is_empty()).then_some(text)
+}
+
+/// A filter's catalog id: a positive number, else no filter.
+pub fn filter_id(raw: &str) -> Option<i32> {
+    raw.trim().parse().ok().filter(|n: &i32| *n > 0)
+}
+
+/// A filter's year (W12): 1900 to 2100, else no filter.
+pub fn filter_year(raw: &str) -> Option<i32> {
+    filter_id(raw).filter(|y| (1900..=2100).contains(y))
+}
+
+/// A page number: 1 or more, else the first page.
+pub fn page_number(raw: &str) -> i64 {
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_drops_control_characters_and_keeps_one_hundred() {
+        assert_eq!(search_text("  \u{0}\t "), None);
+        assert_eq!(
+            search_text(" repa\u{7}ración "),
+            Some("reparación".to_owned())
+        );
+        assert_eq!(
+            search_text(&"ñ".repeat(150)).map(|t| t.chars().count()),
+            Some(100)
+        );
+    }
+
+    #[test]
+    fn required_text_agrees_with_its_label() {
+        let mut e = FieldErrors::default();
+        text(&mut e, "a", " ", "La descripción del trabajo", true, 10);
+        text(&mut e, "b", "", "El folio de la PTE", true, 10);
+        text(&mut e, "c", "abcdefghijk", "El folio de la PTE", true, 10);
+        assert_eq!(
+            e.messages(),
+            vec![
+                "La descripción del trabajo es obligatoria.".to_owned(),
+                "El folio de la PTE es obligatorio.".to_owned(),
+                "El folio de la PTE admite como máximo 10 caracteres.".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn filters_ignore_what_they_cannot_use() {
+        assert_eq!(filter_id(" 7 "), Some(7));
+        assert_eq!(filter_id("0"), None);
+        assert_eq!(filter_id("x"), None);
+        assert_eq!(filter_year("2024"), Some(2024));
+        assert_eq!(filter_year("3000"), None);
+        assert_eq!(page_number("-2"), 1);
+        assert_eq!(page_number("3"), 3);
     }
 }

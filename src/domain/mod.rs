@@ -7,6 +7,7 @@ pub mod codes;
 pub mod execution;
 pub mod format;
 pub mod input;
+pub mod planning_doc;
 pub mod progress;
 pub mod role;
 pub mod step_rule;

@@ -5,7 +5,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
-use super::codes::{front, kind};
+use super::codes::{Front, SiteField, WorkOrderKind};
 use super::input::{FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, text, window};
 
 pub const MAX_DURATION_DAYS: i64 = 36_500;
@@ -57,7 +57,7 @@ pub struct Sites {
 /// Valid input for creating or editing an OT.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkOrderInput {
-    pub kind: i32,
+    pub kind: WorkOrderKind,
     pub planning_doc_id: Option<i32>,
     pub parent_id: Option<i32>,
     /// Empty for a reprogramming: the service takes the parent's (W4).
@@ -67,7 +67,7 @@ pub struct WorkOrderInput {
     pub project_manager_id: i32,
     pub client_representative: String,
     pub client_id: Option<i32>,
-    pub front_id: Option<i32>,
+    pub front: Option<Front>,
     pub sites: Sites,
     pub requires_yard: bool,
     pub yard_start: Option<NaiveDate>,
@@ -90,10 +90,40 @@ pub enum Mode {
     Create,
     /// Kind and parent cannot change by edit: the stored ones are used, whatever is posted.
     Edit {
-        kind: i32,
+        kind: WorkOrderKind,
         parent_id: Option<i32>,
         planning_doc_id: Option<i32>,
     },
+}
+
+/// Who the order is for and who leads it.
+struct People {
+    oficio: String,
+    description: String,
+    project_manager_id: Option<i32>,
+    client_representative: String,
+    client_id: Option<i32>,
+    comment: String,
+}
+
+/// The front, its sites and the yard phase (W6).
+struct Place {
+    front: Option<Front>,
+    sites: Sites,
+    requires_yard: bool,
+    yard_start: Option<NaiveDate>,
+    yard_end: Option<NaiveDate>,
+}
+
+/// Dates and amounts (W1).
+struct Schedule {
+    amount_mxn: i64,
+    amount_usd: i64,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    real_start: Option<NaiveDate>,
+    real_end: Option<NaiveDate>,
+    duration_days: Option<i32>,
 }
 
 impl WorkOrderForm {
@@ -105,71 +135,139 @@ impl WorkOrderForm {
         )
     }
 
+    /// The posted kind, when it is one (for showing the form again; the parse decides).
+    pub fn kind(&self) -> Option<WorkOrderKind> {
+        self.id_tipo.parse().ok()
+    }
+
+    /// The raw text of a site field.
+    pub fn site(&self, field: SiteField) -> &str {
+        match field {
+            SiteField::Vessel => &self.id_embarcacion,
+            SiteField::Platform => &self.id_plataforma,
+            SiteField::Intercom => &self.id_intercom,
+            SiteField::LandYard => &self.id_patio,
+            SiteField::YardPhase => &self.id_patio_fase,
+        }
+    }
+
     /// Parses every field; returns all the errors at once.
     pub fn parse(&self, mode: Mode) -> Result<WorkOrderInput, FieldErrors> {
         let mut e = FieldErrors::default();
-
-        let (kind, parent_id, planning_doc_id) = match mode {
-            Mode::Edit {
-                kind,
-                parent_id,
-                planning_doc_id,
-            } => (kind, parent_id, planning_doc_id),
-            Mode::Create => {
-                let kind = match self.id_tipo.trim() {
-                    "4" => kind::INITIAL,
-                    "5" => kind::REPROGRAMMING,
-                    "" => {
-                        e.add("id_tipo", "El tipo de OT es obligatorio.");
-                        0
-                    }
-                    _ => {
-                        e.add("id_tipo", "El tipo debe ser INICIAL o REPROGRAMACIÓN.");
-                        0
-                    }
-                };
-                let parent = id(&mut e, "ot_principal", &self.ot_principal, "OT principal");
-                let pte = id(&mut e, "id_pte", &self.id_pte, "PTE");
-                match kind {
-                    kind::INITIAL => {
-                        if pte.is_none() && !e.0.contains_key("id_pte") {
-                            e.add(
-                                "id_pte",
-                                "La PTE de origen es obligatoria para una OT inicial.",
-                            );
-                        }
-                        (kind, None, pte)
-                    }
-                    kind::REPROGRAMMING => {
-                        if parent.is_none() && !e.0.contains_key("ot_principal") {
-                            e.add(
-                                "ot_principal",
-                                "La OT principal es obligatoria para una reprogramación.",
-                            );
-                        }
-                        // The PTE comes from the parent (W4).
-                        (kind, parent, None)
-                    }
-                    _ => (kind, None, None),
-                }
-            }
-        };
-
+        let (kind, parent_id, planning_doc_id) = self.identity(&mut e, mode);
         let folio = text(
             &mut e,
             "orden_trabajo",
             &self.orden_trabajo,
             "El folio de la OT",
-            kind == kind::INITIAL,
+            kind == Some(WorkOrderKind::Initial),
             MAX_FOLIO,
         );
-        let folio = if kind == kind::REPROGRAMMING {
+        // W4: a reprogramming takes its parent's folio, whatever was posted.
+        let folio = if kind == Some(WorkOrderKind::Reprogramming) {
             String::new()
         } else {
             folio
         };
+        let people = self.people(&mut e);
+        let place = self.place(&mut e);
+        let schedule = self.schedule(&mut e);
+        let version = match self.version.trim() {
+            "" => None,
+            raw => raw.parse::<i32>().ok().or_else(|| {
+                e.add(
+                    "version",
+                    "La versión del formulario no es válida; recargue la página.",
+                );
+                None
+            }),
+        };
+
+        let (Some(kind), Some(project_manager_id), true) =
+            (kind, people.project_manager_id, e.is_empty())
+        else {
+            return Err(e);
+        };
+        Ok(WorkOrderInput {
+            kind,
+            planning_doc_id,
+            parent_id,
+            folio,
+            oficio: people.oficio,
+            description: people.description,
+            project_manager_id,
+            client_representative: people.client_representative,
+            client_id: people.client_id,
+            front: place.front,
+            sites: place.sites,
+            requires_yard: place.requires_yard,
+            yard_start: place.yard_start,
+            yard_end: place.yard_end,
+            amount_mxn: schedule.amount_mxn,
+            amount_usd: schedule.amount_usd,
+            planned_start: schedule.planned_start,
+            planned_end: schedule.planned_end,
+            real_start: schedule.real_start,
+            real_end: schedule.real_end,
+            duration_days: schedule.duration_days,
+            comment: people.comment,
+            version,
+        })
+    }
+
+    /// Kind, parent and PTE (W2, W4): from the form on create, the stored ones on edit.
+    fn identity(
+        &self,
+        e: &mut FieldErrors,
+        mode: Mode,
+    ) -> (Option<WorkOrderKind>, Option<i32>, Option<i32>) {
+        if let Mode::Edit {
+            kind,
+            parent_id,
+            planning_doc_id,
+        } = mode
+        {
+            return (Some(kind), parent_id, planning_doc_id);
+        }
+        let kind = match self.id_tipo.trim() {
+            "" => {
+                e.add("id_tipo", "El tipo de OT es obligatorio.");
+                None
+            }
+            raw => raw.parse::<WorkOrderKind>().ok().or_else(|| {
+                e.add("id_tipo", "El tipo debe ser INICIAL o REPROGRAMACIÓN.");
+                None
+            }),
+        };
+        let parent = id(e, "ot_principal", &self.ot_principal, "OT principal");
+        let pte = id(e, "id_pte", &self.id_pte, "PTE");
+        match kind {
+            Some(WorkOrderKind::Initial) => {
+                if pte.is_none() && e.get("id_pte").is_none() {
+                    e.add(
+                        "id_pte",
+                        "La PTE de origen es obligatoria para una OT inicial.",
+                    );
+                }
+                (kind, None, pte)
+            }
+            Some(WorkOrderKind::Reprogramming) => {
+                if parent.is_none() && e.get("ot_principal").is_none() {
+                    e.add(
+                        "ot_principal",
+                        "La OT principal es obligatoria para una reprogramación.",
+                    );
+                }
+                // The PTE comes from the parent (W4).
+                (kind, parent, None)
+            }
+            None => (None, None, None),
+        }
+    }
+
+    fn people(&self, e: &mut FieldErrors) -> People {
         let oficio = text(
-            &mut e,
+            e,
             "oficio_ot",
             &self.oficio_ot,
             "El oficio de la OT",
@@ -177,7 +275,7 @@ impl WorkOrderForm {
             MAX_FOLIO,
         );
         let description = text(
-            &mut e,
+            e,
             "descripcion_trabajo",
             &self.descripcion_trabajo,
             "La descripción del trabajo",
@@ -185,133 +283,134 @@ impl WorkOrderForm {
             MAX_TEXT,
         );
         let project_manager_id = id(
-            &mut e,
+            e,
             "responsable_proyecto",
             &self.responsable_proyecto,
             "Responsable del proyecto",
         );
-        if project_manager_id.is_none() && !e.0.contains_key("responsable_proyecto") {
+        if project_manager_id.is_none() && e.get("responsable_proyecto").is_none() {
             e.add(
                 "responsable_proyecto",
                 "El responsable del proyecto es obligatorio.",
             );
         }
         let client_representative = text(
-            &mut e,
+            e,
             "responsable_cliente",
             &self.responsable_cliente,
             "El responsable del cliente",
             true,
             MAX_NAME,
         );
-        let client_id = id(&mut e, "id_cliente", &self.id_cliente, "Cliente");
+        let client_id = id(e, "id_cliente", &self.id_cliente, "Cliente");
         let comment = text(
-            &mut e,
+            e,
             "comentario",
             &self.comentario,
             "El comentario",
             false,
             MAX_TEXT,
         );
+        People {
+            oficio,
+            description,
+            project_manager_id,
+            client_representative,
+            client_id,
+            comment,
+        }
+    }
 
-        let front_id = match self.id_frente.trim() {
+    /// W6: only the site fields of the posted front are kept (the table in `codes::Front`); the
+    /// others are cleared, so the form works without JavaScript.
+    fn place(&self, e: &mut FieldErrors) -> Place {
+        let front = match self.id_frente.trim() {
             "" => None,
-            "1" => Some(front::LAND),
-            "2" => Some(front::VESSEL),
-            "4" => Some(front::PLATFORM),
-            _ => {
+            raw => raw.parse::<Front>().ok().or_else(|| {
                 e.add("id_frente", "El frente debe ser TIERRA, BARCO o CP/PS.");
                 None
-            }
+            }),
         };
-
-        // W6: keep only the site fields that apply to the front; the rest is cleared.
-        let vessel = id(
-            &mut e,
-            "id_embarcacion",
-            &self.id_embarcacion,
-            "Embarcación",
-        );
-        let platform = id(&mut e, "id_plataforma", &self.id_plataforma, "Plataforma");
-        let intercom = id(&mut e, "id_intercom", &self.id_intercom, "Intercom");
-        let land_yard = id(&mut e, "id_patio", &self.id_patio, "Patio");
-        let phase_yard = id(
-            &mut e,
-            "id_patio_fase",
-            &self.id_patio_fase,
-            "Patio de la fase",
-        );
-        let mut sites = Sites::default();
-        let mut requires_yard = false;
-        let (mut yard_start, mut yard_end) = (None, None);
-        match front_id {
-            Some(front::LAND) => {
-                sites = Sites {
-                    vessel: None,
-                    platform,
-                    intercom,
-                    yard: land_yard,
-                };
-            }
-            Some(f @ (front::VESSEL | front::PLATFORM)) => {
-                sites.platform = platform;
-                if f == front::VESSEL {
-                    sites.vessel = vessel;
-                    sites.intercom = intercom;
-                }
-                if self.yard_phase_checked() {
-                    requires_yard = true;
-                    if phase_yard.is_none() && !e.0.contains_key("id_patio_fase") {
-                        e.add("id_patio_fase", "Seleccione el patio de la fase en patio.");
-                    }
-                    sites.yard = phase_yard;
-                    yard_start = date(&mut e, "fecha_inicio_patio", &self.fecha_inicio_patio);
-                    yard_end = date(&mut e, "fecha_fin_patio", &self.fecha_fin_patio);
-                    window(
-                        &mut e,
-                        "fecha_fin_patio",
-                        yard_start,
-                        yard_end,
-                        "de la fase en patio",
-                    );
-                }
-            }
-            _ => {}
+        let labels = |field: SiteField| match field {
+            SiteField::Vessel => "Embarcación",
+            SiteField::Platform => "Plataforma",
+            SiteField::Intercom => "Intercom",
+            SiteField::LandYard => "Patio",
+            SiteField::YardPhase => "Patio de la fase",
+        };
+        // Every posted id is checked, even where it will be cleared: a bad value is an error.
+        let mut posted = [None; SiteField::ALL.len()];
+        for (slot, field) in posted.iter_mut().zip(SiteField::ALL) {
+            *slot = id(e, field.name(), self.site(field), labels(field));
         }
+        let value = |field: SiteField| {
+            SiteField::ALL
+                .iter()
+                .position(|f| *f == field)
+                .and_then(|i| posted[i])
+        };
+        let applies = |field: SiteField| front.is_some_and(|f| f.site_fields().contains(&field));
+        let kept = |field: SiteField| if applies(field) { value(field) } else { None };
+        let mut place = Place {
+            front,
+            sites: Sites {
+                vessel: kept(SiteField::Vessel),
+                platform: kept(SiteField::Platform),
+                intercom: kept(SiteField::Intercom),
+                yard: kept(SiteField::LandYard),
+            },
+            requires_yard: false,
+            yard_start: None,
+            yard_end: None,
+        };
+        if applies(SiteField::YardPhase) && self.yard_phase_checked() {
+            place.requires_yard = true;
+            if value(SiteField::YardPhase).is_none() && e.get("id_patio_fase").is_none() {
+                e.add("id_patio_fase", "Seleccione el patio de la fase en patio.");
+            }
+            place.sites.yard = value(SiteField::YardPhase);
+            place.yard_start = date(e, "fecha_inicio_patio", &self.fecha_inicio_patio);
+            place.yard_end = date(e, "fecha_fin_patio", &self.fecha_fin_patio);
+            window(
+                e,
+                "fecha_fin_patio",
+                place.yard_start,
+                place.yard_end,
+                "de la fase en patio",
+            );
+        }
+        place
+    }
 
-        let amount_mxn = money(&mut e, "monto_mxn", &self.monto_mxn);
-        let amount_usd = money(&mut e, "monto_usd", &self.monto_usd);
-
-        let planned_start = date(
-            &mut e,
-            "fecha_inicio_programado",
-            &self.fecha_inicio_programado,
-        );
+    fn schedule(&self, e: &mut FieldErrors) -> Schedule {
+        let amount_mxn = money(e, "monto_mxn", &self.monto_mxn);
+        let amount_usd = money(e, "monto_usd", &self.monto_usd);
+        let planned_start = date(e, "fecha_inicio_programado", &self.fecha_inicio_programado);
         let mut planned_end = date(
-            &mut e,
+            e,
             "fecha_termino_programado",
             &self.fecha_termino_programado,
         );
-        let real_start = date(&mut e, "fecha_inicio_real", &self.fecha_inicio_real);
-        let real_end = date(&mut e, "fecha_termino_real", &self.fecha_termino_real);
+        let real_start = date(e, "fecha_inicio_real", &self.fecha_inicio_real);
+        let real_end = date(e, "fecha_termino_real", &self.fecha_termino_real);
         let duration_days = match self.plazo_dias.trim() {
             "" => None,
-            raw => {
-                match raw.parse::<i64>() {
-                    Ok(n) if (0..=MAX_DURATION_DAYS).contains(&n) => i32::try_from(n).ok(),
-                    Ok(n) if n < 0 => {
-                        e.add("plazo_dias", "El plazo no puede ser negativo.");
-                        None
-                    }
-                    _ => {
-                        e.add(
-                        "plazo_dias",
-                        format!("El plazo debe ser un número entero de días (0 a {MAX_DURATION_DAYS})."),
-                    );
-                        None
-                    }
+            raw => match raw.parse::<i64>() {
+                Ok(n) if (0..=MAX_DURATION_DAYS).contains(&n) => i32::try_from(n).ok(),
+                Ok(n) if n < 0 => {
+                    e.add("plazo_dias", "El plazo no puede ser negativo.");
+                    None
                 }
-            }
+                _ => {
+                    e.add(
+                        "plazo_dias",
+                        format!(
+                            "El plazo debe ser un número entero de días (0 a {MAX_DURATION_DAYS})."
+                        ),
+                    );
+                    None
+                }
+            },
         };
         // Inclusive: a 10-day job starting on the 1st ends on the 10th, as progress counts days.
         if planned_end.is_none()
@@ -321,46 +420,14 @@ impl WorkOrderForm {
             planned_end = Some(start + Duration::days(i64::from(days) - 1));
         }
         window(
-            &mut e,
+            e,
             "fecha_termino_programado",
             planned_start,
             planned_end,
             "programada",
         );
-        window(&mut e, "fecha_termino_real", real_start, real_end, "real");
-
-        let version = match self.version.trim() {
-            "" => None,
-            raw => match raw.parse::<i32>() {
-                Ok(v) => Some(v),
-                Err(_) => {
-                    e.add(
-                        "version",
-                        "La versión del formulario no es válida; recargue la página.",
-                    );
-                    None
-                }
-            },
-        };
-
-        if !e.is_empty() {
-            return Err(e);
-        }
-        Ok(WorkOrderInput {
-            kind,
-            planning_doc_id,
-            parent_id,
-            folio,
-            oficio,
-            description,
-            project_manager_id: project_manager_id.unwrap_or_default(),
-            client_representative,
-            client_id,
-            front_id,
-            sites,
-            requires_yard,
-            yard_start,
-            yard_end,
+        window(e, "fecha_termino_real", real_start, real_end, "real");
+        Schedule {
             amount_mxn,
             amount_usd,
             planned_start,
@@ -368,9 +435,23 @@ impl WorkOrderForm {
             real_start,
             real_end,
             duration_days,
-            comment,
-            version,
-        })
+        }
+    }
+}
+
+/// The kind posted to quick creation (W2): blank is INICIAL (the PTE page's default), anything
+/// else must be a kind's code. The HTML page and the JSON API both parse it here.
+pub fn quick_kind(raw: &str) -> Result<WorkOrderKind, FieldErrors> {
+    match raw.trim() {
+        "" => Ok(WorkOrderKind::Initial),
+        code => code.parse().map_err(|_| {
+            let mut e = FieldErrors::default();
+            e.add(
+                "id_tipo",
+                "El tipo debe ser 4 (INICIAL) o 5 (REPROGRAMACIÓN).",
+            );
+            e
+        }),
     }
 }
 
@@ -408,7 +489,7 @@ mod tests {
     #[test]
     fn w1_a_minimal_initial_order_parses_with_blank_amounts_as_zero() {
         let input = valid().parse(Mode::Create).unwrap();
-        assert_eq!(input.kind, kind::INITIAL);
+        assert_eq!(input.kind, WorkOrderKind::Initial);
         assert_eq!(input.planning_doc_id, Some(7));
         assert_eq!((input.amount_mxn, input.amount_usd), (0, 0));
         assert_eq!(input.folio, "OT-2025-001");
@@ -540,14 +621,14 @@ mod tests {
         form.id_tipo = "5".into();
         form.ot_principal = "99".into();
         let mode = Mode::Edit {
-            kind: kind::INITIAL,
+            kind: WorkOrderKind::Initial,
             parent_id: None,
             planning_doc_id: Some(7),
         };
         let input = form.parse(mode).unwrap();
         assert_eq!(
             (input.kind, input.parent_id, input.planning_doc_id),
-            (kind::INITIAL, None, Some(7))
+            (WorkOrderKind::Initial, None, Some(7))
         );
     }
 

@@ -7,16 +7,15 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::db::users;
 use crate::error::AppError;
 use crate::services::Actor;
-use crate::services::accounts::{self, AccountError, LoginOutcome};
-use crate::web::AppState;
+use crate::services::accounts::{self, LoginOutcome, PasswordErrors};
 use crate::web::auth::gate::PASSWORD_PATH;
 use crate::web::auth::session_store::USER_KEY;
 use crate::web::auth::{CurrentUser, csrf};
 use crate::web::page::{PageCtx, flash, render};
 use crate::web::response::{safe_next, see_other};
+use crate::web::{AppState, blocking};
 
 /// The same sentence for a wrong password, an unknown user, a locked or a disabled account.
 pub const LOGIN_REFUSED: &str = "Usuario o contraseña incorrectos. Tras varios intentos fallidos \
@@ -38,6 +37,7 @@ pub struct LoginQuery {
     salida: Option<String>,
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "account::login_form"))]
 pub async fn login_form(
     ctx: PageCtx,
     query: web::Query<LoginQuery>,
@@ -70,6 +70,7 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "account::login"))]
 pub async fn login(
     state: web::Data<AppState>,
     session: Session,
@@ -77,16 +78,9 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let pool = state.pool.clone();
     let (username, password) = (form.username.clone(), form.password);
-    let outcome = web::block(move || -> Result<LoginOutcome, AppError> {
-        let mut conn = pool.get()?;
-        Ok(accounts::login(
-            &mut conn,
-            &username,
-            &password,
-            Utc::now().naive_utc(),
-        )?)
+    let outcome = blocking(&state, move |c| {
+        accounts::login(c, &username, &password, Utc::now().naive_utc())
     })
     .await??;
     let next = safe_next(form.next.as_deref()).to_owned();
@@ -121,23 +115,15 @@ pub async fn login(
     }
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "account::logout"))]
 pub async fn logout(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let pool = state.pool.clone();
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-    };
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        Ok(accounts::record_logout(
-            &mut conn,
-            &actor,
-            Utc::now().naive_utc(),
-        )?)
+    let actor = Actor::from(&user);
+    blocking(&state, move |c| {
+        accounts::record_logout(c, &actor, Utc::now().naive_utc())
     })
     .await??;
     // Deletes the server-side row: the old cookie is worthless from now on.
@@ -153,19 +139,7 @@ struct PasswordPage {
     errors: PasswordErrors,
 }
 
-#[derive(Debug, Default)]
-struct PasswordErrors {
-    actual: Option<String>,
-    nueva: Option<String>,
-    confirmacion: Option<String>,
-}
-
-impl PasswordErrors {
-    fn any(&self) -> bool {
-        self.actual.is_some() || self.nueva.is_some() || self.confirmacion.is_some()
-    }
-}
-
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "account::password_form"))]
 pub async fn password_form(ctx: PageCtx, user: CurrentUser) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::OK,
@@ -187,6 +161,11 @@ pub struct PasswordForm {
     confirmacion: String,
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "account::change_password")
+)]
 pub async fn change_password(
     state: web::Data<AppState>,
     session: Session,
@@ -195,44 +174,21 @@ pub async fn change_password(
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let pool = state.pool.clone();
     let uid = user.id;
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-    };
-    let errors = web::block(move || -> Result<PasswordErrors, AppError> {
-        let mut conn = pool.get()?;
-        let account = users::find(&mut conn, uid)?.ok_or(AppError::NotFound)?;
-        let mut errors = PasswordErrors::default();
-        if !crate::services::password::verify(&form.actual, &account.password_hash) {
-            errors.actual = Some("La contraseña actual no es correcta.".into());
-        }
-        if let Err(msg) =
-            crate::domain::account::check_password_policy(&form.nueva, &account.username)
-        {
-            errors.nueva = Some(msg);
-        } else if form.nueva == form.actual {
-            errors.nueva = Some("La contraseña nueva debe ser distinta de la actual.".into());
-        }
-        if form.confirmacion != form.nueva {
-            errors.confirmacion =
-                Some("La confirmación no coincide con la contraseña nueva.".into());
-        }
-        if errors.any() {
-            return Ok(errors);
-        }
-        let now = Utc::now().naive_utc();
-        match accounts::set_password(&mut conn, &account, &form.nueva, false, &actor, now) {
-            Ok(()) => Ok(errors),
-            Err(AccountError::Invalid(msg)) => Ok(PasswordErrors {
-                nueva: Some(msg),
-                ..PasswordErrors::default()
-            }),
-            Err(e) => Err(AppError::internal(e)),
-        }
+    let actor = Actor::from(&user);
+    let errors = blocking(&state, move |c| {
+        accounts::change_own_password(
+            c,
+            uid,
+            &form.actual,
+            &form.nueva,
+            &form.confirmacion,
+            &actor,
+            Utc::now().naive_utc(),
+        )
     })
-    .await??;
+    .await?
+    .map_err(AppError::internal)?;
     if errors.any() {
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,

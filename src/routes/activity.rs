@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::activity::{self, LogFilter};
 use crate::domain::catalog::Catalog;
 use crate::domain::format;
+use crate::domain::input::search_text;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::web::AppState;
@@ -38,16 +39,6 @@ pub struct LogQuery {
     page: String,
 }
 
-fn text(raw: &str) -> Option<String> {
-    let t: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect();
-    (!t.is_empty()).then_some(t)
-}
-
 impl LogQuery {
     fn page_number(&self) -> i64 {
         self.page
@@ -68,9 +59,9 @@ impl LogQuery {
                 .map(|z| z.naive_utc())
         };
         LogFilter {
-            username: text(&self.usuario).map(|u| u.to_lowercase()),
-            table: text(&self.tabla),
-            action: text(&self.accion),
+            username: search_text(&self.usuario).map(|u| u.to_lowercase()),
+            table: search_text(&self.tabla),
+            action: search_text(&self.accion),
             record_id: self.registro.trim().parse().ok(),
             from: day(&self.desde).and_then(|d| utc(d, NaiveTime::MIN)),
             until: day(&self.hasta)
@@ -118,7 +109,7 @@ struct LogPage {
 fn link(table: &str, id: Option<i32>) -> Option<String> {
     let id = id?;
     match table {
-        crate::services::work_orders::TABLE => Some(format!("/ot/{id}")),
+        crate::db::work_orders::TABLE => Some(format!("/ot/{id}")),
         crate::services::planning_docs::TABLE => Some(format!("/pte/{id}")),
         "users" => Some("/admin/usuarios".to_owned()),
         "step_templates" => Some(format!("/admin/plantillas/{id}")),
@@ -137,6 +128,7 @@ fn link(table: &str, id: Option<i32>) -> Option<String> {
     }
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "activity::list"))]
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::annexes::{self as repo, ConceptRow};
 use crate::domain::annex::{PRICE_SCALE, RowError, format_price, format_scaled};
 use crate::domain::format;
-use crate::domain::input::FieldErrors;
+use crate::domain::input::{FieldErrors, page_number, search_text};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::Actor;
@@ -25,7 +25,7 @@ use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
 use crate::web::response::form_outcome;
 use crate::web::response::see_other;
-use crate::web::{blocking, upload};
+use crate::web::{blocking, download, upload};
 
 const PER_PAGE: i64 = 50;
 
@@ -75,6 +75,7 @@ async fn show_rates(
 }
 
 /// `GET /admin/tipo-de-cambio`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "annex_admin::rate_page"))]
 pub async fn rate_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -86,6 +87,7 @@ pub async fn rate_page(
 }
 
 /// `POST /admin/tipo-de-cambio`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "annex_admin::set_rate"))]
 pub async fn set_rate(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -197,10 +199,8 @@ async fn show_concepts(
     q: ConceptQuery,
     extra: Extra,
 ) -> Result<HttpResponse, AppError> {
-    let page: i64 = q.page.trim().parse().ok().filter(|p| *p > 0).unwrap_or(1);
-    let text: Option<String> = Some(q.q.trim())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.chars().filter(|c| !c.is_control()).take(100).collect());
+    let page = page_number(&q.page);
+    let text = search_text(&q.q);
     let ((total, rows), units) = blocking(state, move |c| -> Result<_, AppError> {
         let offset = (page - 1).saturating_mul(PER_PAGE);
         Ok((
@@ -237,6 +237,7 @@ async fn show_concepts(
 }
 
 /// `GET /admin/conceptos?q=&page=`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "annex_admin::concepts"))]
 pub async fn concepts(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -249,6 +250,11 @@ pub async fn concepts(
 }
 
 /// `POST /admin/conceptos`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::create_concept")
+)]
 pub async fn create_concept(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -307,6 +313,11 @@ async fn show_concept(
 }
 
 /// `GET /admin/conceptos/{id}`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::edit_concept")
+)]
 pub async fn edit_concept(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -318,6 +329,11 @@ pub async fn edit_concept(
 }
 
 /// `POST /admin/conceptos/{id}`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::update_concept")
+)]
 pub async fn update_concept(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -371,6 +387,11 @@ async fn switch(
 }
 
 /// `POST /admin/conceptos/{id}/desactivar`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::deactivate_concept")
+)]
 pub async fn deactivate_concept(
     state: web::Data<AppState>,
     session: Session,
@@ -381,6 +402,11 @@ pub async fn deactivate_concept(
 }
 
 /// `POST /admin/conceptos/{id}/reactivar`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::reactivate_concept")
+)]
 pub async fn reactivate_concept(
     state: web::Data<AppState>,
     session: Session,
@@ -391,6 +417,11 @@ pub async fn reactivate_concept(
 }
 
 /// `POST /admin/conceptos/importar`: the catalog from a workbook, all-or-nothing.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::import_concepts")
+)]
 pub async fn import_concepts(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -444,6 +475,11 @@ pub async fn import_concepts(
 }
 
 /// `GET /admin/conceptos/errores/{report}`: a refused catalog import's error workbook.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "annex_admin::concept_errors")
+)]
 pub async fn concept_errors(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -455,8 +491,5 @@ pub async fn concept_errors(
         .await??
         .filter(|r| r.work_order_id.is_none())
         .ok_or(AppError::NotFound)?;
-    Ok(crate::routes::work_orders::annex::xlsx_response(
-        &report.file_name,
-        report.content,
-    ))
+    Ok(download::attachment(&report.file_name, download::XLSX).body(report.content))
 }

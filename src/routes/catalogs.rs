@@ -136,6 +136,7 @@ fn list_url(catalog: Catalog) -> String {
 }
 
 /// `GET /admin/catalogos`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::index"))]
 pub async fn index(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -195,6 +196,7 @@ async fn show_list(
 }
 
 /// `GET /admin/catalogos/{catalogo}?q=&estado=`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::list"))]
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -217,6 +219,7 @@ pub async fn list(
 }
 
 /// `POST /admin/catalogos/{catalogo}`: a new entry.
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::create"))]
 pub async fn create(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -301,6 +304,7 @@ async fn show_edit(
 }
 
 /// `GET /admin/catalogos/{catalogo}/{id}`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::edit_form"))]
 pub async fn edit_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -314,6 +318,7 @@ pub async fn edit_form(
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::update"))]
 pub async fn update(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -373,6 +378,7 @@ async fn switch(
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}/desactivar`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::deactivate"))]
 pub async fn deactivate(
     state: web::Data<AppState>,
     session: Session,
@@ -383,6 +389,7 @@ pub async fn deactivate(
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}/reactivar`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::reactivate"))]
 pub async fn reactivate(
     state: web::Data<AppState>,
     session: Session,

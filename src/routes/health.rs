@@ -5,12 +5,13 @@ use std::time::Duration;
 use actix_web::{HttpResponse, web};
 
 use crate::db::Backend;
-use crate::web::AppState;
+use crate::web::{AppState, run_blocking};
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "health::healthz"))]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let backend = Backend::from_url(&state.config.database_url);
-    let healthy = web::block(move || {
+    let healthy = run_blocking(move || {
         // A pooled SQLite connection keeps working on a file that was deleted or unmounted:
         // the file itself must still be there.
         if let Backend::Sqlite(path) = &backend

@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 
 use crate::web::response::see_other;
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "home::home"))]
 pub async fn home() -> HttpResponse {
     see_other("/ot")
 }

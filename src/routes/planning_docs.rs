@@ -11,19 +11,20 @@ use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::{planning_docs, work_orders};
 use crate::domain::codes::{kind, pte_status, record_state};
 use crate::domain::format;
-use crate::domain::input::FieldErrors;
+use crate::domain::input::{FieldErrors, search_text};
+use crate::domain::planning_doc::PteForm;
 use crate::domain::role::Role;
+use crate::domain::work_order::quick_kind;
 use crate::error::AppError;
 use crate::services;
 use crate::services::Actor;
 use crate::services::ServiceError;
-use crate::services::planning_docs::PteForm;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
-use crate::web::response::see_other;
+use crate::web::response::{refused, see_other};
 
 const PER_PAGE: i64 = 25;
 
@@ -74,19 +75,14 @@ pub struct ListQuery {
     page: String,
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "planning_docs::list"))]
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
     user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query
-        .q
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect::<String>();
+    let q = search_text(&query.q).unwrap_or_default();
     let page: i64 = query
         .page
         .trim()
@@ -141,6 +137,11 @@ fn form_page(ctx: PageCtx, catalogs: &Catalogs, f: PteForm, errors: FieldErrors)
     }
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "planning_docs::new_form")
+)]
 pub async fn new_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -154,6 +155,7 @@ pub async fn new_form(
     )
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "planning_docs::create"))]
 pub async fn create(
     state: web::Data<AppState>,
     session: Session,
@@ -258,6 +260,7 @@ async fn show_detail(
     )
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "planning_docs::detail"))]
 pub async fn detail(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -285,6 +288,11 @@ pub struct QuickForm {
 }
 
 /// `POST /pte/{id}/ot-rapida`: quick creation (W2) of a POR DEFINIR order.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "planning_docs::quick_create")
+)]
 pub async fn quick_create(
     state: web::Data<AppState>,
     session: Session,
@@ -296,26 +304,26 @@ pub async fn quick_create(
     user.require(Role::Gestor)?;
     let id = path.into_inner();
     let form = form.into_inner();
-    let kind_id = if form.id_tipo.trim() == "5" {
-        kind::REPROGRAMMING
-    } else {
-        kind::INITIAL
-    };
     let parent = form.ot_principal.trim().parse::<i32>().ok();
     let actor = Actor::from(&user);
     let folio = form.orden_trabajo.clone();
-    let result = blocking(&state, move |c| {
-        services::work_orders::quick_create(
-            c,
-            id,
-            kind_id,
-            &folio,
-            parent,
-            &actor,
-            Utc::now().naive_utc(),
-        )
-    })
-    .await?;
+    let result = match quick_kind(&form.id_tipo) {
+        Ok(kind) => {
+            blocking(&state, move |c| {
+                services::work_orders::quick_create(
+                    c,
+                    id,
+                    kind,
+                    &folio,
+                    parent,
+                    &actor,
+                    Utc::now().naive_utc(),
+                )
+            })
+            .await?
+        }
+        Err(errors) => Err(ServiceError::Invalid(errors)),
+    };
     match result {
         Ok(created) => {
             flash(
@@ -328,8 +336,8 @@ pub async fn quick_create(
             );
             Ok(see_other(&format!("/ot/{}", created.id)))
         }
-        Err(ServiceError::Invalid(errors)) => {
-            let msg = errors.messages().join(" ");
+        Err(e) => {
+            let (status, msg) = refused(e)?.status_and_message();
             show_detail(
                 &state,
                 ctx,
@@ -337,35 +345,9 @@ pub async fn quick_create(
                 id,
                 Some(msg),
                 form.orden_trabajo,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
             )
             .await
         }
-        Err(ServiceError::Duplicate(errors)) => {
-            let msg = errors.messages().join(" ");
-            show_detail(
-                &state,
-                ctx,
-                &user,
-                id,
-                Some(msg),
-                form.orden_trabajo,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(ServiceError::Conflict(msg)) => {
-            show_detail(
-                &state,
-                ctx,
-                &user,
-                id,
-                Some(msg),
-                form.orden_trabajo,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
 }

@@ -125,6 +125,7 @@ async fn show_templates(
 }
 
 /// `GET /admin/plantillas`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::templates"))]
 pub async fn templates(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -142,6 +143,11 @@ pub async fn templates(
 }
 
 /// `POST /admin/plantillas`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::create_template")
+)]
 pub async fn create_template(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -206,6 +212,11 @@ async fn show_template(
 }
 
 /// `GET /admin/plantillas/{id}`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::edit_template")
+)]
 pub async fn edit_template(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -217,6 +228,11 @@ pub async fn edit_template(
 }
 
 /// `POST /admin/plantillas/{id}`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::update_template")
+)]
 pub async fn update_template(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -289,6 +305,7 @@ async fn template_action(
     Ok(see_other("/admin/plantillas"))
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::move_up"))]
 pub async fn move_up(
     state: web::Data<AppState>,
     session: Session,
@@ -305,6 +322,7 @@ pub async fn move_up(
     .await
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::move_down"))]
 pub async fn move_down(
     state: web::Data<AppState>,
     session: Session,
@@ -321,6 +339,11 @@ pub async fn move_down(
     .await
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::deactivate_template")
+)]
 pub async fn deactivate_template(
     state: web::Data<AppState>,
     session: Session,
@@ -331,6 +354,11 @@ pub async fn deactivate_template(
     template_action(&state, &session, &user, path.into_inner(), what).await
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::reactivate_template")
+)]
 pub async fn reactivate_template(
     state: web::Data<AppState>,
     session: Session,
@@ -457,6 +485,7 @@ async fn show_rules(
 }
 
 /// `GET /admin/reglas?tipo=&cliente=`
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::rules"))]
 pub async fn rules(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -476,6 +505,7 @@ pub async fn rules(
 }
 
 /// `POST /admin/reglas`: a client-specific rule.
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::add_rule"))]
 pub async fn add_rule(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -507,6 +537,11 @@ pub async fn add_rule(
 }
 
 /// `POST /admin/reglas/{id}`: changes the set a rule gives.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::change_rule")
+)]
 pub async fn change_rule(
     state: web::Data<AppState>,
     session: Session,
@@ -534,6 +569,11 @@ pub async fn change_rule(
 }
 
 /// `POST /admin/reglas/{id}/eliminar`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "step_setup::delete_rule")
+)]
 pub async fn delete_rule(
     state: web::Data<AppState>,
     session: Session,

@@ -33,6 +33,7 @@ pub enum LoginOutcome {
     Refused,
 }
 
+/// One account event in the activity log (W11), through the one entry builder.
 fn log(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -41,24 +42,15 @@ fn log(
     record_id: Option<i32>,
     detail: Option<String>,
 ) -> QueryResult<()> {
-    activity::record(
-        conn,
-        &activity::NewEntry {
-            at: now,
-            user_id: actor.user_id,
-            username: actor.username.clone(),
-            action: action.to_owned(),
-            table_name: USERS_TABLE.to_owned(),
-            record_id,
-            detail,
-            ..Default::default()
-        },
-    )
+    let mut entry = actor.entry(now, USERS_TABLE, action, record_id);
+    entry.detail = detail;
+    activity::record(conn, &entry)
 }
 
 /// Checks a login. Spends one argon2 verification whatever happens, so timing does not reveal
 /// whether the username exists. After five consecutive failures the account waits (1, 2, 4, 8,
 /// then 15 minutes); attempts during the wait are refused without looking at the password.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::login"))]
 pub fn login(
     conn: &mut DbConn,
     raw_username: &str,
@@ -158,6 +150,11 @@ pub fn login(
 }
 
 /// Records a logout in the activity log.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "accounts::record_logout")
+)]
 pub fn record_logout(conn: &mut DbConn, actor: &Actor, now: NaiveDateTime) -> QueryResult<()> {
     write_transaction(conn, |c| log(c, now, actor, "logout", actor.user_id, None))
 }
@@ -185,6 +182,7 @@ pub struct NewAccount<'a> {
 }
 
 /// Creates an account after checking the username and the password policy.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::create_user"))]
 pub fn create_user(
     conn: &mut DbConn,
     new: &NewAccount<'_>,
@@ -239,6 +237,11 @@ pub fn create_user(
 
 /// Sets a new password after the policy check and revokes every session of the user (the
 /// caller renews its own). `must_change` is true for a temporary password set by someone else.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "accounts::set_password")
+)]
 pub fn set_password(
     conn: &mut DbConn,
     user: &users::User,
@@ -263,6 +266,11 @@ pub const LAST_ADMIN: &str =
 
 /// Disables an account and revokes its sessions at once. The last active administrator cannot be
 /// disabled.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "accounts::disable_user")
+)]
 pub fn disable_user(
     conn: &mut DbConn,
     user: &users::User,
@@ -283,6 +291,11 @@ pub fn disable_user(
 /// On a database without any user, creates `admin` with a random password that must be changed
 /// at first login, and returns that password (the caller prints it once). Returns `None` when
 /// users exist. Safe when several instances start at once: one creates, the others see a user.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "accounts::ensure_first_admin")
+)]
 pub fn ensure_first_admin(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -322,6 +335,7 @@ pub fn ensure_first_admin(
 }
 
 /// Re-enables an account.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::enable_user"))]
 pub fn enable_user(
     conn: &mut DbConn,
     user: &users::User,
@@ -337,6 +351,7 @@ pub fn enable_user(
 
 /// Changes a role; the last active administrator cannot be demoted. Takes effect on the user's
 /// next request (the gate reads the role every time).
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::change_role"))]
 pub fn change_role(
     conn: &mut DbConn,
     user: &users::User,
@@ -355,24 +370,18 @@ pub fn change_role(
         users::set_role(c, user.id, role.code(), now)?;
         Ok(activity::record(
             c,
-            &activity::NewEntry {
-                at: now,
-                user_id: actor.user_id,
-                username: actor.username.clone(),
-                action: "rol".to_owned(),
-                table_name: USERS_TABLE.to_owned(),
-                record_id: Some(user.id),
-                field: Some("rol".to_owned()),
-                old_value: Some(user.role.clone()),
-                new_value: Some(role.code().to_owned()),
-                detail: None,
-            },
+            &actor.entry(now, USERS_TABLE, "rol", user.id).change(
+                "rol",
+                user.role.clone(),
+                role.code().to_owned(),
+            ),
         )?)
     })?;
     Ok(())
 }
 
 /// Lifts a login lock before its time.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::unlock_user"))]
 pub fn unlock_user(
     conn: &mut DbConn,
     user: &users::User,
@@ -384,4 +393,59 @@ pub fn unlock_user(
         log(c, now, actor, "desbloquear", Some(user.id), None)
     })?;
     Ok(())
+}
+
+/// What is wrong with a password change, per field of the form.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PasswordErrors {
+    pub actual: Option<String>,
+    pub nueva: Option<String>,
+    pub confirmacion: Option<String>,
+}
+
+impl PasswordErrors {
+    pub fn any(&self) -> bool {
+        self.actual.is_some() || self.nueva.is_some() || self.confirmacion.is_some()
+    }
+}
+
+/// A user changes their own password: the current one must verify, the new one must meet the
+/// policy and differ from the current one, and the confirmation must match. Every problem is
+/// reported at once; nothing changes unless all hold.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::change_own_password", user_id = user_id))]
+pub fn change_own_password(
+    conn: &mut DbConn,
+    user_id: i32,
+    current: &str,
+    new: &str,
+    confirmation: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<PasswordErrors, AccountError> {
+    let Some(account) = users::find(conn, user_id)? else {
+        return Err(AccountError::Invalid("La cuenta no existe.".to_owned()));
+    };
+    let mut errors = PasswordErrors::default();
+    if !password::verify(current, &account.password_hash) {
+        errors.actual = Some("La contraseña actual no es correcta.".into());
+    }
+    if let Err(msg) = account::check_password_policy(new, &account.username) {
+        errors.nueva = Some(msg);
+    } else if new == current {
+        errors.nueva = Some("La contraseña nueva debe ser distinta de la actual.".into());
+    }
+    if confirmation != new {
+        errors.confirmacion = Some("La confirmación no coincide con la contraseña nueva.".into());
+    }
+    if errors.any() {
+        return Ok(errors);
+    }
+    match set_password(conn, &account, new, false, actor, now) {
+        Ok(()) => Ok(errors),
+        Err(AccountError::Invalid(msg)) => Ok(PasswordErrors {
+            nueva: Some(msg),
+            ..PasswordErrors::default()
+        }),
+        Err(e) => Err(e),
+    }
 }

@@ -13,7 +13,6 @@ use crate::db::{DbConn, activity, work_orders, write_transaction};
 use crate::domain::annex::{
     Cell, Item, Reference, RowError, Sheet, find_layout, read_rows, validate,
 };
-use crate::domain::codes::record_state;
 use crate::services::Actor;
 
 /// Largest file accepted.
@@ -198,6 +197,11 @@ pub fn error_workbook(
 /// Builds a refused import's error workbook and keeps it (a day) for its download; `None` when
 /// the workbook cannot be built (the page still lists the errors).
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "annexes::store_error_report")
+)]
 pub fn store_error_report(
     conn: &mut DbConn,
     order: Option<i32>,
@@ -221,6 +225,7 @@ pub fn store_error_report(
 }
 
 /// Imports an annex into an OT (gestor and admin; the route checks the role).
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "annexes::import", order_id = order_id))]
 pub fn import(
     conn: &mut DbConn,
     order_id: i32,
@@ -230,9 +235,7 @@ pub fn import(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Outcome, ImportError> {
-    let order = work_orders::find(conn, order_id)?
-        .filter(|o| o.record_state != record_state::DELETED)
-        .ok_or(ImportError::NotFound)?;
+    let order = work_orders::find_visible(conn, order_id)?.ok_or(ImportError::NotFound)?;
     check_file(file_name, bytes).map_err(ImportError::File)?;
     let sheets = read_workbook(Cursor::new(bytes)).map_err(ImportError::File)?;
     let layout = find_layout(&sheets).map_err(ImportError::File)?;
@@ -273,7 +276,7 @@ pub fn import(
         }
     };
     write_transaction(conn, |c| {
-        crate::services::work_orders::lock_row(c, order_id)?;
+        crate::db::work_orders::lock_row(c, order_id)?;
         let outcome = match mode {
             Mode::New => write_new(c, order_id, file_name, bytes.len(), &items, actor, now)?,
             Mode::Update => write_update(c, order_id, &items, now)?,
@@ -290,12 +293,7 @@ pub fn import(
             ),
         };
         let entry = actor
-            .entry(
-                now,
-                crate::services::work_orders::TABLE,
-                "importar",
-                order_id,
-            )
+            .entry(now, crate::db::work_orders::TABLE, "importar", order_id)
             .detail(detail);
         activity::record(c, &entry)?;
         Ok(outcome)
@@ -404,6 +402,7 @@ pub struct RateForm {
 
 /// Records a new exchange rate (administrators): MXN per USD with up to 4 decimals, and the
 /// day it applies from. It is used from then on; the old ones stay listed.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "annexes::set_rate"))]
 pub fn set_rate(
     conn: &mut DbConn,
     form: &RateForm,

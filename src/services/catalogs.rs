@@ -57,6 +57,7 @@ fn article(catalog: Catalog) -> String {
 }
 
 /// Adds an entry; returns its id.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "catalogs::create"))]
 pub fn create(
     conn: &mut DbConn,
     catalog: Catalog,
@@ -90,6 +91,7 @@ fn fixed_message(catalog: Catalog) -> String {
 
 /// Edits an entry's description, group and comment. A site's category cannot change while an
 /// OT uses it: the OT's site field would no longer fit it (W1).
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "catalogs::update", id = id))]
 pub fn update(
     conn: &mut DbConn,
     catalog: Catalog,
@@ -142,6 +144,7 @@ pub fn update(
 }
 
 /// Deactivates (`active = false`) or reactivates an entry. Protected codes are refused.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "catalogs::set_active", id = id))]
 pub fn set_active(
     conn: &mut DbConn,
     catalog: Catalog,

@@ -119,6 +119,7 @@ fn duplicate(c: &mut DbConn, new: &NewConcept, except: Option<i32>) -> Result<()
     Ok(())
 }
 
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "concepts::create"))]
 pub fn create(
     conn: &mut DbConn,
     form: &ConceptForm,
@@ -138,6 +139,7 @@ pub fn create(
     })
 }
 
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "concepts::update", id = id))]
 pub fn update(
     conn: &mut DbConn,
     id: i32,
@@ -182,6 +184,7 @@ pub fn update(
     })
 }
 
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "concepts::set_active", id = id))]
 pub fn set_active(
     conn: &mut DbConn,
     id: i32,
@@ -239,6 +242,7 @@ pub struct Imported {
 
 /// Imports the concept catalog from a workbook, all-or-nothing. A row whose (code, description,
 /// unit) exists gets its prices and annex and becomes active; the others are added.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "concepts::import"))]
 pub fn import(
     conn: &mut DbConn,
     file_name: &str,

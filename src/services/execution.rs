@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::work_orders::TABLE;
 use crate::db::{DbConn, activity, steps, work_orders, write_transaction};
 use crate::domain::codes::record_state;
 use crate::domain::execution::{
@@ -12,39 +13,10 @@ use crate::domain::execution::{
 use crate::domain::format;
 use crate::services::Actor;
 use crate::services::ServiceError;
-use crate::services::work_orders::TABLE;
-
-#[allow(clippy::too_many_arguments)]
-fn record(
-    c: &mut DbConn,
-    actor: &Actor,
-    now: NaiveDateTime,
-    action: &str,
-    order_id: i32,
-    field: String,
-    old: String,
-    new: String,
-    detail: Option<String>,
-) -> diesel::QueryResult<()> {
-    activity::record(
-        c,
-        &activity::NewEntry {
-            at: now,
-            user_id: actor.user_id,
-            username: actor.username.clone(),
-            action: action.to_owned(),
-            table_name: TABLE.to_owned(),
-            record_id: Some(order_id),
-            field: Some(field),
-            old_value: Some(old),
-            new_value: Some(new),
-            detail,
-        },
-    )
-}
 
 /// Changes one step of an order (W9). A step of a deleted order cannot change; a step of another
 /// order is "not found".
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "execution::change_step", order_id = order_id, step_id = step_id))]
 pub fn change_step(
     conn: &mut DbConn,
     order_id: i32,
@@ -56,9 +28,7 @@ pub fn change_step(
 ) -> Result<(), ServiceError> {
     let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
-        work_orders::find(c, order_id)?
-            .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(ServiceError::NotFound)?;
+        work_orders::find_visible(c, order_id)?.ok_or(ServiceError::NotFound)?;
         let step = steps::find(c, step_id)?
             .filter(|s| s.work_order_id == order_id)
             .ok_or(ServiceError::NotFound)?;
@@ -89,16 +59,12 @@ pub fn change_step(
         ];
         for (what, old, new) in changes {
             if old != new {
-                record(
+                let field = format!("Paso «{name}»: {what}");
+                activity::record(
                     c,
-                    actor,
-                    now,
-                    "paso",
-                    order_id,
-                    format!("Paso «{name}»: {what}"),
-                    old,
-                    new,
-                    None,
+                    &actor
+                        .entry(now, TABLE, "paso", order_id)
+                        .change(&field, old, new),
                 )?;
             }
         }
@@ -108,6 +74,7 @@ pub fn change_step(
 
 /// Changes an order's operational status (W8). A POR DEFINIR order must be configured first; a
 /// stale version (two people at once) is refused; the comment goes to the history only.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "execution::change_status", order_id = order_id))]
 pub fn change_status(
     conn: &mut DbConn,
     order_id: i32,
@@ -118,9 +85,7 @@ pub fn change_status(
 ) -> Result<(), ServiceError> {
     let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
-        let order = work_orders::find(c, order_id)?
-            .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(ServiceError::NotFound)?;
+        let order = work_orders::find_visible(c, order_id)?.ok_or(ServiceError::NotFound)?;
         if order.record_state == record_state::TO_DEFINE {
             return Err(ServiceError::Conflict(
                 "La OT está POR DEFINIR: complétela con «Editar» antes de cambiar su estatus."
@@ -160,29 +125,22 @@ pub fn change_status(
             ));
         }
         let status = |id| catalogs.name(Kind::Status, Some(id));
-        let detail = (!change.comment.is_empty()).then(|| change.comment.clone());
-        record(
-            c,
-            actor,
-            now,
+        let mut entry = actor.entry(now, TABLE, "estatus", order_id).change(
             "estatus",
-            order_id,
-            "estatus".into(),
             status(order.status_id),
             status(change.status),
-            detail,
-        )?;
+        );
+        // W8: the comment is added to the history, never over the OT's own comment.
+        entry.detail = (!change.comment.is_empty()).then(|| change.comment.clone());
+        activity::record(c, &entry)?;
         if change.real_end != order.real_end {
-            record(
+            activity::record(
                 c,
-                actor,
-                now,
-                "estatus",
-                order_id,
-                "fecha_termino_real".into(),
-                format::date(order.real_end),
-                format::date(change.real_end),
-                None,
+                &actor.entry(now, TABLE, "estatus", order_id).change(
+                    "fecha_termino_real",
+                    format::date(order.real_end),
+                    format::date(change.real_end),
+                ),
             )?;
         }
         work_orders::touch_list(c)?;

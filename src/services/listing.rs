@@ -21,6 +21,7 @@ pub struct ListData {
 }
 
 /// One page of the list for `filter`: totals and catalogs from the per-instance caches.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "listing::load"))]
 pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::QueryResult<ListData> {
     let catalogs = caches.catalogs.get(c)?;
     let (total, listed) = work_orders::list(c, filter, &caches.counts)?;

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::catalogs::{self, Catalogs, Kind};
+use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::templates::{self as repo, Template, TemplateValues};
 use crate::db::{DbConn, activity, is_unique_violation, write_transaction};
 use crate::domain::catalog;
@@ -22,6 +22,11 @@ fn client_type_name(id: Option<i32>) -> String {
 }
 
 /// Adds a template, at the end of its set unless a position is given; returns its id.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "step_setup::create_template")
+)]
 pub fn create_template(
     conn: &mut DbConn,
     form: &TemplateForm,
@@ -55,6 +60,7 @@ pub fn create_template(
 }
 
 /// Edits a template. Existing orders keep their steps as they were created (W3).
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::update_template", id = id))]
 pub fn update_template(
     conn: &mut DbConn,
     id: i32,
@@ -114,6 +120,7 @@ pub fn update_template(
 }
 
 /// Deactivates or reactivates a template: only orders created afterwards notice.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::set_template_active", id = id))]
 pub fn set_template_active(
     conn: &mut DbConn,
     id: i32,
@@ -136,6 +143,7 @@ pub fn set_template_active(
 }
 
 /// Moves a template one place up or down in its set; the set is renumbered 1, 2, 3…
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::move_template", id = id))]
 pub fn move_template(
     conn: &mut DbConn,
     id: i32,
@@ -177,6 +185,7 @@ fn field_error(field: &'static str, msg: impl Into<String>) -> FieldErrors {
 }
 
 /// Adds a client-specific rule ("kind K and client C → set S").
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::add_rule"))]
 pub fn add_rule(
     conn: &mut DbConn,
     form: &RuleForm,
@@ -228,6 +237,7 @@ pub fn add_rule(
 }
 
 /// Changes the template set a rule gives.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::change_rule", id = id))]
 pub fn change_rule(
     conn: &mut DbConn,
     id: i32,
@@ -258,6 +268,7 @@ pub fn change_rule(
 }
 
 /// Removes a client-specific rule: that client's orders fall back to the kind's general rule.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::delete_rule", id = id))]
 pub fn delete_rule(
     conn: &mut DbConn,
     id: i32,
@@ -286,12 +297,13 @@ pub fn delete_rule(
 
 /// What an order of `kind` for `client` would get now: the set, and its active templates in
 /// the order the steps would show.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "step_setup::preview"))]
 pub fn preview(
     conn: &mut DbConn,
     kind: i32,
     client: Option<i32>,
 ) -> Result<(Option<i32>, Vec<Template>), ServiceError> {
-    let rules = catalogs::step_rules(conn)?;
+    let rules = repo::step_rules(conn)?;
     let Some(set) = pick_template_set(&rules, kind, client) else {
         return Ok((None, Vec::new()));
     };

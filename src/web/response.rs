@@ -108,6 +108,16 @@ pub enum Refused {
     Conflict(String),
 }
 
+impl Refused {
+    /// For pages that show one message above their content: the status and every message.
+    pub fn status_and_message(self) -> (StatusCode, String) {
+        match self {
+            Refused::Fields { status, errors } => (status, errors.messages().join(" ")),
+            Refused::Conflict(msg) => (StatusCode::CONFLICT, msg),
+        }
+    }
+}
+
 /// The one mapping of a `ServiceError`: what the user can act on (`Ok`), or an error that ends
 /// the request (`Err`: not found, database).
 pub fn refused(e: ServiceError) -> Result<Refused, AppError> {

@@ -671,3 +671,113 @@ async fn api_edit_with_the_legacy_field_set_keeps_the_yard_phase_and_clears_blan
     assert_eq!(o.comment, "Editada desde el front anterior");
     assert_eq!(o.kind_id, 4);
 }
+
+/// W9, one rule on both paths: a delivery date belongs to a COMPLETADO step. Setting one on a
+/// step that is not (and is not becoming) COMPLETADO is refused alike by the HTML form and the
+/// API, and changes nothing; a form that still carries the stored date while the step leaves
+/// COMPLETADO clears it.
+#[tokio::test]
+async fn w9_a_delivery_date_without_completado_is_refused_by_the_form_and_the_api_alike() {
+    let app = app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let (_, table) = get(&app, &format!("detalle/datatable/?ot_id={id}")).await;
+    let step = table["data"][0]["id"].as_i64().unwrap();
+    let stored = || {
+        app.db(move |c| {
+            steps::table
+                .find(i32::try_from(step).unwrap())
+                .select((steps::status_id, steps::delivery_date))
+                .first::<(i32, Option<chrono::NaiveDate>)>(c)
+                .unwrap()
+        })
+    };
+    let before = stored().await;
+    assert_eq!(before, (1, None));
+
+    // The HTML form: PROCESO with a delivery date.
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(
+            &format!("/ot/{id}/pasos/{step}"),
+            &[
+                ("estatus", "2"),
+                ("fecha_entrega", "2025-03-04"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        crate::helpers::texts(&body, "#error-accion")
+            .iter()
+            .any(|t| t.contains("solo aplica a pasos COMPLETADOS")),
+        "{body}"
+    );
+    assert_eq!(stored().await, before);
+
+    // The API: the same change through cambiar_estatus_paso/, and a date through
+    // actualizar-fecha/ on a step that stays PENDIENTE.
+    let (status, answer) = post(
+        &app,
+        "cambiar_estatus_paso/",
+        &[
+            ("paso_id", step.to_string()),
+            ("nuevo_estatus", "2".into()),
+            ("fecha_entrega", "2025-03-04".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(
+        answer["errores"]["fecha_entrega"],
+        "La fecha de entrega solo aplica a pasos COMPLETADOS."
+    );
+    let (status, answer) = post(
+        &app,
+        "actualizar-fecha/",
+        &[
+            ("id_paso", step.to_string()),
+            ("fecha", "2025-03-04".into()),
+            ("tipo", "3".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(
+        answer["detalles"],
+        "La fecha de entrega solo aplica a pasos COMPLETADOS."
+    );
+    assert_eq!(stored().await, before);
+
+    // Completing with that date works on both; leaving COMPLETADO with the stored date still
+    // in the form clears it.
+    let (status, _) = post(
+        &app,
+        "cambiar_estatus_paso/",
+        &[
+            ("paso_id", step.to_string()),
+            ("nuevo_estatus", "3".into()),
+            ("fecha_entrega", "2025-03-04".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        stored().await,
+        (3, chrono::NaiveDate::from_ymd_opt(2025, 3, 4))
+    );
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(
+            &format!("/ot/{id}/pasos/{step}"),
+            &[
+                ("estatus", "2"),
+                ("fecha_entrega", "04/03/2025"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(stored().await, (2, None));
+}

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use faena::db::work_orders as repo;
+use faena::domain::planning_doc::PteForm;
 use faena::domain::role::Role;
 use faena::services::Actor;
-use faena::services::planning_docs::{self, PteForm};
+use faena::services::planning_docs;
 use fantoccini::wd::PrintConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;

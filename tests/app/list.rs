@@ -8,13 +8,13 @@ use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use faena::db::DbConn;
 use faena::db::schema::work_orders;
+use faena::domain::planning_doc::PteForm;
 use faena::domain::role::Role;
 use faena::domain::work_order::WorkOrderForm;
 use faena::routes::work_orders::list::ListQuery;
 use faena::services;
 use faena::services::Actor;
 use faena::services::listing::load;
-use faena::services::planning_docs::PteForm;
 
 use crate::helpers::{TestApp, spawn_app, texts};
 

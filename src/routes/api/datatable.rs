@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 use super::{Answer, app_error, either};
 use crate::db::catalogs::Kind;
 use crate::db::work_orders::{self as repo, ListFilter, SortKey};
-use crate::domain::codes::{kind, record_state};
+use crate::domain::codes::{WorkOrderKind, kind, record_state};
 use crate::domain::format;
+use crate::domain::input::{filter_id, filter_year, search_text};
 use crate::domain::progress::Progress;
 use crate::error::AppError;
 use crate::services::listing::load;
@@ -44,10 +45,6 @@ pub struct TableQuery {
     sitio: String,
 }
 
-fn num(raw: &str) -> Option<i32> {
-    raw.trim().parse().ok().filter(|n: &i32| *n > 0)
-}
-
 impl TableQuery {
     /// The list filter: legacy column indexes 1 id, 2 folio, 3 oficio, 4 real start, 5 real
     /// end, 9 status; anything else newest first.
@@ -68,24 +65,20 @@ impl TableQuery {
         let text = [self.filtro.trim(), self.search.trim()]
             .into_iter()
             .find(|t| !t.is_empty())
-            .map(|t| t.chars().filter(|c| !c.is_control()).take(100).collect());
+            .and_then(search_text);
         let length = match self.length.trim().parse::<i64>() {
             Ok(-1) => MAX_LENGTH,
             Ok(n) if n > 0 => n.min(MAX_LENGTH),
             _ => 10,
         };
         ListFilter {
-            kind: Some(if self.tipo.trim() == "5" {
-                kind::REPROGRAMMING
-            } else {
-                kind::INITIAL
-            }),
-            status: num(&self.estatus),
-            project_manager: num(&self.responsable_proyecto),
-            client: num(&self.id_cliente),
-            site: num(&self.sitio),
-            year: num(&self.anio).filter(|y| (1900..=2100).contains(y)),
-            parent: num(&self.ot_principal),
+            kind: WorkOrderKind::list_filter(&self.tipo).map(WorkOrderKind::id),
+            status: filter_id(&self.estatus),
+            project_manager: filter_id(&self.responsable_proyecto),
+            client: filter_id(&self.id_cliente),
+            site: filter_id(&self.sitio),
+            year: filter_year(&self.anio),
+            parent: filter_id(&self.ot_principal),
             text,
             sort,
             descending,
@@ -105,6 +98,7 @@ fn date(d: Option<chrono::NaiveDate>) -> Value {
     d.map_or(Value::Null, |d| json!(format::date(Some(d))))
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::datatable::table"))]
 pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) -> Answer {
     either(
         async {

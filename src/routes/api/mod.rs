@@ -20,6 +20,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::ServiceError;
 use crate::web::auth::CurrentUser;
+use crate::web::response::{Refused, aviso, json_error, log_cause, refused};
 
 /// A JSON answer, success or not: handlers return it whatever happened.
 pub type Answer = HttpResponse;
@@ -32,55 +33,43 @@ pub fn success(detalles: &str, extra: Value) -> Answer {
     HttpResponse::Ok().json(body)
 }
 
+/// An error answer: `{"exito": false, "tipo_aviso", "detalles"}` with an honest status.
 pub fn failure(status: StatusCode, detalles: &str) -> Answer {
-    let aviso = if status == StatusCode::CONFLICT {
-        "advertencia"
-    } else {
-        "error"
-    };
-    HttpResponse::build(status)
-        .json(json!({"exito": false, "tipo_aviso": aviso, "detalles": detalles}))
+    json_error(status, detalles)
 }
 
+/// A refused change with its fields: `errores` maps each field to its message.
 fn invalid(status: StatusCode, errors: &FieldErrors) -> Answer {
     let errores: serde_json::Map<String, Value> = errors
         .0
         .iter()
         .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
         .collect();
-    let aviso = if status == StatusCode::CONFLICT {
-        "advertencia"
-    } else {
-        "error"
-    };
     HttpResponse::build(status).json(json!({
         "exito": false,
-        "tipo_aviso": aviso,
+        "tipo_aviso": aviso(status),
         "detalles": errors.messages().join(" "),
         "errores": errores,
     }))
 }
 
-/// Maps a refused change to its status and Spanish message.
-pub fn order_error(e: ServiceError) -> Answer {
-    match e {
-        ServiceError::Invalid(errors) => invalid(StatusCode::UNPROCESSABLE_ENTITY, &errors),
-        ServiceError::Duplicate(errors) => invalid(StatusCode::CONFLICT, &errors),
-        ServiceError::Conflict(msg) => failure(StatusCode::CONFLICT, &msg),
-        ServiceError::NotFound => failure(
+/// A refused use case as JSON, through the same mapping as the pages (`web::response::refused`).
+pub fn service_error(e: ServiceError) -> Answer {
+    match refused(e) {
+        Ok(Refused::Fields { status, errors }) => invalid(status, &errors),
+        Ok(Refused::Conflict(msg)) => failure(StatusCode::CONFLICT, &msg),
+        Err(AppError::NotFound) => failure(
             StatusCode::NOT_FOUND,
             "La OT o el paso no existe o fue eliminado.",
         ),
-        ServiceError::Db(e) => app_error(AppError::internal(e)),
+        Err(e) => app_error(e),
     }
 }
 
-/// Maps an unexpected error (pool, database) without leaking it.
+/// An unexpected error (pool, database) without leaking it; its cause is logged once.
 pub fn app_error(e: AppError) -> Answer {
     use actix_web::ResponseError;
-    if let AppError::Internal(cause) | AppError::Unavailable(cause) = &e {
-        tracing::error!(error = ?cause, "API request failed");
-    }
+    log_cause(&e);
     failure(e.status_code(), &e.user_message())
 }
 

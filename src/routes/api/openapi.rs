@@ -317,6 +317,7 @@ pub fn spec() -> Value {
     })
 }
 
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::openapi::document"))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(spec())
 }

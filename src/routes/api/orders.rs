@@ -10,20 +10,20 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Answer, app_error, either, failure, id_param, order_error, parse, require, run_query, success,
+    Answer, app_error, either, failure, id_param, parse, require, run_query, service_error, success,
 };
 use crate::db::catalogs::Catalogs;
 use crate::db::work_orders as repo;
 use crate::db::{planning_docs, steps};
-use crate::domain::codes::{kind, record_state};
+use crate::domain::codes::kind;
 use crate::domain::execution::StatusForm;
 use crate::domain::format;
 use crate::domain::progress::Progress;
 use crate::domain::role::Role;
-use crate::domain::work_order::WorkOrderForm;
+use crate::domain::work_order::{WorkOrderForm, quick_kind};
 use crate::error::AppError;
 use crate::services;
-use crate::services::Actor;
+use crate::services::{Actor, ServiceError};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
@@ -35,6 +35,7 @@ struct IdField {
 }
 
 /// `POST crear-ot-reprogramacion/`: create (W1–W4, W6), answers `id_nuevo`.
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::create"))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Answer {
     either(
         async {
@@ -46,7 +47,7 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::By
             })
             .await
             .map_err(app_error)?;
-            let created = result.map_err(order_error)?;
+            let created = result.map_err(service_error)?;
             Ok(success(
                 &format!("OT creada correctamente con {} pasos", created.steps),
                 json!({"id_nuevo": created.id}),
@@ -66,6 +67,11 @@ struct QuickForm {
 }
 
 /// `POST crear-desde-pte/`: quick creation of a POR DEFINIR order from a PTE (W2).
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "api::orders::quick_create")
+)]
 pub async fn quick_create(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -76,23 +82,15 @@ pub async fn quick_create(
             require(&user, Role::Gestor)?;
             let form: QuickForm = parse(&body)?;
             let pte = id_param(form.pte_id.as_deref(), "pte_id")?;
-            let kind_id = match form.tipo_ot.trim() {
-                "" | "4" => kind::INITIAL,
-                "5" => kind::REPROGRAMMING,
-                _ => {
-                    return Err(failure(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "El tipo debe ser 4 (INICIAL) o 5 (REPROGRAMACIÓN).",
-                    ));
-                }
-            };
+            let kind =
+                quick_kind(&form.tipo_ot).map_err(|e| service_error(ServiceError::Invalid(e)))?;
             let parent = form.ot_principal.trim().parse::<i32>().ok();
             let actor = Actor::from(&user);
             let result = blocking(&state, move |c| {
                 services::work_orders::quick_create(
                     c,
                     pte,
-                    kind_id,
+                    kind,
                     &form.oficio,
                     parent,
                     &actor,
@@ -101,7 +99,7 @@ pub async fn quick_create(
             })
             .await
             .map_err(app_error)?;
-            let created = result.map_err(order_error)?;
+            let created = result.map_err(service_error)?;
             Ok(success(
                 "OT creada POR DEFINIR desde la PTE",
                 json!({"id_nuevo": created.id, "registro_id": created.id}),
@@ -112,6 +110,7 @@ pub async fn quick_create(
 }
 
 /// `POST editar/`: edit (W5). `version` is checked when sent (409 when stale).
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::edit"))]
 pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Answer {
     either(
         async {
@@ -125,7 +124,7 @@ pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Byte
             })
             .await
             .map_err(app_error)?;
-            result.map_err(order_error)?;
+            result.map_err(service_error)?;
             Ok(success("OT actualizada correctamente", json!({})))
         }
         .await,
@@ -133,6 +132,7 @@ pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Byte
 }
 
 /// `POST eliminar/`: soft delete (W7).
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::delete"))]
 pub async fn delete(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Answer {
     either(
         async {
@@ -145,7 +145,7 @@ pub async fn delete(state: web::Data<AppState>, user: CurrentUser, body: web::By
             })
             .await
             .map_err(app_error)?;
-            result.map_err(order_error)?;
+            result.map_err(service_error)?;
             Ok(success("OT eliminada correctamente", json!({})))
         }
         .await,
@@ -163,6 +163,11 @@ struct StatusFields {
 }
 
 /// `POST cambiar_estatus_ot/` (W8).
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "api::orders::change_status")
+)]
 pub async fn change_status(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -194,7 +199,7 @@ pub async fn change_status(
             })
             .await
             .map_err(app_error)?;
-            result.map_err(order_error)?;
+            result.map_err(service_error)?;
             Ok(success("Estatus de la OT actualizado", json!({})))
         }
         .await,
@@ -210,12 +215,13 @@ pub struct IdQuery {
 }
 
 /// `GET obtener_datos/?id=`: the order for the edit dialog, with its `version`.
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::data"))]
 pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
     either(
         async {
             let id = id_param(query.id.as_deref(), "id")?;
             let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
-                let Some(o) = repo::find(c, id)?.filter(|o| o.record_state != record_state::DELETED) else {
+                let Some(o) = repo::find_visible(c, id)? else {
                     return Ok(None);
                 };
                 let pte = match o.planning_doc_id {
@@ -276,6 +282,7 @@ pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Ans
 }
 
 /// `GET obtener_ot_iniciales/`: the newest 1,000 non-deleted initial orders (legacy returned all).
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::initials"))]
 pub async fn initials(state: web::Data<AppState>) -> Answer {
     either(
         async {
@@ -294,6 +301,7 @@ pub async fn initials(state: web::Data<AppState>) -> Answer {
 
 /// `GET obtener_sitios_frente/?frente_id=` (a site category) and `GET obtener_sitios/` (all):
 /// active sites as `[{id, descripcion}]`.
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::sites"))]
 pub async fn sites(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
     either(
         async {
@@ -315,15 +323,14 @@ pub async fn sites(state: web::Data<AppState>, query: web::Query<IdQuery>) -> An
 }
 
 /// `GET obtener_progreso_general_ot/?ot_id=` (W10, the same computation as the pages).
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::progress"))]
 pub async fn progress(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
     either(
         async {
             let id = id_param(query.ot_id.as_deref(), "ot_id")?;
             let today = state.clock.today();
             let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
-                let Some(o) =
-                    repo::find(c, id)?.filter(|o| o.record_state != record_state::DELETED)
-                else {
+                let Some(o) = repo::find_visible(c, id)? else {
                     return Ok(None);
                 };
                 let counts = steps::counts(c, &[id])?.remove(&id).unwrap_or_default();

@@ -9,11 +9,8 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{
-    Answer, app_error, either, failure, id_param, order_error, parse, require, run_query, success,
-};
+use super::{Answer, app_error, either, failure, id_param, parse, require, service_error, success};
 use crate::db::{steps, work_orders};
-use crate::domain::codes::record_state;
 use crate::domain::execution::StepForm;
 use crate::domain::format;
 use crate::domain::role::Role;
@@ -49,7 +46,7 @@ async fn change(
     })
     .await
     .map_err(app_error)?;
-    result.map_err(order_error)?;
+    result.map_err(service_error)?;
     Ok(success(done, json!({})))
 }
 
@@ -63,6 +60,11 @@ struct StatusFields {
 }
 
 /// `POST cambiar_estatus_paso/`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "api::steps::change_status")
+)]
 pub async fn change_status(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -95,6 +97,11 @@ struct DateFields {
 
 /// `POST actualizar-fecha/`: `tipo` 1 start, 2 end, 3 delivery (COMPLETADO steps only); a blank
 /// date clears. An unknown `tipo` is a 400 (the legacy answered success and changed nothing).
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "api::steps::change_date")
+)]
 pub async fn change_date(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -109,18 +116,8 @@ pub async fn change_date(
             match f.tipo.trim() {
                 "1" => form.fecha_inicio = Some(f.fecha),
                 "2" => form.fecha_termino = Some(f.fecha),
-                "3" => {
-                    let current = run_query(&state, move |c| steps::find(c, step)).await?;
-                    if current.is_some_and(|s| {
-                        s.status_id != crate::domain::codes::step_status::COMPLETED
-                    }) {
-                        return Err(failure(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            "La fecha de entrega solo aplica a pasos COMPLETADOS.",
-                        ));
-                    }
-                    form.fecha_entrega = Some(f.fecha);
-                }
+                // W9: `apply_step` refuses it unless the step is COMPLETADO.
+                "3" => form.fecha_entrega = Some(f.fecha),
                 _ => {
                     return Err(failure(
                         StatusCode::BAD_REQUEST,
@@ -142,6 +139,11 @@ struct LinkFields {
 }
 
 /// `POST guardar_archivo_ot/`: the deliverable link, http/https only.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "api::steps::change_link")
+)]
 pub async fn change_link(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -172,14 +174,13 @@ pub struct TableQuery {
 }
 
 /// `GET detalle/datatable/?ot_id=`: the steps of an order (DataTables protocol).
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "api::steps::table"))]
 pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) -> Answer {
     either(
         async {
             let id = id_param(query.ot_id.as_deref(), "ot_id")?;
             let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
-                let Some(o) =
-                    work_orders::find(c, id)?.filter(|o| o.record_state != record_state::DELETED)
-                else {
+                let Some(o) = work_orders::find_visible(c, id)? else {
                     return Ok(None);
                 };
                 Ok(Some((o.folio, steps::for_order(c, id)?)))

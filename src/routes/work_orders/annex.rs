@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -14,9 +14,9 @@ use chrono::{Datelike, NaiveDate, Utc};
 use crate::db::annexes::{self as repo, Import, ItemRow, Rate};
 use crate::db::{DbConn, work_orders};
 use crate::domain::annex::{
-    PRICE_SCALE, RowError, VOLUME_SCALE, amount_centavos, format_price, format_scaled,
+    PRICE_SCALE, RowError, VOLUME_SCALE, amount_centavos, centavos, format_price, format_scaled,
+    totals,
 };
-use crate::domain::codes::record_state;
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -26,7 +26,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::page::{PageCtx, flash, render};
 use crate::web::response::see_other;
-use crate::web::{blocking, upload};
+use crate::web::{blocking, download, upload};
 
 /// Items per page of the section.
 pub const ITEMS_PER_PAGE: i64 = 50;
@@ -88,10 +88,6 @@ fn month_label(d: NaiveDate) -> String {
     format!("{m} {}", d.year())
 }
 
-fn centavos(raw: i128) -> i64 {
-    i64::try_from(raw).unwrap_or(if raw < 0 { i64::MIN } else { i64::MAX })
-}
-
 pub fn rate_text(rate: Option<&Rate>) -> String {
     match rate {
         Some(r) => format!(
@@ -103,32 +99,6 @@ pub fn rate_text(rate: Option<&Rate>) -> String {
                  Tipo de cambio."
             .to_owned(),
     }
-}
-
-/// Exact totals of an import: (MXN centavos, USD centavos, homologated MXN centavos at `rate`).
-pub fn totals(amounts: &[(i64, i64, i64)], rate: Option<i64>) -> (i64, i64, Option<i64>) {
-    // volume (6 decimals) × price (4 decimals): 10 decimals, summed exactly.
-    let (mut mxn, mut usd) = (0i128, 0i128);
-    for (v, pm, pu) in amounts {
-        mxn += i128::from(*v) * i128::from(*pm);
-        usd += i128::from(*v) * i128::from(*pu);
-    }
-    let round = |raw: i128, divisor: i128| {
-        if raw >= 0 {
-            (raw + divisor / 2) / divisor
-        } else {
-            (raw - divisor / 2) / divisor
-        }
-    };
-    let homologated = rate.map(|r| {
-        // MXN + USD × rate (rate has 4 decimals): 14 decimals down to 2.
-        centavos(round(mxn * 10_000 + usd * i128::from(r), 1_000_000_000_000))
-    });
-    (
-        centavos(round(mxn, 100_000_000)),
-        centavos(round(usd, 100_000_000)),
-        homologated,
-    )
 }
 
 /// Loads the section for an order (one import's page of items, never every item's row).
@@ -237,6 +207,11 @@ struct RefusedPage {
 }
 
 /// `POST /ot/{id}/anexo`: imports an annex (gestor and admin).
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::annex::upload")
+)]
 pub async fn upload(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -326,6 +301,11 @@ pub async fn upload(
 
 /// `GET /ot/{id}/anexo/errores/{report}`: the error workbook, for whoever uploaded it (or an
 /// administrator).
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::annex::error_report")
+)]
 pub async fn error_report(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -341,38 +321,12 @@ pub async fn error_report(
     if report.work_order_id != Some(order) || !mine {
         return Err(AppError::NotFound);
     }
-    Ok(xlsx_response(&report.file_name, report.content))
-}
-
-pub fn xlsx_response(name: &str, content: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", safe_file_name(name)),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(content)
-}
-
-/// A file name safe for a header: letters, digits, `-`, `_`, `.`.
-fn safe_file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    Ok(download::attachment(&report.file_name, download::XLSX).body(report.content))
 }
 
 /// The active import's items of a visible order, for the exports.
 fn export_items(c: &mut DbConn, order: i32) -> Result<(String, Vec<ItemRow>), AppError> {
-    let o = work_orders::find(c, order)?
-        .filter(|o| o.record_state != record_state::DELETED)
-        .ok_or(AppError::NotFound)?;
+    let o = work_orders::find_visible(c, order)?.ok_or(AppError::NotFound)?;
     let import = repo::active_import(c, order)?.ok_or(AppError::NotFound)?;
     Ok((o.folio, repo::items_of(c, import.id)?))
 }
@@ -391,6 +345,11 @@ const EXPORT_HEADER: [&str; 10] = [
 ];
 
 /// `GET /ot/{id}/anexo.csv`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::annex::export_csv")
+)]
 pub async fn export_csv(
     state: web::Data<AppState>,
     path: web::Path<i32>,
@@ -419,20 +378,15 @@ pub async fn export_csv(
     let body = w
         .into_inner()
         .map_err(|e| AppError::internal(e.into_error()))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"anexo-{}.csv\"",
-                safe_file_name(&folio)
-            ),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
+    Ok(download::attachment(&format!("anexo-{folio}.csv"), download::CSV).body(body))
 }
 
 /// `GET /ot/{id}/anexo.xlsx`
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::annex::export_xlsx")
+)]
 pub async fn export_xlsx(
     state: web::Data<AppState>,
     path: web::Path<i32>,
@@ -483,32 +437,5 @@ pub async fn export_xlsx(
         Ok((folio, book.save_to_buffer().map_err(xl)?))
     })
     .await??;
-    Ok(xlsx_response(&format!("anexo-{folio}.xlsx"), content))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn totals_are_exact_and_homologated_at_the_rate() {
-        // 3 × $0.1 = $0.30 exactly; 2.5 × $1,234.5 = $3,086.25; USD 1 × $10 at 19.1648.
-        let amounts = [
-            (3_000_000, 1_000, 0),
-            (2_500_000, 12_345_000, 0),
-            (1_000_000, 0, 100_000),
-        ];
-        let (mxn, usd, homologated) = totals(&amounts, Some(191_648));
-        assert_eq!((mxn, usd), (308_655, 1_000));
-        assert_eq!(homologated, Some(308_655 + 19_165));
-        assert_eq!(totals(&amounts, None).2, None);
-    }
-
-    #[test]
-    fn download_names_are_header_safe() {
-        assert_eq!(
-            safe_file_name("anexo-OT \"1\"\r\n.xlsx"),
-            "anexo-OT__1___.xlsx"
-        );
-    }
+    Ok(download::attachment(&format!("anexo-{folio}.xlsx"), download::XLSX).body(content))
 }

@@ -7,7 +7,6 @@ use askama::Template;
 use chrono::Utc;
 
 use crate::db::work_orders;
-use crate::domain::codes::record_state;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services;
@@ -28,6 +27,11 @@ struct ConfirmPage {
 }
 
 /// `GET /ot/{id}/eliminar`: asks for confirmation.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::delete::confirm")
+)]
 pub async fn confirm(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -36,9 +40,8 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let id = path.into_inner();
-    let order = blocking(&state, move |c| work_orders::find(c, id))
+    let order = blocking(&state, move |c| work_orders::find_visible(c, id))
         .await??
-        .filter(|o| o.record_state != record_state::DELETED)
         .ok_or(AppError::NotFound)?;
     render(
         StatusCode::OK,
@@ -52,6 +55,11 @@ pub async fn confirm(
 }
 
 /// `POST /ot/{id}/eliminar`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::delete::delete")
+)]
 pub async fn delete(
     state: web::Data<AppState>,
     session: Session,
@@ -74,6 +82,11 @@ pub async fn delete(
 }
 
 /// `POST /ot/{id}/restaurar` (administrators).
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::delete::restore")
+)]
 pub async fn restore(
     state: web::Data<AppState>,
     session: Session,

@@ -271,6 +271,11 @@ pub fn step_rows(steps: &[steps::StepView]) -> Vec<StepRow> {
         .collect()
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::detail::detail")
+)]
 pub async fn detail(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -284,6 +289,11 @@ pub async fn detail(
 }
 
 /// Renders the detail page, with `error` (from a refused step or status change) on top.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::detail::render_detail")
+)]
 pub async fn render_detail(
     state: &AppState,
     ctx: PageCtx,
@@ -309,7 +319,7 @@ pub async fn render_detail(
         };
         let step_list = steps::for_order(c, id)?;
         let parent = match order.parent_id {
-            Some(p) => work_orders::find(c, p)?.filter(|p| p.record_state != record_state::DELETED),
+            Some(p) => work_orders::find_visible(c, p)?,
             None => None,
         };
         let children = if order.kind_id == kind::INITIAL {
@@ -323,7 +333,7 @@ pub async fn render_detail(
             ids.push(p.id);
         }
         let counts = steps::counts(c, &ids)?;
-        let history = activity::for_record(c, crate::services::work_orders::TABLE, id)?;
+        let history = activity::for_record(c, crate::db::work_orders::TABLE, id)?;
         let annex = annex::load_view(c, id, annex_page)?;
         Ok((
             order, catalogs, pte, step_list, parent, children, counts, history, annex,

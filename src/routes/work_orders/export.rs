@@ -3,7 +3,6 @@
 //! and `GET /ot/exportar.xlsx` (real dates and numbers, MXN/USD formats, frozen header; the
 //! worksheet is written in rust_xlsxwriter's constant-memory mode, through temporary files).
 
-use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use futures_util::stream;
@@ -15,7 +14,7 @@ use crate::domain::format;
 use crate::error::AppError;
 use crate::routes::work_orders::list::ListQuery;
 use crate::services::listing::Pages;
-use crate::web::AppState;
+use crate::web::{AppState, blocking, download};
 
 /// Rows per database page (and per chunk sent).
 const PAGE: usize = 1000;
@@ -56,6 +55,11 @@ fn chunk(
         .map_err(|e| e.into_error().into())
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::export::csv")
+)]
 pub async fn csv(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
@@ -64,7 +68,9 @@ pub async fn csv(
     let today = state.clock.today();
     let pool = state.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, AppError>>(BUFFERED_CHUNKS);
+    let span = tracing::Span::current();
     actix_web::rt::task::spawn_blocking(move || {
+        let _in_request = span.enter();
         let send = |item| tx.blocking_send(item).is_ok();
         let mut first = true;
         let mut conn = match pool.get() {
@@ -162,27 +168,23 @@ pub async fn csv(
     let body = stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     });
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"ordenes-de-trabajo.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+    Ok(download::attachment("ordenes-de-trabajo.csv", download::CSV).streaming(body))
 }
 
 /// `GET /ot/exportar.xlsx`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::export::xlsx")
+)]
 pub async fn xlsx(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = query.into_inner().to_filter();
     let today = state.clock.today();
-    let pool = state.pool.clone();
-    let bytes = web::block(move || -> Result<Vec<u8>, AppError> {
+    let bytes = blocking(&state, move |conn| -> Result<Vec<u8>, AppError> {
         use rust_xlsxwriter::{Format, Workbook};
-        let mut conn = pool.get()?;
         let mut book = Workbook::new();
         let sheet = book
             .add_worksheet_with_constant_memory()
@@ -208,8 +210,8 @@ pub async fn xlsx(
         }
         sheet.set_freeze_panes(1, 0).map_err(xl)?;
         let mut row: u32 = 1;
-        let mut pages = Pages::start(&mut conn, &filter, PAGE)?;
-        while let Some(data) = pages.next_page(&mut conn)? {
+        let mut pages = Pages::start(conn, &filter, PAGE)?;
+        while let Some(data) = pages.next_page(conn)? {
             for l in &data.listed {
                 let o = &l.order;
                 let p = ProgressView::of(
@@ -286,12 +288,5 @@ pub async fn xlsx(
         book.save_to_buffer().map_err(xl)
     })
     .await??;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"ordenes-de-trabajo.xlsx\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
+    Ok(download::attachment("ordenes-de-trabajo.xlsx", download::XLSX).body(bytes))
 }

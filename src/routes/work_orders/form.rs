@@ -10,20 +10,20 @@ use serde::Deserialize;
 use crate::db::catalogs::{Catalogs, Entry, Kind};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{DbConn, planning_docs};
-use crate::domain::codes::{front, kind, record_state, site_category};
+use crate::domain::codes::{Front, SiteField, WorkOrderKind, kind, site_category};
 use crate::domain::format;
 use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
 use crate::domain::work_order::WorkOrderForm;
 use crate::error::AppError;
 use crate::services;
-use crate::services::{Actor, ServiceError};
+use crate::services::Actor;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::options::SelectOption;
 use crate::web::page::{PageCtx, flash, render};
-use crate::web::response::see_other;
+use crate::web::response::{Refused, refused, see_other};
 
 /// How many PTEs and parents the pickers offer (newest first).
 const PICKER_LIMIT: i64 = 500;
@@ -61,6 +61,32 @@ struct FormPage {
     ptes: Vec<SelectOption>,
     parents: Vec<SelectOption>,
     cancel: String,
+}
+
+impl FormPage {
+    /// W6: the fronts a site field applies to, as its `data-fronts` attribute, from the one
+    /// table in `domain::codes::Front`.
+    fn fronts_of(&self, field: &str) -> String {
+        SiteField::ALL
+            .iter()
+            .find(|f| f.name() == field)
+            .map(|f| f.fronts_attr())
+            .unwrap_or_default()
+    }
+
+    /// The posted kind is a reprogramming (an unknown one shows as initial).
+    fn is_reprogramming(&self) -> bool {
+        self.f.kind() == Some(WorkOrderKind::Reprogramming)
+    }
+
+    /// The codes the form's `data-kinds` and kind `<select>` use.
+    fn kind_code(&self, reprogramming: bool) -> i32 {
+        if reprogramming {
+            WorkOrderKind::Reprogramming.id()
+        } else {
+            WorkOrderKind::Initial.id()
+        }
+    }
 }
 
 struct Choices {
@@ -126,16 +152,42 @@ fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::re
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn page(
-    ctx: PageCtx,
-    choices: Choices,
-    f: WorkOrderForm,
+/// What the form shows besides its choices and the input.
+#[derive(Debug, Default)]
+struct Shown {
     errors: FieldErrors,
+    /// Someone saved first (W5), or a concurrent create took the folio: above the form.
     conflict: Option<String>,
+    /// The order being edited; `None` for a new one.
     editing: Option<i32>,
+    /// Kind fixed (edit, or a reprogramming started from its parent).
     kind_fixed: bool,
-) -> FormPage {
+}
+
+impl Shown {
+    /// The form again after a refusal: fields marked, or the conflict above it (W1, W5).
+    fn refused(refusal: Refused, editing: Option<i32>, kind_fixed: bool) -> (StatusCode, Shown) {
+        let (status, errors, conflict) = match refusal {
+            Refused::Fields { status, errors } => (status, errors, None),
+            Refused::Conflict(msg) => (StatusCode::CONFLICT, FieldErrors::default(), Some(msg)),
+        };
+        let shown = Shown {
+            errors,
+            conflict,
+            editing,
+            kind_fixed,
+        };
+        (status, shown)
+    }
+}
+
+fn page(ctx: PageCtx, choices: Choices, f: WorkOrderForm, shown: Shown) -> FormPage {
+    let Shown {
+        errors,
+        conflict,
+        editing,
+        kind_fixed,
+    } = shown;
     let c = &choices.catalogs;
     let (title, action, cancel) = match editing {
         Some(id) => (
@@ -143,7 +195,7 @@ fn page(
             format!("/ot/{id}"),
             format!("/ot/{id}"),
         ),
-        None if f.id_tipo == "5" => (
+        None if f.kind() == Some(WorkOrderKind::Reprogramming) => (
             "Nueva reprogramación".to_owned(),
             "/ot".to_owned(),
             "/ot".to_owned(),
@@ -161,12 +213,9 @@ fn page(
         kind_fixed,
         managers: SelectOption::keeping(&c.project_managers, &[f.responsable_proyecto.trim()]),
         clients: SelectOption::keeping(&c.clients, &[f.id_cliente.trim()]),
-        fronts: [front::LAND, front::VESSEL, front::PLATFORM]
+        fronts: Front::ALL
             .into_iter()
-            .map(|id| SelectOption {
-                value: id.to_string(),
-                label: c.name(Kind::Front, Some(id)),
-            })
+            .map(|front| SelectOption::new(front.id(), c.name(Kind::Front, Some(front.id()))))
             .collect(),
         vessels: site_opts(c, site_category::VESSEL, &[f.id_embarcacion.trim()]),
         platforms: site_opts(c, site_category::PLATFORM, &[f.id_plataforma.trim()]),
@@ -190,7 +239,11 @@ fn page(
 /// The raw form of a stored order (for edit, and to pre-fill a reprogramming).
 pub fn form_of(o: &WorkOrder) -> WorkOrderForm {
     let id = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
-    let land = o.front_id == Some(front::LAND);
+    // W6: the stored yard is the land yard or the yard phase's, as the front says.
+    let land = o
+        .front_id
+        .and_then(Front::from_id)
+        .is_some_and(|f| f.site_fields().contains(&SiteField::LandYard));
     WorkOrderForm {
         orden_trabajo: o.folio.clone(),
         oficio_ot: o.oficio.clone(),
@@ -242,6 +295,11 @@ pub struct NewQuery {
 }
 
 /// `GET /ot/nueva[?pte=ID | ?padre=ID]`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::form::new_form")
+)]
 pub async fn new_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -258,8 +316,8 @@ pub async fn new_form(
         let mut kind_fixed = false;
         if let Ok(parent_id) = query.padre.trim().parse::<i32>() {
             // W4: pre-fill from the parent; dates stay empty.
-            let parent = work_orders::find(c, parent_id)?
-                .filter(|p| p.record_state != record_state::DELETED && p.kind_id == kind::INITIAL)
+            let parent = work_orders::find_visible(c, parent_id)?
+                .filter(|p| p.kind_id == kind::INITIAL)
                 .ok_or(AppError::NotFound)?;
             let p = form_of(&parent);
             f = WorkOrderForm {
@@ -302,15 +360,20 @@ pub async fn new_form(
             ctx,
             choices,
             f,
-            FieldErrors::default(),
-            None,
-            None,
-            kind_fixed,
+            Shown {
+                kind_fixed,
+                ..Shown::default()
+            },
         ),
     )
 }
 
 /// `POST /ot`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::form::create")
+)]
 pub async fn create(
     state: web::Data<AppState>,
     session: Session,
@@ -341,31 +404,20 @@ pub async fn create(
             );
             Ok(see_other(&format!("/ot/{}", created.id)))
         }
-        (Err(ServiceError::Invalid(errors)), Some(choices)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(ctx, choices, f, errors, None, None, kind_fixed),
-        ),
-        (Err(ServiceError::Duplicate(errors)), Some(choices)) => render(
-            StatusCode::CONFLICT,
-            &page(ctx, choices, f, errors, None, None, kind_fixed),
-        ),
-        (Err(ServiceError::Conflict(msg)), Some(choices)) => render(
-            StatusCode::CONFLICT,
-            &page(
-                ctx,
-                choices,
-                f,
-                FieldErrors::default(),
-                Some(msg),
-                None,
-                kind_fixed,
-            ),
-        ),
+        (Err(e), Some(choices)) => {
+            let (status, shown) = Shown::refused(refused(e)?, None, kind_fixed);
+            render(status, &page(ctx, choices, f, shown))
+        }
         (Err(e), _) => Err(e.into()),
     }
 }
 
 /// `GET /ot/{id}/editar`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::form::edit_form")
+)]
 pub async fn edit_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -375,9 +427,7 @@ pub async fn edit_form(
     user.require(Role::Gestor)?;
     let id = path.into_inner();
     let (f, choices) = blocking(&state, move |c| -> Result<_, AppError> {
-        let order = work_orders::find(c, id)?
-            .filter(|o| o.record_state != record_state::DELETED)
-            .ok_or(AppError::NotFound)?;
+        let order = work_orders::find_visible(c, id)?.ok_or(AppError::NotFound)?;
         let f = form_of(&order);
         let choices = load_choices(c, &f)?;
         Ok((f, choices))
@@ -389,15 +439,21 @@ pub async fn edit_form(
             ctx,
             choices,
             f,
-            FieldErrors::default(),
-            None,
-            Some(id),
-            true,
+            Shown {
+                editing: Some(id),
+                kind_fixed: true,
+                ..Shown::default()
+            },
         ),
     )
 }
 
 /// `POST /ot/{id}`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::form::update")
+)]
 pub async fn update(
     state: web::Data<AppState>,
     session: Session,
@@ -438,31 +494,16 @@ pub async fn update(
             flash(&session, true, "Cambios guardados.");
             Ok(see_other(&format!("/ot/{id}")))
         }
-        (Err(ServiceError::Invalid(errors)), Some(choices)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(ctx, choices, f, errors, None, Some(id), true),
-        ),
-        (Err(ServiceError::Duplicate(errors)), Some(choices)) => render(
-            StatusCode::CONFLICT,
-            &page(ctx, choices, f, errors, None, Some(id), true),
-        ),
-        (Err(ServiceError::Conflict(msg)), Some(choices)) => {
-            // Keep what the user typed; the next save applies it over the current version.
-            if let Some(o) = &current {
+        (Err(e), Some(choices)) => {
+            let refusal = refused(e)?;
+            if matches!(refusal, Refused::Conflict(_))
+                && let Some(o) = &current
+            {
+                // Keep what the user typed; the next save applies it over the current version.
                 f.version = o.version.to_string();
             }
-            render(
-                StatusCode::CONFLICT,
-                &page(
-                    ctx,
-                    choices,
-                    f,
-                    FieldErrors::default(),
-                    Some(msg),
-                    Some(id),
-                    true,
-                ),
-            )
+            let (status, shown) = Shown::refused(refusal, Some(id), true);
+            render(status, &page(ctx, choices, f, shown))
         }
         (Err(e), _) => Err(e.into()),
     }

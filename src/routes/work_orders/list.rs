@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::{ProgressView, front_and_site};
 use crate::db::catalogs::Entry;
 use crate::db::work_orders::{ListFilter, SortKey};
-use crate::domain::codes::{kind, record_state};
+use crate::domain::codes::{WorkOrderKind, record_state};
 use crate::domain::format;
+use crate::domain::input::{filter_id, filter_year, page_number, search_text};
 use crate::error::AppError;
 use crate::services::listing::{ListData, load};
 use crate::web::AppState;
@@ -46,10 +47,6 @@ pub struct ListQuery {
     pub page: String,
 }
 
-fn num(raw: &str) -> Option<i32> {
-    raw.trim().parse().ok().filter(|n: &i32| *n > 0)
-}
-
 impl ListQuery {
     pub fn per_page(&self) -> i64 {
         self.per
@@ -61,12 +58,7 @@ impl ListQuery {
     }
 
     pub fn page_number(&self) -> i64 {
-        self.page
-            .trim()
-            .parse()
-            .ok()
-            .filter(|n: &i64| *n > 0)
-            .unwrap_or(1)
+        page_number(&self.page)
     }
 
     /// (key, descending); default newest first.
@@ -85,21 +77,15 @@ impl ListQuery {
     pub fn to_filter(&self) -> ListFilter {
         let (sort, descending) = self.sort();
         let per = self.per_page();
-        let text = self.q.trim();
         ListFilter {
-            kind: match self.tipo.trim() {
-                "5" => Some(kind::REPROGRAMMING),
-                "todos" => None,
-                _ => Some(kind::INITIAL),
-            },
-            status: num(&self.estatus),
-            project_manager: num(&self.responsable),
-            client: num(&self.cliente),
-            site: num(&self.sitio),
-            year: num(&self.anio).filter(|y| (1900..=2100).contains(y)),
+            kind: WorkOrderKind::list_filter(&self.tipo).map(WorkOrderKind::id),
+            status: filter_id(&self.estatus),
+            project_manager: filter_id(&self.responsable),
+            client: filter_id(&self.cliente),
+            site: filter_id(&self.sitio),
+            year: filter_year(&self.anio),
             parent: None,
-            text: (!text.is_empty())
-                .then(|| text.chars().filter(|c| !c.is_control()).take(100).collect()),
+            text: search_text(&self.q),
             sort,
             descending,
             offset: (self.page_number() - 1).saturating_mul(per),
@@ -178,6 +164,11 @@ struct ListPage {
     export_href: String,
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::list::list")
+)]
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,

@@ -12,7 +12,7 @@ pub mod tracking;
 
 use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::work_orders::WorkOrder;
-use crate::domain::codes::front;
+use crate::domain::codes::{Front, SiteField};
 use crate::domain::progress::{Progress, StepCounts};
 
 /// Progress as the pages show it (W10).
@@ -55,11 +55,12 @@ impl ProgressView {
 /// "BARCO · Emb. Isla del Carmen": the front and its main site.
 pub fn front_and_site(catalogs: &Catalogs, o: &WorkOrder) -> String {
     let front_name = catalogs.name(Kind::Front, o.front_id);
-    let main_site = match o.front_id {
-        Some(front::LAND) => o.yard_site_id,
-        Some(front::VESSEL) => o.vessel_site_id,
-        Some(front::PLATFORM) => o.platform_site_id,
-        _ => None,
+    let main_site = match o.front_id.and_then(Front::from_id).map(Front::main_site) {
+        Some(SiteField::LandYard | SiteField::YardPhase) => o.yard_site_id,
+        Some(SiteField::Vessel) => o.vessel_site_id,
+        Some(SiteField::Platform) => o.platform_site_id,
+        Some(SiteField::Intercom) => o.intercom_site_id,
+        None => None,
     };
     let site = catalogs.name(Kind::Site, main_site);
     match (front_name.is_empty(), site.is_empty()) {

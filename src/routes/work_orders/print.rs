@@ -43,6 +43,11 @@ struct PrintPage {
     print_date: String,
 }
 
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::print::selection")
+)]
 pub async fn selection(
     state: web::Data<AppState>,
     ctx: PageCtx,

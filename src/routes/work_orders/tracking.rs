@@ -1,7 +1,6 @@
 //! Step changes (W9) and OT status changes (W8) from the detail page.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
@@ -16,7 +15,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, flash};
-use crate::web::response::{safe_next, see_other};
+use crate::web::response::{refused, safe_next, see_other};
 
 #[allow(clippy::too_many_arguments)]
 async fn answer(
@@ -34,27 +33,19 @@ async fn answer(
             flash(session, true, done);
             Ok(see_other(&format!("/ot/{id}{anchor}")))
         }
-        Err(ServiceError::Invalid(errors) | ServiceError::Duplicate(errors)) => {
-            let msg = errors.messages().join(" ");
-            render_detail(
-                state,
-                ctx,
-                user,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(msg),
-                1,
-            )
-            .await
+        Err(e) => {
+            let (status, msg) = refused(e)?.status_and_message();
+            render_detail(state, ctx, user, id, status, Some(msg), 1).await
         }
-        Err(ServiceError::Conflict(msg)) => {
-            render_detail(state, ctx, user, id, StatusCode::CONFLICT, Some(msg), 1).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
 /// `POST /ot/{id}/estatus`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::tracking::change_status")
+)]
 pub async fn change_status(
     state: web::Data<AppState>,
     session: Session,
@@ -91,6 +82,11 @@ pub async fn change_status(
 }
 
 /// `POST /ot/{id}/pasos/{paso_id}`.
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "work_orders::tracking::change_step")
+)]
 pub async fn change_step(
     state: web::Data<AppState>,
     session: Session,

@@ -17,7 +17,8 @@ use super::csrf::{self, Refusal};
 use super::session_store::USER_KEY;
 use crate::db::users;
 use crate::web::AppState;
-use crate::web::response::{is_api_path, json_error, refusal, see_other};
+use crate::web::blocking;
+use crate::web::response::{is_api_path, json_error, log_cause, refusal, see_other};
 
 /// Paths reachable without a session: the login page, the health check and static assets.
 pub fn is_public(path: &str) -> bool {
@@ -90,11 +91,7 @@ async fn current_user(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(None);
     };
-    let found = web::block(move || -> anyhow::Result<_> {
-        let mut conn = state.pool.get()?;
-        Ok(users::find(&mut conn, uid)?)
-    })
-    .await;
+    let found = blocking(&state, move |c| users::find(c, uid)).await;
     match found {
         Ok(Ok(Some(u))) if u.active => match u.role.parse() {
             Ok(role) => Ok(Some(CurrentUser {
@@ -118,7 +115,7 @@ async fn current_user(
             Err(unavailable(req.path()))
         }
         Err(e) => {
-            tracing::error!(error = %e, "cannot load the session's user");
+            log_cause(&e);
             Err(unavailable(req.path()))
         }
     }

@@ -11,7 +11,6 @@ use actix_session::storage::{
     LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
 };
 use actix_web::cookie::time::Duration as CookieDuration;
-use actix_web::web;
 use chrono::{Duration, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -57,14 +56,14 @@ fn user_of(state: &HashMap<String, String>) -> Option<i32> {
     state.get(USER_KEY).and_then(|v| v.parse().ok())
 }
 
-/// Runs a database closure on the blocking pool.
+/// Runs a database closure on the blocking pool, in the request's tracing span.
 async fn blocking<T, F>(pool: &Pool, f: F) -> anyhow::Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut db::DbConn) -> diesel::QueryResult<T> + Send + 'static,
 {
     let pool = pool.clone();
-    web::block(move || -> anyhow::Result<T> {
+    crate::web::run_blocking(move || -> anyhow::Result<T> {
         let mut conn = pool.get()?;
         Ok(f(&mut conn)?)
     })

@@ -1,0 +1,203 @@
+//! Creating an OT: from the full form (W1–W4, W6) or quickly from its PTE (W2), with its steps
+//! (W3), in one transaction.
+
+use chrono::NaiveDateTime;
+
+use super::{Created, check_catalog_ids, fields_of, pte_folio, refuse};
+use crate::db::catalogs::Catalogs;
+use crate::db::work_orders::{self as repo, CreateFields, TABLE};
+use crate::db::{self, DbConn, activity, planning_docs, steps, templates, write_transaction};
+use crate::domain::codes::{RecordState, WorkOrderKind, ot_status};
+use crate::domain::input::FieldErrors;
+use crate::domain::step_rule::pick_template_set;
+use crate::domain::work_order::{Mode, WorkOrderForm, WorkOrderInput};
+use crate::services::{Actor, ServiceError, invalid};
+
+/// Creates an OT from the full form (W1–W4, W6): an active order and its steps, in one
+/// transaction.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "work_orders::create::create")
+)]
+pub fn create(
+    conn: &mut DbConn,
+    form: &WorkOrderForm,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Created, ServiceError> {
+    let input = form.parse(Mode::Create).map_err(ServiceError::Invalid)?;
+    insert_with_retry(conn, &input, RecordState::Active, actor, now)
+}
+
+/// Quick creation from a PTE (W2): only the folio (or, for a reprogramming, the parent) is
+/// given; the rest comes from the PTE and the order is POR DEFINIR until its first edit.
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "work_orders::create::quick_create", pte_id = pte_id))]
+pub fn quick_create(
+    conn: &mut DbConn,
+    pte_id: i32,
+    kind: WorkOrderKind,
+    folio: &str,
+    parent_id: Option<i32>,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Created, ServiceError> {
+    let pte = planning_docs::find_visible(conn, pte_id)?.ok_or(ServiceError::NotFound)?;
+    let Some(project_manager) = pte.project_manager_id else {
+        return Err(invalid(
+            "responsable_proyecto",
+            "La PTE no tiene responsable del proyecto: asígnelo antes de crear la OT.",
+        ));
+    };
+    let form = WorkOrderForm {
+        orden_trabajo: folio.to_owned(),
+        oficio_ot: "PENDIENTE".to_owned(),
+        id_tipo: kind.to_string(),
+        id_pte: pte.id.to_string(),
+        descripcion_trabajo: pte.description.clone(),
+        responsable_proyecto: project_manager.to_string(),
+        responsable_cliente: "POR DEFINIR".to_owned(),
+        id_cliente: pte.client_id.map(|c| c.to_string()).unwrap_or_default(),
+        ot_principal: parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        ..WorkOrderForm::default()
+    };
+    let input = form.parse(Mode::Create).map_err(ServiceError::Invalid)?;
+    if input.kind == WorkOrderKind::Reprogramming
+        && let Some(parent) = input.parent_id
+        && let Some(p) = repo::find_visible(conn, parent)?
+        && p.planning_doc_id != Some(pte.id)
+    {
+        return Err(invalid(
+            "ot_principal",
+            "La OT principal no proviene de esta PTE.",
+        ));
+    }
+    insert_with_retry(conn, &input, RecordState::ToDefine, actor, now)
+}
+
+/// Two people reprogramming the same order at once may compute the same revision; the unique
+/// index refuses the second, which then tries again with the next number.
+fn insert_with_retry(
+    conn: &mut DbConn,
+    input: &WorkOrderInput,
+    state: RecordState,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Created, ServiceError> {
+    // Catalogs change rarely: reading them before the write lock keeps the lock short.
+    let catalogs = Catalogs::load(conn)?;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match write_transaction(conn, |c| insert(c, &catalogs, input, state, actor, now)) {
+            Err(ServiceError::Db(e)) if db::is_unique_violation(&e) => {
+                if input.kind == WorkOrderKind::Reprogramming && attempts < 5 {
+                    continue;
+                }
+                return Err(ServiceError::Conflict(
+                    "Otra persona acaba de crear una OT con estos datos (folio o PTE ya usados). \
+                     Revise la lista e intente de nuevo."
+                        .to_owned(),
+                ));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn insert(
+    c: &mut DbConn,
+    catalogs: &Catalogs,
+    input: &WorkOrderInput,
+    state: RecordState,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Created, ServiceError> {
+    let mut errors = FieldErrors::default();
+    let mut duplicates = FieldErrors::default();
+    let mut input = input.clone();
+    let mut revision = None;
+    match input.kind {
+        WorkOrderKind::Reprogramming => {
+            let parent = input
+                .parent_id
+                .map(|p| repo::find_visible(c, p))
+                .transpose()?
+                .flatten();
+            match parent {
+                Some(p) if p.kind_id == WorkOrderKind::Initial.id() => {
+                    // Reprogrammings of one parent queue on its row, so the revision below is
+                    // right the first time (SQLite writers are already serialised).
+                    repo::lock_row(c, p.id)?;
+                    // W4: the reprogramming inherits the parent's PTE and folio.
+                    input.folio = p.folio.clone();
+                    input.planning_doc_id = p.planning_doc_id;
+                    revision = Some(repo::max_revision(c, p.id)? + 1);
+                }
+                Some(_) => errors.add(
+                    "ot_principal",
+                    "La OT principal debe ser una OT inicial, no una reprogramación.",
+                ),
+                None => errors.add("ot_principal", "La OT principal no existe o fue eliminada."),
+            }
+        }
+        WorkOrderKind::Initial => {
+            if let Some(pte) = input.planning_doc_id {
+                if planning_docs::find_visible(c, pte)?.is_none() {
+                    errors.add("id_pte", "La PTE no existe o fue eliminada.");
+                } else if let Some((_, folio)) = repo::initial_for_pte(c, pte, None)? {
+                    duplicates.add(
+                        "id_pte",
+                        format!("Esta PTE ya tiene su OT inicial ({folio})."),
+                    );
+                }
+            }
+            if repo::initial_with_folio(c, &input.folio, None)?.is_some() {
+                duplicates.add(
+                    "orden_trabajo",
+                    format!("Ya existe una OT inicial con el folio «{}».", input.folio),
+                );
+            }
+        }
+    }
+    check_catalog_ids(catalogs, &input, None, &mut errors);
+    refuse(errors, duplicates)?;
+
+    let create = CreateFields {
+        kind_id: input.kind.id(),
+        planning_doc_id: input.planning_doc_id,
+        parent_id: input.parent_id,
+        revision,
+        status_id: ot_status::ASSIGNED,
+        record_state: state.code(),
+        version: 1,
+        created_at: now,
+        created_by: actor.user_id,
+        updated_at: now,
+        updated_by: actor.user_id,
+    };
+    let pte = pte_folio(c, input.planning_doc_id)?;
+    let id = repo::insert(c, &create, &fields_of(&input, &pte))?;
+    // W3: steps in the same transaction, from the rule table, frozen from now on.
+    let rules = templates::step_rules(c)?;
+    let templates = match pick_template_set(&rules, input.kind.id(), input.client_id) {
+        Some(set) => templates::active_templates(c, set)?,
+        None => Vec::new(),
+    };
+    let created_steps = steps::create_for_order(c, id, &templates, now)?;
+    let what = if input.kind == WorkOrderKind::Reprogramming {
+        format!(
+            "Reprogramación {} de la OT {} creada con {created_steps} pasos",
+            revision.unwrap_or_default(),
+            input.folio
+        )
+    } else {
+        format!("OT {} creada con {created_steps} pasos", input.folio)
+    };
+    activity::record(c, &actor.entry(now, TABLE, "crear", id).detail(what))?;
+    repo::touch_list(c)?;
+    Ok(Created {
+        id,
+        steps: created_steps,
+    })
+}
