@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use faena::config::Config;
 use faena::db::annexes::{NewConcept, insert_concepts};
+use faena::domain::planning_doc::PteForm;
 use faena::domain::work_order::WorkOrderForm;
 use faena::services::Actor;
 use faena::services::annexes::{self, Mode};
-use faena::services::planning_docs::{self, PteForm};
+use faena::services::planning_docs;
 use faena::services::work_orders;
 use faena::startup::open_database;
 use rust_xlsxwriter::{Format, Workbook};
@@ -112,7 +113,7 @@ fn main() {
         })
         .collect();
     insert_concepts(&mut conn, &concepts).unwrap();
-    let pte = ptes::create(
+    let pte = planning_docs::create(
         &mut conn,
         &PteForm {
             oficio_pte: "PTE-BENCH".into(),
@@ -134,7 +135,9 @@ fn main() {
         responsable_cliente: "Ing. Pérez".into(),
         ..Default::default()
     };
-    let order = orders::create(&mut conn, &form, &actor, now).unwrap().id;
+    let order = work_orders::create(&mut conn, &form, &actor, now)
+        .unwrap()
+        .id;
     let bytes = workbook(rows, days);
     let before = peak_mib();
     println!(

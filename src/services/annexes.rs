@@ -120,7 +120,10 @@ fn cell(d: &Data) -> Cell {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Int(i) =>
         {
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "money and volumes below 2^53 centavos are exact in f64 for the workbook"
+            )]
             Cell::Number(*i as f64)
         }
         Data::Float(f) => Cell::Number(*f),
@@ -196,7 +199,10 @@ pub fn error_workbook(
 
 /// Builds a refused import's error workbook and keeps it (a day) for its download; `None` when
 /// the workbook cannot be built (the page still lists the errors).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct input of the use case; a struct would only rename them"
+)]
 #[tracing::instrument(
     name = "service",
     skip_all,

@@ -14,6 +14,7 @@ mod browser;
 mod catalogs;
 mod cli;
 mod health;
+mod layers;
 mod list;
 mod schema;
 mod security;

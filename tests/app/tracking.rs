@@ -319,6 +319,12 @@ async fn consulta_cannot_change_steps_or_status() {
     let app = tracked_app().await;
     let (id, _) = app.create_initial("OT-1", &[]).await;
     let steps = step_ids(&app, id).await;
+    // The gestor's page has the status form: the selector below is the real one.
+    let own = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(
+        !texts(&own, "#cambiar-estatus").is_empty(),
+        "the gestor has the status form"
+    );
     let viewer = crate::helpers::spawn_second_login(&app, "vera", Role::Consulta).await;
     let body = viewer
         .get(app.url(&format!("/ot/{id}")))

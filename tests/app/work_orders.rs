@@ -590,6 +590,9 @@ async fn consulta_reads_and_prints_but_cannot_write() {
     ] {
         assert_eq!(get(path.clone()).await.unwrap().status(), 403, "{path}");
     }
+    // The gestor sees the button the consulta user must not.
+    let own = app.get("/ot").await.text().await.unwrap();
+    assert!(texts(&own, "a.button").iter().any(|t| t == "Nueva OT"));
     let body = get("/ot".into()).await.unwrap().text().await.unwrap();
     assert!(texts(&body, "a.button").iter().all(|t| t != "Nueva OT"));
     let token = crate::helpers::csrf_in(&body).unwrap();

@@ -60,7 +60,10 @@ pub fn scaled_from_f64(n: f64, scale: u32) -> Option<i64> {
     if !v.is_finite() || v.abs() >= 9.0e15 {
         return None;
     }
-    #[allow(clippy::cast_possible_truncation)]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the value was range-checked just before"
+    )]
     Some(v as i64)
 }
 

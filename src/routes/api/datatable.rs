@@ -1,9 +1,6 @@
 //! `GET datatable/`: the order list in the DataTables server-side protocol, on the same query
 //! (and the same fixed number of queries) as the list page.
 
-// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
-#![allow(clippy::result_large_err)]
-
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};

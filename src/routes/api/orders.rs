@@ -1,8 +1,5 @@
 //! Legacy work-order endpoints.
 
-// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
-#![allow(clippy::result_large_err)]
-
 use actix_web::http::StatusCode;
 use actix_web::web;
 use chrono::Utc;

@@ -1,8 +1,5 @@
 //! Legacy step endpoints: status, dates, deliverable link (W9), and the steps table.
 
-// Handlers answer early with a ready JSON response as the error: boxing it buys nothing here.
-#![allow(clippy::result_large_err)]
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;

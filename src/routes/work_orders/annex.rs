@@ -412,7 +412,10 @@ pub async fn export_xlsx(
                 .map_err(xl)?;
         }
         ws.set_freeze_panes(1, 0).map_err(xl)?;
-        #[allow(clippy::cast_precision_loss)]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "money and volumes below 2^53 centavos are exact in f64 for the workbook"
+        )]
         let scaled = |v: i64, s: i32| v as f64 / 10f64.powi(s);
         for (r, i) in items.iter().enumerate() {
             let row = u32::try_from(r + 1).unwrap_or(u32::MAX);

@@ -7,12 +7,12 @@ use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use futures_util::stream;
 
+use super::list::ListQuery;
 use super::{ProgressView, front_and_site};
 use crate::db::catalogs::Kind;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::error::AppError;
-use crate::routes::work_orders::list::ListQuery;
 use crate::services::listing::Pages;
 use crate::web::{AppState, blocking, download};
 
@@ -267,7 +267,7 @@ pub async fn xlsx(
                     }
                 }
                 // Centavos to pesos: exact for any amount below 2^53 centavos.
-                #[allow(clippy::cast_precision_loss)]
+                #[expect(clippy::cast_precision_loss, reason = "money and volumes below 2^53 centavos are exact in f64 for the workbook")]
                 let money = |c: i64| c as f64 / 100.0;
                 sheet
                     .write_number_with_format(row, 14, money(o.amount_mxn), &mxn)
@@ -278,7 +278,7 @@ pub async fn xlsx(
                 for (col, n) in [(16, p.percent), (17, p.time_percent), (18, p.step_percent)] {
                     sheet.write_number(row, col, n).map_err(xl)?;
                 }
-                #[allow(clippy::cast_precision_loss)]
+                #[expect(clippy::cast_precision_loss, reason = "money and volumes below 2^53 centavos are exact in f64 for the workbook")]
                 for (col, n) in [(19, p.completed), (20, p.applicable)] {
                     sheet.write_number(row, col, n as f64).map_err(xl)?;
                 }
