@@ -10,10 +10,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::db::schema::{planning_docs, steps, work_orders};
-use crate::db::work_orders::search_text;
 use crate::db::{DbConn, write_transaction};
 use crate::domain::codes::{Front, SiteField, kind, ot_status, record_state, step_status};
 use crate::domain::work_order::list_year;
+use crate::domain::work_order::searchable_text;
 
 #[derive(Insertable)]
 #[diesel(table_name = planning_docs)]
@@ -207,7 +207,7 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
                 updated_at: now,
             });
             let mut order = order;
-            order.search_text = search_text(
+            order.search_text = searchable_text(
                 &order.folio,
                 &order.oficio,
                 &format!("PTE-{pte_id:06}"),
@@ -245,7 +245,7 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
             );
             child.folio = parent.folio.clone();
             child.client_id = parent.client_id;
-            child.search_text = search_text(
+            child.search_text = searchable_text(
                 &child.folio,
                 &child.oficio,
                 &format!("PTE-{:06}", parent.planning_doc_id.unwrap_or_default()),

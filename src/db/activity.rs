@@ -41,6 +41,7 @@ impl NewEntry {
 /// A recorded entry.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = activity_log)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Entry {
     pub id: i32,
     pub at: NaiveDateTime,

@@ -183,6 +183,7 @@ pub fn update_concept(conn: &mut DbConn, id: i32, values: &NewConcept) -> QueryR
 /// An exchange rate as set by an administrator.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = exchange_rates)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Rate {
     pub id: i32,
     pub rate: i64,
@@ -231,6 +232,7 @@ pub fn insert_rate(
 /// One import of an OT's annex.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = annex_imports)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Import {
     pub id: i32,
     pub work_order_id: i32,
@@ -324,6 +326,7 @@ pub fn touch_import(conn: &mut DbConn, id: i32, rows: i32, now: NaiveDateTime) -
 /// An item as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = annex_items)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ItemRow {
     pub id: i32,
     pub row_number: i32,
@@ -540,6 +543,7 @@ pub fn insert_report(
 /// A stored error workbook.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = annex_error_reports)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ErrorReport {
     pub work_order_id: Option<i32>,
     pub user_id: Option<i32>,

@@ -9,6 +9,7 @@ use crate::domain::codes::{kind, record_state};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = planning_docs)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct PlanningDoc {
     pub id: i32,
     pub folio: String,

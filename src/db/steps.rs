@@ -160,6 +160,7 @@ pub fn counts(conn: &mut DbConn, order_ids: &[i32]) -> QueryResult<HashMap<i32, 
 /// One `steps` row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = steps)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Step {
     pub id: i32,
     pub work_order_id: i32,

@@ -43,6 +43,7 @@ pub fn active_templates(conn: &mut DbConn, set: i32) -> QueryResult<Vec<Template
 /// One `step_templates` row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = step_templates)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Template {
     pub id: i32,
     pub set_id: i32,

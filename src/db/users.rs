@@ -9,6 +9,7 @@ use super::schema::users;
 /// One account row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct User {
     pub id: i32,
     pub username: String,

@@ -439,6 +439,13 @@ impl WorkOrderForm {
     }
 }
 
+/// The text the list's free-text filter searches (W12): folio, oficio, PTE folio and
+/// description, lower-cased here (Unicode-aware, the same on both backends), stored with the
+/// order.
+pub fn searchable_text(folio: &str, oficio: &str, pte_folio: &str, description: &str) -> String {
+    format!("{folio}\n{oficio}\n{pte_folio}\n{description}").to_lowercase()
+}
+
 /// The kind posted to quick creation (W2): blank is INICIAL (the PTE page's default), anything
 /// else must be a kind's code. The HTML page and the JSON API both parse it here.
 pub fn quick_kind(raw: &str) -> Result<WorkOrderKind, FieldErrors> {

@@ -13,11 +13,11 @@ pub use update::update;
 use diesel::QueryResult;
 
 use crate::db::catalogs::{Catalogs, Kind};
-use crate::db::work_orders::{self as repo, OrderFields, WorkOrder};
+use crate::db::work_orders::{OrderFields, WorkOrder};
 use crate::db::{DbConn, planning_docs};
 use crate::domain::codes::{Front, site_category};
 use crate::domain::input::FieldErrors;
-use crate::domain::work_order::{WorkOrderInput, list_year};
+use crate::domain::work_order::{WorkOrderInput, list_year, searchable_text};
 use crate::services::ServiceError;
 
 /// What a create produced.
@@ -136,7 +136,7 @@ pub(super) fn pte_folio(c: &mut DbConn, pte: Option<i32>) -> QueryResult<String>
 /// The stored fields of a valid input.
 pub(super) fn fields_of(input: &WorkOrderInput, pte_folio: &str) -> OrderFields {
     OrderFields {
-        search_text: repo::search_text(&input.folio, &input.oficio, pte_folio, &input.description),
+        search_text: searchable_text(&input.folio, &input.oficio, pte_folio, &input.description),
         folio: input.folio.clone(),
         oficio: input.oficio.clone(),
         description: input.description.clone(),

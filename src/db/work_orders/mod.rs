@@ -1,19 +1,24 @@
 //! Repository for work orders. Every read that lists, counts or picks goes through `visible()`
-//! (W7: deleted orders never leak into a list, a count or a picker).
+//! (W7: deleted orders never leak into a list, a count or a picker); single orders are read with
+//! `find_visible`. The list query language is in `list`, its cached totals in `count_cache`.
 
-use std::collections::HashMap;
+mod count_cache;
+mod list;
+
+pub use count_cache::CountCache;
+pub use list::{ListFilter, ListedOrder, SortKey, count, list, page_ids, rows_by_ids};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{clients, planning_docs, statuses, users, work_orders};
+use super::schema::{users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
 /// One `work_orders` row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = work_orders)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct WorkOrder {
     pub id: i32,
     pub kind_id: i32,
@@ -185,10 +190,10 @@ pub fn touch_list(conn: &mut DbConn) -> QueryResult<()> {
     super::versions::touch(conn, super::versions::WORK_ORDERS)
 }
 
-/// Locks an order's row until the transaction ends (PostgreSQL; SQLite has one writer anyway).
 /// Table name in activity-log entries about orders.
 pub const TABLE: &str = "work_orders";
 
+/// Locks an order's row until the transaction ends (PostgreSQL; SQLite has one writer anyway).
 pub fn lock_row(conn: &mut DbConn, id: i32) -> QueryResult<()> {
     if let DbConn::Pg(pg) = conn {
         diesel::sql_query("SELECT id FROM work_orders WHERE id = $1 FOR UPDATE")
@@ -334,289 +339,6 @@ pub fn for_pte(conn: &mut DbConn, pte_id: i32) -> QueryResult<Vec<WorkOrder>> {
         .order(work_orders::id.desc())
         .select(WorkOrder::as_select())
         .load(conn)
-}
-
-/// Sort keys of the list (W12), each sorting by what its column shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Id,
-    Folio,
-    Oficio,
-    Pte,
-    Client,
-    PlannedStart,
-    PlannedEnd,
-    RealStart,
-    RealEnd,
-    Status,
-}
-
-impl SortKey {
-    pub const ALL: [(SortKey, &'static str); 10] = [
-        (SortKey::Id, "id"),
-        (SortKey::Folio, "folio"),
-        (SortKey::Oficio, "oficio"),
-        (SortKey::Pte, "pte"),
-        (SortKey::Client, "cliente"),
-        (SortKey::PlannedStart, "inicio"),
-        (SortKey::PlannedEnd, "termino"),
-        (SortKey::RealStart, "inicio_real"),
-        (SortKey::RealEnd, "termino_real"),
-        (SortKey::Status, "estatus"),
-    ];
-
-    pub fn code(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(k, _)| *k == self)
-            .map_or("id", |(_, c)| c)
-    }
-
-    pub fn from_code(code: &str) -> Option<SortKey> {
-        Self::ALL.iter().find(|(_, c)| *c == code).map(|(k, _)| *k)
-    }
-}
-
-/// The list's filters and page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListFilter {
-    /// `None`: every kind.
-    pub kind: Option<i32>,
-    pub status: Option<i32>,
-    pub project_manager: Option<i32>,
-    pub client: Option<i32>,
-    pub site: Option<i32>,
-    pub year: Option<i32>,
-    pub parent: Option<i32>,
-    pub text: Option<String>,
-    pub sort: SortKey,
-    pub descending: bool,
-    pub offset: i64,
-    pub limit: i64,
-}
-
-impl Default for ListFilter {
-    fn default() -> ListFilter {
-        ListFilter {
-            kind: Some(kind::INITIAL),
-            status: None,
-            project_manager: None,
-            client: None,
-            site: None,
-            year: None,
-            parent: None,
-            text: None,
-            sort: SortKey::Id,
-            descending: true,
-            offset: 0,
-            limit: 25,
-        }
-    }
-}
-
-/// A listed order with the names its row shows.
-#[derive(Debug, Clone)]
-pub struct ListedOrder {
-    pub order: WorkOrder,
-    pub pte_folio: Option<String>,
-    pub client_name: Option<String>,
-    pub status_name: String,
-}
-
-type Backend = <DbConn as diesel::Connection>::Backend;
-
-/// Applies the list filters to a query over `work_orders` (alone for the count, joined with the
-/// names for the page). Every filter is on `work_orders` columns, so the count needs no join.
-macro_rules! filtered_list {
-    ($source:expr, $f:expr) => {{
-        let f: &ListFilter = $f;
-        let mut q = $source.filter(visible()).into_boxed::<Backend>();
-        if let Some(k) = f.kind {
-            q = q.filter(work_orders::kind_id.eq(k));
-        }
-        if let Some(s) = f.status {
-            q = q.filter(work_orders::status_id.eq(s));
-        }
-        if let Some(pm) = f.project_manager {
-            q = q.filter(work_orders::project_manager_id.eq(pm));
-        }
-        if let Some(c) = f.client {
-            q = q.filter(work_orders::client_id.eq(c));
-        }
-        if let Some(p) = f.parent {
-            q = q.filter(work_orders::parent_id.eq(p));
-        }
-        if let Some(site) = f.site {
-            q = q.filter(
-                work_orders::vessel_site_id
-                    .eq(site)
-                    .or(work_orders::platform_site_id.eq(site))
-                    .or(work_orders::intercom_site_id.eq(site))
-                    .or(work_orders::yard_site_id.eq(site)),
-            );
-        }
-        if let Some(y) = f.year {
-            q = q.filter(work_orders::list_year.eq(y));
-        }
-        if let Some(text) = f.text.as_deref() {
-            q = q.filter(
-                work_orders::search_text
-                    .like(super::like_pattern(text))
-                    .escape('\\'),
-            );
-        }
-        q
-    }};
-}
-
-/// The text the free-text filter searches (W12): folio, oficio, PTE folio and description,
-/// lower-cased here (Unicode-aware, the same on both backends).
-pub fn search_text(folio: &str, oficio: &str, pte_folio: &str, description: &str) -> String {
-    format!("{folio}\n{oficio}\n{pte_folio}\n{description}").to_lowercase()
-}
-
-/// The count of the orders matching a filter (sort, offset and limit aside).
-pub fn count(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
-    filtered_list!(work_orders::table, f)
-        .select(count_star())
-        .first(conn)
-}
-
-/// Totals of the list by filter, each valid while the list's version (`touch_list`) is the one
-/// it was counted at: exact on one instance or many, and one primary-key read instead of a
-/// count while nobody writes. Counting 66,667 rows was most of a list request's time.
-#[derive(Debug, Default)]
-pub struct CountCache {
-    entries: std::sync::Mutex<HashMap<String, (i64, i64)>>,
-}
-
-/// Distinct filters kept; the cache starts over when it is full.
-const CACHED_FILTERS: usize = 1024;
-
-impl CountCache {
-    pub fn count(&self, conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
-        let version = super::versions::current(conn, super::versions::WORK_ORDERS)?;
-        let key = format!(
-            "{:?}",
-            (
-                f.kind,
-                f.status,
-                f.project_manager,
-                f.client,
-                f.site,
-                f.year,
-                f.parent,
-                &f.text
-            )
-        );
-        let cached = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .filter(|(v, _)| *v == version)
-            .map(|(_, total)| *total);
-        if let Some(total) = cached {
-            return Ok(total);
-        }
-        // Read after the version: a write committed in between is in the count, and its new
-        // version no longer matches what is stored here.
-        let total = count(conn, f)?;
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= CACHED_FILTERS {
-            entries.clear();
-        }
-        entries.insert(key, (version, total));
-        Ok(total)
-    }
-}
-
-/// One page of the list and the count of all matching orders (from `counts` when still valid).
-pub fn list(
-    conn: &mut DbConn,
-    f: &ListFilter,
-    counts: &CountCache,
-) -> QueryResult<(i64, Vec<ListedOrder>)> {
-    let total = counts.count(conn, f)?;
-    let ids = page_ids(conn, f)?;
-    Ok((total, rows_by_ids(conn, &ids)?))
-}
-
-/// The ids of one page of the list (`f.offset`, `f.limit`), in the list's order. Narrow rows
-/// sort cheaply; the full rows come after, for those ids only.
-pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
-    let joined = work_orders::table
-        .left_join(planning_docs::table)
-        .left_join(clients::table)
-        .inner_join(statuses::table);
-    // The page's ids first (narrow rows sort cheaply), then the full rows of those ids.
-    let mut q = filtered_list!(joined, f).select(work_orders::id);
-    q = match (f.sort, f.descending) {
-        (SortKey::Id, false) => q.order(work_orders::id.asc()),
-        (SortKey::Id, true) => q.order(work_orders::id.desc()),
-        (SortKey::Folio, false) => q.order((work_orders::folio.asc(), work_orders::id.asc())),
-        (SortKey::Folio, true) => q.order((work_orders::folio.desc(), work_orders::id.desc())),
-        (SortKey::Oficio, false) => q.order((work_orders::oficio.asc(), work_orders::id.asc())),
-        (SortKey::Oficio, true) => q.order((work_orders::oficio.desc(), work_orders::id.desc())),
-        (SortKey::Pte, false) => q.order((planning_docs::folio.asc(), work_orders::id.asc())),
-        (SortKey::Pte, true) => q.order((planning_docs::folio.desc(), work_orders::id.desc())),
-        (SortKey::Client, false) => q.order((clients::description.asc(), work_orders::id.asc())),
-        (SortKey::Client, true) => q.order((clients::description.desc(), work_orders::id.desc())),
-        (SortKey::PlannedStart, false) => {
-            q.order((work_orders::planned_start.asc(), work_orders::id.asc()))
-        }
-        (SortKey::PlannedStart, true) => {
-            q.order((work_orders::planned_start.desc(), work_orders::id.desc()))
-        }
-        (SortKey::PlannedEnd, false) => {
-            q.order((work_orders::planned_end.asc(), work_orders::id.asc()))
-        }
-        (SortKey::PlannedEnd, true) => {
-            q.order((work_orders::planned_end.desc(), work_orders::id.desc()))
-        }
-        (SortKey::RealStart, false) => {
-            q.order((work_orders::real_start.asc(), work_orders::id.asc()))
-        }
-        (SortKey::RealStart, true) => {
-            q.order((work_orders::real_start.desc(), work_orders::id.desc()))
-        }
-        (SortKey::RealEnd, false) => q.order((work_orders::real_end.asc(), work_orders::id.asc())),
-        (SortKey::RealEnd, true) => q.order((work_orders::real_end.desc(), work_orders::id.desc())),
-        (SortKey::Status, false) => q.order((statuses::description.asc(), work_orders::id.asc())),
-        (SortKey::Status, true) => q.order((statuses::description.desc(), work_orders::id.desc())),
-    };
-    q.offset(f.offset).limit(f.limit).load(conn)
-}
-
-/// The list rows of some orders, in the order of `ids`.
-pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrder>> {
-    let mut rows: Vec<ListedOrder> = work_orders::table
-        .left_join(planning_docs::table)
-        .left_join(clients::table)
-        .inner_join(statuses::table)
-        .filter(work_orders::id.eq_any(ids))
-        .select((
-            WorkOrder::as_select(),
-            planning_docs::folio.nullable(),
-            clients::description.nullable(),
-            statuses::description,
-        ))
-        .load::<(WorkOrder, Option<String>, Option<String>, String)>(conn)?
-        .into_iter()
-        .map(|(order, pte_folio, client_name, status_name)| ListedOrder {
-            order,
-            pte_folio,
-            client_name,
-            status_name,
-        })
-        .collect();
-    let position: std::collections::HashMap<i32, usize> =
-        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    rows.sort_by_key(|r| position.get(&r.order.id).copied());
-    Ok(rows)
 }
 
 #[derive(Debug, QueryableByName)]
