@@ -2,14 +2,11 @@
 
 pub mod account;
 pub mod activity;
-pub mod annex_admin;
+pub mod admin;
 pub mod api;
-pub mod catalogs;
 pub mod health;
 pub mod home;
 pub mod planning_docs;
-pub mod step_setup;
-pub mod users;
 pub mod work_orders;
 
 use actix_web::http::{Method, StatusCode};
@@ -177,144 +174,146 @@ pub fn table() -> Vec<RouteDef> {
             |r| r.to(api::steps::change_link),
         ),
         def(Method::GET, "/actividad", false, |r| r.to(activity::list)),
-        def(Method::GET, "/admin/usuarios", false, |r| r.to(users::list)),
+        def(Method::GET, "/admin/usuarios", false, |r| {
+            r.to(admin::users::list)
+        }),
         def(Method::POST, "/admin/usuarios", false, |r| {
-            r.to(users::create)
+            r.to(admin::users::create)
         }),
         def(Method::POST, "/admin/usuarios/{id}/rol", false, |r| {
-            r.to(users::set_role)
+            r.to(admin::users::set_role)
         }),
         def(
             Method::POST,
             "/admin/usuarios/{id}/contrasena",
             false,
-            |r| r.to(users::reset_password),
+            |r| r.to(admin::users::reset_password),
         ),
         def(
             Method::POST,
             "/admin/usuarios/{id}/desactivar",
             false,
-            |r| r.to(users::disable),
+            |r| r.to(admin::users::disable),
         ),
         def(Method::POST, "/admin/usuarios/{id}/activar", false, |r| {
-            r.to(users::enable)
+            r.to(admin::users::enable)
         }),
         def(
             Method::POST,
             "/admin/usuarios/{id}/desbloquear",
             false,
-            |r| r.to(users::unlock),
+            |r| r.to(admin::users::unlock),
         ),
         def(Method::GET, "/admin/catalogos", false, |r| {
-            r.to(catalogs::index)
+            r.to(admin::catalogs::index)
         }),
         def(Method::GET, "/admin/catalogos/{catalogo}", false, |r| {
-            r.to(catalogs::list)
+            r.to(admin::catalogs::list)
         }),
         def(Method::POST, "/admin/catalogos/{catalogo}", false, |r| {
-            r.to(catalogs::create)
+            r.to(admin::catalogs::create)
         }),
         def(
             Method::GET,
             "/admin/catalogos/{catalogo}/{id}",
             false,
-            |r| r.to(catalogs::edit_form),
+            |r| r.to(admin::catalogs::edit_form),
         ),
         def(
             Method::POST,
             "/admin/catalogos/{catalogo}/{id}",
             false,
-            |r| r.to(catalogs::update),
+            |r| r.to(admin::catalogs::update),
         ),
         def(
             Method::POST,
             "/admin/catalogos/{catalogo}/{id}/desactivar",
             false,
-            |r| r.to(catalogs::deactivate),
+            |r| r.to(admin::catalogs::deactivate),
         ),
         def(
             Method::POST,
             "/admin/catalogos/{catalogo}/{id}/reactivar",
             false,
-            |r| r.to(catalogs::reactivate),
+            |r| r.to(admin::catalogs::reactivate),
         ),
         def(Method::GET, "/admin/plantillas", false, |r| {
-            r.to(step_setup::templates)
+            r.to(admin::step_templates::templates)
         }),
         def(Method::POST, "/admin/plantillas", false, |r| {
-            r.to(step_setup::create_template)
+            r.to(admin::step_templates::create_template)
         }),
         def(Method::GET, "/admin/plantillas/{id}", false, |r| {
-            r.to(step_setup::edit_template)
+            r.to(admin::step_templates::edit_template)
         }),
         def(Method::POST, "/admin/plantillas/{id}", false, |r| {
-            r.to(step_setup::update_template)
+            r.to(admin::step_templates::update_template)
         }),
         def(Method::POST, "/admin/plantillas/{id}/subir", false, |r| {
-            r.to(step_setup::move_up)
+            r.to(admin::step_templates::move_up)
         }),
         def(Method::POST, "/admin/plantillas/{id}/bajar", false, |r| {
-            r.to(step_setup::move_down)
+            r.to(admin::step_templates::move_down)
         }),
         def(
             Method::POST,
             "/admin/plantillas/{id}/desactivar",
             false,
-            |r| r.to(step_setup::deactivate_template),
+            |r| r.to(admin::step_templates::deactivate_template),
         ),
         def(
             Method::POST,
             "/admin/plantillas/{id}/reactivar",
             false,
-            |r| r.to(step_setup::reactivate_template),
+            |r| r.to(admin::step_templates::reactivate_template),
         ),
         def(Method::GET, "/admin/reglas", false, |r| {
-            r.to(step_setup::rules)
+            r.to(admin::step_rules::rules)
         }),
         def(Method::POST, "/admin/reglas", false, |r| {
-            r.to(step_setup::add_rule)
+            r.to(admin::step_rules::add_rule)
         }),
         def(Method::POST, "/admin/reglas/{id}", false, |r| {
-            r.to(step_setup::change_rule)
+            r.to(admin::step_rules::change_rule)
         }),
         def(Method::POST, "/admin/reglas/{id}/eliminar", false, |r| {
-            r.to(step_setup::delete_rule)
+            r.to(admin::step_rules::delete_rule)
         }),
         def(Method::GET, "/admin/tipo-de-cambio", false, |r| {
-            r.to(annex_admin::rate_page)
+            r.to(admin::exchange_rate::rate_page)
         }),
         def(Method::POST, "/admin/tipo-de-cambio", false, |r| {
-            r.to(annex_admin::set_rate)
+            r.to(admin::exchange_rate::set_rate)
         }),
         def(Method::GET, "/admin/conceptos", false, |r| {
-            r.to(annex_admin::concepts)
+            r.to(admin::concepts::concepts)
         }),
         def(Method::POST, "/admin/conceptos", false, |r| {
-            r.to(annex_admin::create_concept)
+            r.to(admin::concepts::create_concept)
         }),
         def(Method::POST, "/admin/conceptos/importar", false, |r| {
-            r.to(annex_admin::import_concepts)
+            r.to(admin::concepts::import_concepts)
         }),
         def(Method::GET, "/admin/conceptos/errores/{id}", false, |r| {
-            r.to(annex_admin::concept_errors)
+            r.to(admin::concepts::concept_errors)
         }),
         def(Method::GET, "/admin/conceptos/{id}", false, |r| {
-            r.to(annex_admin::edit_concept)
+            r.to(admin::concepts::edit_concept)
         }),
         def(Method::POST, "/admin/conceptos/{id}", false, |r| {
-            r.to(annex_admin::update_concept)
+            r.to(admin::concepts::update_concept)
         }),
         def(
             Method::POST,
             "/admin/conceptos/{id}/desactivar",
             false,
-            |r| r.to(annex_admin::deactivate_concept),
+            |r| r.to(admin::concepts::deactivate_concept),
         ),
         def(
             Method::POST,
             "/admin/conceptos/{id}/reactivar",
             false,
-            |r| r.to(annex_admin::reactivate_concept),
+            |r| r.to(admin::concepts::reactivate_concept),
         ),
         def(Method::GET, "/pte", false, |r| r.to(planning_docs::list)),
         def(Method::POST, "/pte", false, |r| r.to(planning_docs::create)),

@@ -1,6 +1,6 @@
-//! Administration for the annexes (W14): `/admin/tipo-de-cambio` (the exchange rate with its
-//! date) and `/admin/conceptos` (the master concept catalog: search, create, edit, deactivate,
-//! import from a workbook). Units of measure are a catalog of `/admin/catalogos`.
+//! `/admin/conceptos`: the master concept catalog the annexes are checked against (W14): search,
+//! create, edit, deactivate, and import from a workbook; administrators only. Units of measure
+//! are a catalog of `/admin/catalogos`.
 
 use actix_multipart::Multipart;
 use actix_session::Session;
@@ -11,13 +11,12 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::db::annexes::{self as repo, ConceptRow};
-use crate::domain::annex::{PRICE_SCALE, RowError, format_price, format_scaled};
-use crate::domain::format;
+use crate::domain::annex::{RowError, format_price};
 use crate::domain::input::{FieldErrors, page_number, search_text};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::Actor;
-use crate::services::annexes::{ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, RateForm};
+use crate::services::annexes::{ERRORS_SHOWN, ImportError, MAX_FILE_BYTES};
 use crate::services::concepts::{self, ConceptForm};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
@@ -28,92 +27,6 @@ use crate::web::response::see_other;
 use crate::web::{blocking, download, upload};
 
 const PER_PAGE: i64 = 50;
-
-/// A rate as listed.
-pub struct RateRow {
-    pub rate: String,
-    pub valid_on: String,
-    pub by: String,
-    pub at: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/rate.html")]
-struct RatePage {
-    ctx: PageCtx,
-    rates: Vec<RateRow>,
-    form: RateForm,
-    errors: FieldErrors,
-}
-
-async fn show_rates(
-    state: &AppState,
-    ctx: PageCtx,
-    status: StatusCode,
-    form: RateForm,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let rates = blocking(state, |c| repo::rates(c, 50)).await??;
-    let rates = rates
-        .into_iter()
-        .map(|r| RateRow {
-            rate: format_scaled(r.rate, PRICE_SCALE),
-            valid_on: format::date(Some(r.valid_on)),
-            by: r.username,
-            at: format::timestamp(r.created_at),
-        })
-        .collect();
-    render(
-        status,
-        &RatePage {
-            ctx,
-            rates,
-            form,
-            errors,
-        },
-    )
-}
-
-/// `GET /admin/tipo-de-cambio`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "annex_admin::rate_page"))]
-pub async fn rate_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    user: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let form = RateForm::default();
-    show_rates(&state, ctx, StatusCode::OK, form, FieldErrors::default()).await
-}
-
-/// `POST /admin/tipo-de-cambio`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "annex_admin::set_rate"))]
-pub async fn set_rate(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    session: Session,
-    user: CurrentUser,
-    form: web::Form<RateForm>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let form = form.into_inner();
-    let (posted, actor) = (form.clone(), Actor::from(&user));
-    let result = blocking(&state, move |c| {
-        crate::services::annexes::set_rate(c, &posted, &actor, Utc::now().naive_utc())
-    })
-    .await?;
-    match form_outcome(result)? {
-        Ok(_) => {
-            flash(
-                &session,
-                true,
-                "Tipo de cambio registrado: los totales homologados lo usan desde ahora.",
-            );
-            Ok(see_other("/admin/tipo-de-cambio"))
-        }
-        Err((status, errors)) => show_rates(&state, ctx, status, form, errors).await,
-    }
-}
 
 /// A concept as listed.
 pub struct ConceptView {
@@ -237,7 +150,11 @@ async fn show_concepts(
 }
 
 /// `GET /admin/conceptos?q=&page=`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "annex_admin::concepts"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::concepts::concepts")
+)]
 pub async fn concepts(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -253,7 +170,7 @@ pub async fn concepts(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::create_concept")
+    fields(handler = "admin::concepts::create_concept")
 )]
 pub async fn create_concept(
     state: web::Data<AppState>,
@@ -316,7 +233,7 @@ async fn show_concept(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::edit_concept")
+    fields(handler = "admin::concepts::edit_concept")
 )]
 pub async fn edit_concept(
     state: web::Data<AppState>,
@@ -332,7 +249,7 @@ pub async fn edit_concept(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::update_concept")
+    fields(handler = "admin::concepts::update_concept")
 )]
 pub async fn update_concept(
     state: web::Data<AppState>,
@@ -390,7 +307,7 @@ async fn switch(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::deactivate_concept")
+    fields(handler = "admin::concepts::deactivate_concept")
 )]
 pub async fn deactivate_concept(
     state: web::Data<AppState>,
@@ -405,7 +322,7 @@ pub async fn deactivate_concept(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::reactivate_concept")
+    fields(handler = "admin::concepts::reactivate_concept")
 )]
 pub async fn reactivate_concept(
     state: web::Data<AppState>,
@@ -420,7 +337,7 @@ pub async fn reactivate_concept(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::import_concepts")
+    fields(handler = "admin::concepts::import_concepts")
 )]
 pub async fn import_concepts(
     state: web::Data<AppState>,
@@ -478,7 +395,7 @@ pub async fn import_concepts(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "annex_admin::concept_errors")
+    fields(handler = "admin::concepts::concept_errors")
 )]
 pub async fn concept_errors(
     state: web::Data<AppState>,

@@ -90,7 +90,7 @@ async fn show(
     )
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::list"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::list"))]
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -117,7 +117,7 @@ pub struct CreateForm {
 }
 
 /// `POST /admin/usuarios`: shows the temporary password once, on the answer itself.
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::create"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::create"))]
 pub async fn create(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -219,7 +219,7 @@ pub struct RoleForm {
     rol: String,
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::set_role"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::set_role"))]
 pub async fn set_role(
     state: web::Data<AppState>,
     session: Session,
@@ -242,7 +242,7 @@ pub async fn set_role(
     .await
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::disable"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::disable"))]
 pub async fn disable(
     state: web::Data<AppState>,
     session: Session,
@@ -260,7 +260,7 @@ pub async fn disable(
     .await
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::enable"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::enable"))]
 pub async fn enable(
     state: web::Data<AppState>,
     session: Session,
@@ -278,7 +278,7 @@ pub async fn enable(
     .await
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::unlock"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::unlock"))]
 pub async fn unlock(
     state: web::Data<AppState>,
     session: Session,
@@ -297,7 +297,11 @@ pub async fn unlock(
 }
 
 /// `POST /admin/usuarios/{id}/contrasena`: a new temporary password, shown once.
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "users::reset_password"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::users::reset_password")
+)]
 pub async fn reset_password(
     state: web::Data<AppState>,
     ctx: PageCtx,

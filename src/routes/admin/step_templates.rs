@@ -1,23 +1,17 @@
-//! `/admin/plantillas` (step templates, grouped by set) and `/admin/reglas` (the W3 rule table
-//! in plain Spanish, with a preview of the steps an order would get). Administrators only.
+//! `/admin/plantillas`: the step templates, grouped by set (W3); administrators only.
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 
-use crate::db::catalogs::{Catalogs, Kind};
 use crate::db::templates::{self as repo, Template};
 use crate::domain::catalog::{self, CLIENT_TYPES};
 use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::step_rule::{
-    KINDS, RuleForm, TEMPLATE_SETS, TemplateForm, describe, kind_name, set_name,
-};
+use crate::domain::step_rule::{TEMPLATE_SETS, TemplateForm};
 use crate::error::AppError;
 use crate::services::Actor;
-use crate::services::ServiceError;
 use crate::services::step_setup;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
@@ -125,7 +119,11 @@ async fn show_templates(
 }
 
 /// `GET /admin/plantillas`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::templates"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::step_templates::templates")
+)]
 pub async fn templates(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -146,7 +144,7 @@ pub async fn templates(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "step_setup::create_template")
+    fields(handler = "admin::step_templates::create_template")
 )]
 pub async fn create_template(
     state: web::Data<AppState>,
@@ -215,7 +213,7 @@ async fn show_template(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "step_setup::edit_template")
+    fields(handler = "admin::step_templates::edit_template")
 )]
 pub async fn edit_template(
     state: web::Data<AppState>,
@@ -231,7 +229,7 @@ pub async fn edit_template(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "step_setup::update_template")
+    fields(handler = "admin::step_templates::update_template")
 )]
 pub async fn update_template(
     state: web::Data<AppState>,
@@ -305,7 +303,11 @@ async fn template_action(
     Ok(see_other("/admin/plantillas"))
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::move_up"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::step_templates::move_up")
+)]
 pub async fn move_up(
     state: web::Data<AppState>,
     session: Session,
@@ -322,7 +324,11 @@ pub async fn move_up(
     .await
 }
 
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::move_down"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::step_templates::move_down")
+)]
 pub async fn move_down(
     state: web::Data<AppState>,
     session: Session,
@@ -342,7 +348,7 @@ pub async fn move_down(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "step_setup::deactivate_template")
+    fields(handler = "admin::step_templates::deactivate_template")
 )]
 pub async fn deactivate_template(
     state: web::Data<AppState>,
@@ -357,7 +363,7 @@ pub async fn deactivate_template(
 #[tracing::instrument(
     name = "handler",
     skip_all,
-    fields(handler = "step_setup::reactivate_template")
+    fields(handler = "admin::step_templates::reactivate_template")
 )]
 pub async fn reactivate_template(
     state: web::Data<AppState>,
@@ -367,238 +373,4 @@ pub async fn reactivate_template(
 ) -> Result<HttpResponse, AppError> {
     let what = TemplateAction::Reactivate;
     template_action(&state, &session, &user, path.into_inner(), what).await
-}
-
-/// A row of the rule table.
-pub struct RuleRow {
-    pub id: i32,
-    pub text: String,
-    pub set: String,
-    pub general: bool,
-}
-
-/// The preview: what an order of a kind and client would get.
-pub struct Preview {
-    pub text: String,
-    pub steps: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct PreviewQuery {
-    pub tipo: String,
-    pub cliente: String,
-}
-
-#[derive(askama::Template)]
-#[template(path = "admin/rules.html")]
-struct RulesPage {
-    ctx: PageCtx,
-    rules: Vec<RuleRow>,
-    kinds: Vec<SelectOption>,
-    sets: Vec<SelectOption>,
-    clients: Vec<SelectOption>,
-    preview: Option<Preview>,
-    q: PreviewQuery,
-    form: RuleForm,
-    errors: FieldErrors,
-}
-
-async fn show_rules(
-    state: &AppState,
-    ctx: PageCtx,
-    status: StatusCode,
-    q: PreviewQuery,
-    form: RuleForm,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let kind = q
-        .tipo
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|k| KINDS.iter().any(|(id, _)| id == k));
-    let client = q.cliente.trim().parse::<i32>().ok();
-    let (catalogs, rows, preview) = blocking(state, move |c| -> Result<_, AppError> {
-        let catalogs = Catalogs::load(c)?;
-        let rows = repo::rules(c)?;
-        let preview = match kind {
-            Some(k) => Some(step_setup::preview(c, k, client).map_err(|e| match e {
-                ServiceError::Db(e) => AppError::from(e),
-                _ => AppError::NotFound,
-            })?),
-            None => None,
-        };
-        Ok((catalogs, rows, preview))
-    })
-    .await??;
-    let client_name = |id: Option<i32>| {
-        id.and_then(|id| catalogs.get(Kind::Client, id))
-            .map(|e| e.description.clone())
-    };
-    let rules = rows
-        .iter()
-        .map(|r| RuleRow {
-            id: r.id,
-            text: describe(r.kind, client_name(r.client).as_deref(), r.template_set),
-            set: r.template_set.to_string(),
-            general: r.client.is_none(),
-        })
-        .collect();
-    let preview = match (kind, preview) {
-        (Some(k), Some((set, templates))) => {
-            let who = match client_name(client) {
-                Some(name) => format!("del cliente «{name}»"),
-                None => "sin cliente".to_owned(),
-            };
-            let text = match set {
-                Some(set) => format!(
-                    "Una OT {} {who} recibiría {} pasos de las plantillas {}:",
-                    kind_name(k),
-                    templates.len(),
-                    set_name(set)
-                ),
-                None => format!("Una OT {} {who} no recibiría pasos.", kind_name(k)),
-            };
-            Some(Preview {
-                text,
-                steps: templates.into_iter().map(|t| t.description).collect(),
-            })
-        }
-        _ => None,
-    };
-    let clients = SelectOption::active(&catalogs.clients);
-    render(
-        status,
-        &RulesPage {
-            ctx,
-            rules,
-            kinds: SelectOption::from_codes(&KINDS),
-            sets: SelectOption::from_codes(&TEMPLATE_SETS),
-            clients,
-            preview,
-            q,
-            form,
-            errors,
-        },
-    )
-}
-
-/// `GET /admin/reglas?tipo=&cliente=`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::rules"))]
-pub async fn rules(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    user: CurrentUser,
-    query: web::Query<PreviewQuery>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    show_rules(
-        &state,
-        ctx,
-        StatusCode::OK,
-        query.into_inner(),
-        RuleForm::default(),
-        FieldErrors::default(),
-    )
-    .await
-}
-
-/// `POST /admin/reglas`: a client-specific rule.
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "step_setup::add_rule"))]
-pub async fn add_rule(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    session: Session,
-    user: CurrentUser,
-    form: web::Form<RuleForm>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let form = form.into_inner();
-    let (posted, actor) = (form.clone(), Actor::from(&user));
-    let result = blocking(&state, move |c| {
-        step_setup::add_rule(c, &posted, &actor, Utc::now().naive_utc())
-    })
-    .await?;
-    match form_outcome(result)? {
-        Ok(_) => {
-            flash(
-                &session,
-                true,
-                "Regla agregada: aplica a la próxima OT que se cree.",
-            );
-            Ok(see_other("/admin/reglas"))
-        }
-        Err((status, errors)) => {
-            let q = PreviewQuery::default();
-            show_rules(&state, ctx, status, q, form, errors).await
-        }
-    }
-}
-
-/// `POST /admin/reglas/{id}`: changes the set a rule gives.
-#[tracing::instrument(
-    name = "handler",
-    skip_all,
-    fields(handler = "step_setup::change_rule")
-)]
-pub async fn change_rule(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i32>,
-    form: web::Form<RuleForm>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let id = path.into_inner();
-    let actor = Actor::from(&user);
-    let form = form.into_inner();
-    let result = blocking(&state, move |c| {
-        step_setup::change_rule(c, id, &form, &actor, Utc::now().naive_utc())
-    })
-    .await?;
-    match form_outcome(result)? {
-        Ok(()) => flash(
-            &session,
-            true,
-            "Regla cambiada: aplica a la próxima OT que se cree.",
-        ),
-        Err((_, errors)) => flash(&session, false, errors.messages().join(" ")),
-    }
-    Ok(see_other("/admin/reglas"))
-}
-
-/// `POST /admin/reglas/{id}/eliminar`
-#[tracing::instrument(
-    name = "handler",
-    skip_all,
-    fields(handler = "step_setup::delete_rule")
-)]
-pub async fn delete_rule(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i32>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let id = path.into_inner();
-    let actor = Actor::from(&user);
-    let result = blocking(&state, move |c| {
-        step_setup::delete_rule(c, id, &actor, Utc::now().naive_utc())
-    })
-    .await?;
-    match result {
-        Ok(()) => flash(
-            &session,
-            true,
-            "Regla eliminada: ese cliente sigue la regla general.",
-        ),
-        Err(ServiceError::Conflict(msg)) => flash(&session, false, msg),
-        Err(ServiceError::Invalid(e) | ServiceError::Duplicate(e)) => {
-            flash(&session, false, e.messages().join(" "));
-        }
-        Err(ServiceError::NotFound) => return Err(AppError::NotFound),
-        Err(ServiceError::Db(e)) => return Err(e.into()),
-    }
-    Ok(see_other("/admin/reglas"))
 }

@@ -136,7 +136,7 @@ fn list_url(catalog: Catalog) -> String {
 }
 
 /// `GET /admin/catalogos`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::index"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::catalogs::index"))]
 pub async fn index(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -196,7 +196,7 @@ async fn show_list(
 }
 
 /// `GET /admin/catalogos/{catalogo}?q=&estado=`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::list"))]
+#[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::catalogs::list"))]
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -219,7 +219,11 @@ pub async fn list(
 }
 
 /// `POST /admin/catalogos/{catalogo}`: a new entry.
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::create"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::catalogs::create")
+)]
 pub async fn create(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -304,7 +308,11 @@ async fn show_edit(
 }
 
 /// `GET /admin/catalogos/{catalogo}/{id}`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::edit_form"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::catalogs::edit_form")
+)]
 pub async fn edit_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -318,7 +326,11 @@ pub async fn edit_form(
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::update"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::catalogs::update")
+)]
 pub async fn update(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -378,7 +390,11 @@ async fn switch(
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}/desactivar`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::deactivate"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::catalogs::deactivate")
+)]
 pub async fn deactivate(
     state: web::Data<AppState>,
     session: Session,
@@ -389,7 +405,11 @@ pub async fn deactivate(
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}/reactivar`
-#[tracing::instrument(name = "handler", skip_all, fields(handler = "catalogs::reactivate"))]
+#[tracing::instrument(
+    name = "handler",
+    skip_all,
+    fields(handler = "admin::catalogs::reactivate")
+)]
 pub async fn reactivate(
     state: web::Data<AppState>,
     session: Session,
