@@ -17,7 +17,7 @@ use faena::db::annexes::{NewConcept, insert_concepts};
 use faena::domain::planning_doc::PteForm;
 use faena::domain::work_order::WorkOrderForm;
 use faena::services::Actor;
-use faena::services::annexes::{self, Mode};
+use faena::services::annexes::{self, ImportMode};
 use faena::services::planning_docs;
 use faena::services::work_orders;
 use faena::startup::open_database;
@@ -152,7 +152,7 @@ fn main() {
             order,
             "bench.xlsx",
             &bytes,
-            Mode::New,
+            ImportMode::New,
             &actor,
             now,
         )

@@ -38,11 +38,11 @@ impl NewEntry {
     }
 }
 
-/// A recorded entry.
+/// A recorded entry of the activity log.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = activity_log)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
-pub struct Entry {
+pub struct LoggedEntry {
     pub id: i32,
     pub at: NaiveDateTime,
     pub user_id: Option<i32>,
@@ -64,22 +64,22 @@ pub fn record(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<()> {
 }
 
 /// The history of one record, newest first.
-pub fn for_record(conn: &mut DbConn, table: &str, record_id: i32) -> QueryResult<Vec<Entry>> {
+pub fn for_record(conn: &mut DbConn, table: &str, record_id: i32) -> QueryResult<Vec<LoggedEntry>> {
     activity_log::table
         .filter(activity_log::table_name.eq(table))
         .filter(activity_log::record_id.eq(record_id))
         .order(activity_log::id.desc())
-        .select(Entry::as_select())
+        .select(LoggedEntry::as_select())
         .load(conn)
 }
 
 /// Entries of one action, newest first (used by tests and the administrator's log page).
-pub fn by_action(conn: &mut DbConn, action: &str, limit: i64) -> QueryResult<Vec<Entry>> {
+pub fn by_action(conn: &mut DbConn, action: &str, limit: i64) -> QueryResult<Vec<LoggedEntry>> {
     activity_log::table
         .filter(activity_log::action.eq(action))
         .order(activity_log::id.desc())
         .limit(limit)
-        .select(Entry::as_select())
+        .select(LoggedEntry::as_select())
         .load(conn)
 }
 
@@ -98,7 +98,7 @@ pub struct LogFilter {
 }
 
 /// One page of the log, newest first, and the count of matching entries.
-pub fn page(conn: &mut DbConn, f: &LogFilter) -> QueryResult<(i64, Vec<Entry>)> {
+pub fn page(conn: &mut DbConn, f: &LogFilter) -> QueryResult<(i64, Vec<LoggedEntry>)> {
     let filtered = || {
         let mut q = activity_log::table.into_boxed();
         if let Some(u) = &f.username {
@@ -126,7 +126,7 @@ pub fn page(conn: &mut DbConn, f: &LogFilter) -> QueryResult<(i64, Vec<Entry>)> 
         .order(activity_log::id.desc())
         .offset(f.offset)
         .limit(f.limit)
-        .select(Entry::as_select())
+        .select(LoggedEntry::as_select())
         .load(conn)?;
     Ok((total, rows))
 }

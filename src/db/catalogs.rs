@@ -29,11 +29,11 @@ pub struct Catalogs {
     pub sites: Vec<Entry>,
     pub statuses: Vec<Entry>,
     pub fronts: Vec<Entry>,
-    by_key: HashMap<(Kind, i32), usize>,
+    by_key: HashMap<(CatalogKind, i32), usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum CatalogKind {
     Client,
     ProjectManager,
     Site,
@@ -123,11 +123,11 @@ impl Catalogs {
 
     fn index(&mut self) {
         let lists = [
-            (Kind::Client, &self.clients),
-            (Kind::ProjectManager, &self.project_managers),
-            (Kind::Site, &self.sites),
-            (Kind::Status, &self.statuses),
-            (Kind::Front, &self.fronts),
+            (CatalogKind::Client, &self.clients),
+            (CatalogKind::ProjectManager, &self.project_managers),
+            (CatalogKind::Site, &self.sites),
+            (CatalogKind::Status, &self.statuses),
+            (CatalogKind::Front, &self.fronts),
         ];
         for (kind, list) in lists {
             for (i, e) in list.iter().enumerate() {
@@ -136,19 +136,19 @@ impl Catalogs {
         }
     }
 
-    pub fn get(&self, kind: Kind, id: i32) -> Option<&Entry> {
+    pub fn get(&self, kind: CatalogKind, id: i32) -> Option<&Entry> {
         let i = *self.by_key.get(&(kind, id))?;
         match kind {
-            Kind::Client => self.clients.get(i),
-            Kind::ProjectManager => self.project_managers.get(i),
-            Kind::Site => self.sites.get(i),
-            Kind::Status => self.statuses.get(i),
-            Kind::Front => self.fronts.get(i),
+            CatalogKind::Client => self.clients.get(i),
+            CatalogKind::ProjectManager => self.project_managers.get(i),
+            CatalogKind::Site => self.sites.get(i),
+            CatalogKind::Status => self.statuses.get(i),
+            CatalogKind::Front => self.fronts.get(i),
         }
     }
 
     /// The description of an id, or empty.
-    pub fn name(&self, kind: Kind, id: Option<i32>) -> String {
+    pub fn name(&self, kind: CatalogKind, id: Option<i32>) -> String {
         id.and_then(|id| self.get(kind, id))
             .map(|e| e.description.clone())
             .unwrap_or_default()
@@ -166,7 +166,7 @@ impl Catalogs {
     pub fn ot_statuses(&self) -> Vec<&Entry> {
         crate::domain::codes::ot_status::ALL
             .iter()
-            .filter_map(|id| self.get(Kind::Status, *id))
+            .filter_map(|id| self.get(CatalogKind::Status, *id))
             .collect()
     }
 }

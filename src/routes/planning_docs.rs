@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::{planning_docs, work_orders};
 use crate::domain::codes::{kind, pte_status, record_state};
 use crate::domain::format;
@@ -50,8 +50,8 @@ fn row(catalogs: &Catalogs, p: &planning_docs::PlanningDoc) -> PteRow {
         id: p.id,
         folio: p.folio.clone(),
         description: p.description.clone(),
-        client: catalogs.name(Kind::Client, p.client_id),
-        manager: catalogs.name(Kind::ProjectManager, p.project_manager_id),
+        client: catalogs.name(CatalogKind::Client, p.client_id),
+        manager: catalogs.name(CatalogKind::ProjectManager, p.project_manager_id),
         status: status_name(p.status),
     }
 }

@@ -25,16 +25,16 @@ pub const ERRORS_SHOWN: usize = 50;
 
 /// Nueva importación or actualizar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub enum ImportMode {
     New,
     Update,
 }
 
-impl Mode {
+impl ImportMode {
     pub fn code(self) -> &'static str {
         match self {
-            Mode::New => "nueva",
-            Mode::Update => "actualizar",
+            ImportMode::New => "nueva",
+            ImportMode::Update => "actualizar",
         }
     }
 }
@@ -237,7 +237,7 @@ pub fn import(
     order_id: i32,
     file_name: &str,
     bytes: &[u8],
-    mode: Mode,
+    mode: ImportMode,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Outcome, ImportError> {
@@ -284,15 +284,15 @@ pub fn import(
     write_transaction(conn, |c| {
         crate::db::work_orders::lock_row(c, order_id)?;
         let outcome = match mode {
-            Mode::New => write_new(c, order_id, file_name, bytes.len(), &items, actor, now)?,
-            Mode::Update => write_update(c, order_id, &items, now)?,
+            ImportMode::New => write_new(c, order_id, file_name, bytes.len(), &items, actor, now)?,
+            ImportMode::Update => write_update(c, order_id, &items, now)?,
         };
         let detail = match mode {
-            Mode::New => format!(
+            ImportMode::New => format!(
                 "Anexo C importado de «{file_name}»: {} partidas (nueva importación).",
                 outcome.rows
             ),
-            Mode::Update => format!(
+            ImportMode::Update => format!(
                 "Anexo C actualizado con «{file_name}»: {} actualizadas, {} agregadas, {} sin \
                  cambio.",
                 outcome.updated, outcome.added, outcome.untouched
@@ -321,7 +321,7 @@ fn write_new(
         &NewImport {
             work_order_id: order_id,
             active: true,
-            mode: Mode::New.code(),
+            mode: ImportMode::New.code(),
             file_name,
             file_size: i64::try_from(size).unwrap_or(i64::MAX),
             rows: i32::try_from(items.len()).unwrap_or(i32::MAX),

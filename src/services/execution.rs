@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::TABLE;
 use crate::db::{DbConn, activity, steps, work_orders, write_transaction};
 use crate::domain::codes::record_state;
@@ -43,7 +43,7 @@ pub fn change_step(
         let new = apply_step(form, &current, today).map_err(ServiceError::Invalid)?;
         steps::update(c, step_id, &new, now)?;
         let name = step.description.clone();
-        let status = |id| catalogs.name(Kind::Status, Some(id));
+        let status = |id| catalogs.name(CatalogKind::Status, Some(id));
         let d = |x| format::date(x);
         let changes = [
             ("estatus", status(current.status), status(new.status)),
@@ -124,7 +124,7 @@ pub fn change_status(
                 "Otra persona cambió esta OT al mismo tiempo; revise su estatus actual.".to_owned(),
             ));
         }
-        let status = |id| catalogs.name(Kind::Status, Some(id));
+        let status = |id| catalogs.name(CatalogKind::Status, Some(id));
         let mut entry = actor.entry(now, TABLE, "estatus", order_id).change(
             "estatus",
             status(order.status_id),

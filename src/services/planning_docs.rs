@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::{DbConn, activity, planning_docs, write_transaction};
 use crate::domain::codes::{pte_status, record_state};
 use crate::domain::input::FieldErrors;
@@ -34,16 +34,19 @@ pub fn create(
                 format!("Ya existe una PTE con el folio «{folio}»."),
             );
         }
-        let usable = |id: Option<i32>, kind: Kind| {
+        let usable = |id: Option<i32>, kind: CatalogKind| {
             id.is_none_or(|id| catalogs.get(kind, id).is_some_and(|x| x.active))
         };
         // Every error at once: the ids are checked even when other fields are wrong.
         let posted = |raw: &str| raw.trim().parse::<i32>().ok();
-        if e.get("id_cliente").is_none() && !usable(posted(&form.id_cliente), Kind::Client) {
+        if e.get("id_cliente").is_none() && !usable(posted(&form.id_cliente), CatalogKind::Client) {
             e.add("id_cliente", "El cliente no existe o está desactivado.");
         }
         if e.get("responsable_proyecto").is_none()
-            && !usable(posted(&form.responsable_proyecto), Kind::ProjectManager)
+            && !usable(
+                posted(&form.responsable_proyecto),
+                CatalogKind::ProjectManager,
+            )
         {
             e.add(
                 "responsable_proyecto",

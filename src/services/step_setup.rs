@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::templates::{self as repo, Template, TemplateValues};
 use crate::db::{DbConn, activity, is_unique_violation, write_transaction};
 use crate::domain::catalog;
@@ -201,7 +201,7 @@ pub fn add_rule(
     };
     let result = write_transaction(conn, |c| {
         let catalogs = Catalogs::load(c)?;
-        let name = match catalogs.get(Kind::Client, client) {
+        let name = match catalogs.get(CatalogKind::Client, client) {
             Some(e) if e.active => e.description.clone(),
             _ => {
                 return Err(ServiceError::Invalid(field_error(
@@ -285,7 +285,7 @@ pub fn delete_rule(
         let catalogs = Catalogs::load(c)?;
         let text = describe(
             old.kind,
-            Some(&catalogs.name(Kind::Client, old.client)),
+            Some(&catalogs.name(CatalogKind::Client, old.client)),
             old.template_set,
         );
         repo::delete_rule(c, id)?;

@@ -58,3 +58,34 @@ impl From<&CurrentUser> for Actor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tracing::Instrument;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    use super::*;
+
+    /// The name of the span current where the closure runs.
+    fn current_span() -> Option<&'static str> {
+        tracing::Span::current().metadata().map(|m| m.name())
+    }
+
+    #[test]
+    fn blocking_work_runs_inside_the_requests_span_so_its_logs_carry_the_request_id() {
+        // Spans are tracked by the global subscriber, on every thread.
+        let _ = tracing_subscriber::registry().try_init();
+        let (carried, plain) = actix_web::rt::System::new().block_on(async {
+            let carried = run_blocking(current_span)
+                .instrument(tracing::info_span!("HTTP request", request_id = "r-1"))
+                .await;
+            // What `web::block` alone does: the blocking thread knows no request.
+            let plain = web::block(current_span)
+                .instrument(tracing::info_span!("HTTP request", request_id = "r-2"))
+                .await;
+            (carried, plain)
+        });
+        assert_eq!(carried.ok().flatten(), Some("HTTP request"));
+        assert_eq!(plain.ok().flatten(), None);
+    }
+}

@@ -389,14 +389,14 @@ async fn two_simultaneous_creations_of_one_name_make_one_entry() {
 
 #[tokio::test]
 async fn a_renamed_entry_shows_at_once_on_cached_pages_of_every_instance() {
-    use faena::db::catalogs::{CatalogCache, Kind};
+    use faena::db::catalogs::{CatalogCache, CatalogKind};
     let app = spawn_app().await;
     app.logged_in("root", Role::Admin).await;
     let (id, _) = app.create_initial("OT-1", &[]).await;
     let other = std::sync::Arc::new(CatalogCache::default());
     let name_there = || {
         let other = other.clone();
-        app.db(move |c| other.get(c).unwrap().name(Kind::Client, Some(1)))
+        app.db(move |c| other.get(c).unwrap().name(CatalogKind::Client, Some(1)))
     };
     let old = "PEMEX Exploración y Producción";
     assert_eq!(name_there().await, old);

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::templates as repo;
 use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
@@ -88,7 +88,7 @@ async fn show_rules(
     })
     .await??;
     let client_name = |id: Option<i32>| {
-        id.and_then(|id| catalogs.get(Kind::Client, id))
+        id.and_then(|id| catalogs.get(CatalogKind::Client, id))
             .map(|e| e.description.clone())
     };
     let rules = rows

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Answer, app_error, either};
-use crate::db::catalogs::Kind;
+use crate::db::catalogs::CatalogKind;
 use crate::db::work_orders::{self as repo, ListFilter, SortKey};
 use crate::domain::codes::{WorkOrderKind, kind, record_state};
 use crate::domain::format;
@@ -133,7 +133,7 @@ pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) ->
                         "estatus_ot_id": o.status_id,
                         "estatus_ot_texto": if to_define { "POR DEFINIR".to_owned() } else { l.status_name.clone() },
                         "responsable_proyecto": o.project_manager_id,
-                        "responsable_proyecto_texto": data.catalogs.name(Kind::ProjectManager, Some(o.project_manager_id)),
+                        "responsable_proyecto_texto": data.catalogs.name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
                         "responsable_cliente": o.client_representative,
                         "id_pte_id": o.planning_doc_id,
                         "pte_padre": l.pte_folio.clone().unwrap_or_default(),

@@ -21,7 +21,7 @@ use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::Actor;
-use crate::services::annexes::{self, ERRORS_SHOWN, ImportError, MAX_FILE_BYTES, Mode};
+use crate::services::annexes::{self, ERRORS_SHOWN, ImportError, ImportMode, MAX_FILE_BYTES};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::page::{PageCtx, flash, render};
@@ -123,7 +123,7 @@ fn import_view(i: &Import) -> ImportView {
         user: i.username.clone(),
         file: i.file_name.clone(),
         rows: i.rows,
-        mode: if i.mode == Mode::Update.code() {
+        mode: if i.mode == ImportMode::Update.code() {
             "Actualización".into()
         } else {
             "Nueva".into()
@@ -241,8 +241,8 @@ pub async fn upload(
         Err(msg) => return refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, msg),
     };
     let mode = match posted.fields.get("modo").map(|m| m.trim()) {
-        Some("actualizar") => Mode::Update,
-        _ => Mode::New,
+        Some("actualizar") => ImportMode::Update,
+        _ => ImportMode::New,
     };
     let actor = Actor::from(&user);
     let result = blocking(&state, move |c| {

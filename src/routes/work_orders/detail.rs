@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{activity, planning_docs, steps};
 use crate::domain::codes::{kind, record_state};
@@ -138,7 +138,7 @@ pub fn kind_label(o: &WorkOrder) -> String {
 
 /// The data fields of an order as the detail and print pages show them (W13).
 pub fn fields_of(o: &WorkOrder, catalogs: &Catalogs, pte: Option<String>) -> Vec<Field> {
-    let site = |id| catalogs.name(Kind::Site, id);
+    let site = |id| catalogs.name(CatalogKind::Site, id);
     let mut fields = vec![
         Field {
             label: "Folio OT",
@@ -154,11 +154,11 @@ pub fn fields_of(o: &WorkOrder, catalogs: &Catalogs, pte: Option<String>) -> Vec
         },
         Field {
             label: "Estatus",
-            value: catalogs.name(Kind::Status, Some(o.status_id)),
+            value: catalogs.name(CatalogKind::Status, Some(o.status_id)),
         },
         Field {
             label: "Cliente",
-            value: catalogs.name(Kind::Client, o.client_id),
+            value: catalogs.name(CatalogKind::Client, o.client_id),
         },
         Field {
             label: "Responsable del cliente",
@@ -166,7 +166,7 @@ pub fn fields_of(o: &WorkOrder, catalogs: &Catalogs, pte: Option<String>) -> Vec
         },
         Field {
             label: "Responsable del proyecto",
-            value: catalogs.name(Kind::ProjectManager, Some(o.project_manager_id)),
+            value: catalogs.name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
         },
         Field {
             label: "Frente / sitio principal",
@@ -349,7 +349,7 @@ pub async fn render_detail(
         oficio: o.oficio.clone(),
         planned_start: format::date(o.planned_start),
         planned_end: format::date(o.planned_end),
-        status: catalogs.name(Kind::Status, Some(o.status_id)),
+        status: catalogs.name(CatalogKind::Status, Some(o.status_id)),
         progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
     };
     let o = &order;
@@ -385,7 +385,7 @@ pub async fn render_detail(
     let can_edit = user.role.allows(Role::Gestor) && !deleted;
     let step_statuses = crate::domain::execution::STEP_STATUSES
         .iter()
-        .map(|id| (*id, catalogs.name(Kind::Status, Some(*id))))
+        .map(|id| (*id, catalogs.name(CatalogKind::Status, Some(*id))))
         .collect();
     let ot_statuses = catalogs
         .ot_statuses()

@@ -9,7 +9,7 @@ use futures_util::stream;
 
 use super::list::ListQuery;
 use super::{ProgressView, front_and_site};
-use crate::db::catalogs::Kind;
+use crate::db::catalogs::CatalogKind;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::error::AppError;
@@ -124,7 +124,7 @@ pub async fn csv(
                         l.pte_folio.clone().unwrap_or_default(),
                         l.client_name.clone().unwrap_or_default(),
                         data.catalogs
-                            .name(Kind::ProjectManager, Some(o.project_manager_id)),
+                            .name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
                         front_and_site(&data.catalogs, o),
                         l.status_name.clone(),
                         if o.record_state == record_state::TO_DEFINE {
@@ -235,7 +235,7 @@ pub async fn xlsx(
                     (
                         6,
                         data.catalogs
-                            .name(Kind::ProjectManager, Some(o.project_manager_id)),
+                            .name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
                     ),
                     (7, front_and_site(&data.catalogs, o)),
                     (8, l.status_name.clone()),

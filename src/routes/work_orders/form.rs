@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::db::catalogs::{Catalogs, Entry, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs, Entry};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{DbConn, planning_docs};
 use crate::domain::codes::{Front, SiteField, WorkOrderKind, kind, site_category};
@@ -215,7 +215,9 @@ fn page(ctx: PageCtx, choices: Choices, f: WorkOrderForm, shown: Shown) -> FormP
         clients: SelectOption::keeping(&c.clients, &[f.id_cliente.trim()]),
         fronts: Front::ALL
             .into_iter()
-            .map(|front| SelectOption::new(front.id(), c.name(Kind::Front, Some(front.id()))))
+            .map(|front| {
+                SelectOption::new(front.id(), c.name(CatalogKind::Front, Some(front.id())))
+            })
             .collect(),
         vessels: site_opts(c, site_category::VESSEL, &[f.id_embarcacion.trim()]),
         platforms: site_opts(c, site_category::PLATFORM, &[f.id_plataforma.trim()]),

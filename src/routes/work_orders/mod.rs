@@ -10,7 +10,7 @@ pub mod list;
 pub mod print;
 pub mod tracking;
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::WorkOrder;
 use crate::domain::codes::{Front, SiteField};
 use crate::domain::progress::{Progress, StepCounts};
@@ -54,7 +54,7 @@ impl ProgressView {
 
 /// "BARCO · Emb. Isla del Carmen": the front and its main site.
 pub fn front_and_site(catalogs: &Catalogs, o: &WorkOrder) -> String {
-    let front_name = catalogs.name(Kind::Front, o.front_id);
+    let front_name = catalogs.name(CatalogKind::Front, o.front_id);
     let main_site = match o.front_id.and_then(Front::from_id).map(Front::main_site) {
         Some(SiteField::LandYard | SiteField::YardPhase) => o.yard_site_id,
         Some(SiteField::Vessel) => o.vessel_site_id,
@@ -62,7 +62,7 @@ pub fn front_and_site(catalogs: &Catalogs, o: &WorkOrder) -> String {
         Some(SiteField::Intercom) => o.intercom_site_id,
         None => None,
     };
-    let site = catalogs.name(Kind::Site, main_site);
+    let site = catalogs.name(CatalogKind::Site, main_site);
     match (front_name.is_empty(), site.is_empty()) {
         (true, _) => String::new(),
         (false, true) => front_name,

@@ -12,7 +12,7 @@ pub use update::update;
 
 use diesel::QueryResult;
 
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::{OrderFields, WorkOrder};
 use crate::db::{DbConn, planning_docs};
 use crate::domain::codes::{Front, site_category};
@@ -50,13 +50,13 @@ pub(super) fn check_catalog_ids(
     current: Option<&WorkOrder>,
     errors: &mut FieldErrors,
 ) {
-    let usable = |kind: Kind, id: i32, kept: Option<i32>| {
+    let usable = |kind: CatalogKind, id: i32, kept: Option<i32>| {
         catalogs
             .get(kind, id)
             .is_some_and(|e| e.active || kept == Some(id))
     };
     if !usable(
-        Kind::ProjectManager,
+        CatalogKind::ProjectManager,
         input.project_manager_id,
         current.map(|o| o.project_manager_id),
     ) {
@@ -66,7 +66,11 @@ pub(super) fn check_catalog_ids(
         );
     }
     if let Some(client) = input.client_id
-        && !usable(Kind::Client, client, current.and_then(|o| o.client_id))
+        && !usable(
+            CatalogKind::Client,
+            client,
+            current.and_then(|o| o.client_id),
+        )
     {
         errors.add("id_cliente", "El cliente no existe o está desactivado.");
     }
@@ -107,7 +111,7 @@ pub(super) fn check_catalog_ids(
     ];
     for (field, site, category, what, kept) in site_fields {
         let Some(site) = site else { continue };
-        match catalogs.get(Kind::Site, site) {
+        match catalogs.get(CatalogKind::Site, site) {
             None => errors.add(field, "El sitio no existe."),
             Some(s) if s.group != Some(category) => {
                 errors.add(field, format!("«{}» no es {what}.", s.description));

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use super::{check_catalog_ids, fields_of, pte_folio, refuse};
-use crate::db::catalogs::{Catalogs, Kind};
+use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::{self as repo, OrderFields, TABLE, WorkOrder};
 use crate::db::{DbConn, activity, write_transaction};
 use crate::domain::codes::{RecordState, WorkOrderKind};
@@ -116,7 +116,7 @@ fn diff(
             out.push((field, a, b));
         }
     };
-    let site = |id: Option<i32>| catalogs.name(Kind::Site, id);
+    let site = |id: Option<i32>| catalogs.name(CatalogKind::Site, id);
     let d = format::date;
     push("orden_trabajo", old.folio.clone(), new.folio.clone());
     push("oficio_ot", old.oficio.clone(), new.oficio.clone());
@@ -127,8 +127,8 @@ fn diff(
     );
     push(
         "responsable_proyecto",
-        catalogs.name(Kind::ProjectManager, Some(old.project_manager_id)),
-        catalogs.name(Kind::ProjectManager, Some(new.project_manager_id)),
+        catalogs.name(CatalogKind::ProjectManager, Some(old.project_manager_id)),
+        catalogs.name(CatalogKind::ProjectManager, Some(new.project_manager_id)),
     );
     push(
         "responsable_cliente",
@@ -137,13 +137,13 @@ fn diff(
     );
     push(
         "id_cliente",
-        catalogs.name(Kind::Client, old.client_id),
-        catalogs.name(Kind::Client, new.client_id),
+        catalogs.name(CatalogKind::Client, old.client_id),
+        catalogs.name(CatalogKind::Client, new.client_id),
     );
     push(
         "id_frente",
-        catalogs.name(Kind::Front, old.front_id),
-        catalogs.name(Kind::Front, new.front_id),
+        catalogs.name(CatalogKind::Front, old.front_id),
+        catalogs.name(CatalogKind::Front, new.front_id),
     );
     push(
         "id_embarcacion",
