@@ -3,7 +3,7 @@
 //! (catalog ids exist and are active, the PTE, the parent, uniqueness) live in the service.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::codes::{Front, SiteField, WorkOrderKind};
 use super::input::{FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, text, window};
@@ -11,7 +11,7 @@ use super::input::{FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, 
 pub const MAX_DURATION_DAYS: i64 = 36_500;
 
 /// The raw fields, with the legacy names.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct WorkOrderForm {
     pub orden_trabajo: String,
@@ -52,6 +52,84 @@ pub struct Sites {
     pub platform: Option<i32>,
     pub intercom: Option<i32>,
     pub yard: Option<i32>,
+}
+
+/// Declares the fields a person edits on the form (kind, PTE, parent and version are fixed or
+/// technical) with their Spanish labels, and by-name access to them.
+macro_rules! editable_fields {
+    ($($field:ident => $label:literal),* $(,)?) => {
+        /// The editable fields and their labels, in form order.
+        pub const EDITABLE_FIELDS: &[(&str, &str)] = &[$((stringify!($field), $label)),*];
+
+        impl WorkOrderForm {
+            /// An editable field's raw text, by its form name.
+            pub fn field(&self, name: &str) -> Option<&str> {
+                match name {
+                    $(stringify!($field) => Some(&self.$field),)*
+                    _ => None,
+                }
+            }
+
+            fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+                match name {
+                    $(stringify!($field) => Some(&mut self.$field),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+editable_fields! {
+    orden_trabajo => "Folio OT",
+    oficio_ot => "Oficio OT",
+    descripcion_trabajo => "Descripción del trabajo",
+    responsable_proyecto => "Responsable del proyecto",
+    responsable_cliente => "Responsable del cliente",
+    id_cliente => "Cliente",
+    id_frente => "Frente",
+    id_embarcacion => "Embarcación",
+    id_plataforma => "Plataforma",
+    id_intercom => "Intercom",
+    id_patio => "Patio",
+    check_fase_patio => "Fase en patio",
+    id_patio_fase => "Patio de la fase",
+    fecha_inicio_patio => "Inicio en patio",
+    fecha_fin_patio => "Fin en patio",
+    monto_mxn => "Monto MXN",
+    monto_usd => "Monto USD",
+    fecha_inicio_programado => "Inicio programado",
+    fecha_termino_programado => "Término programado",
+    fecha_inicio_real => "Inicio real",
+    fecha_termino_real => "Término real",
+    plazo_dias => "Plazo (días)",
+    comentario => "Comentario",
+}
+
+/// W5, after a refused save: the form to show again. Each field the user did not change (theirs
+/// equals what they started from) takes the current value, so saving again never reverts a
+/// colleague's change; each field the user changed keeps the user's value. Returns that form
+/// and the fields both changed to different values (to show "actual · suyo").
+pub fn merge_after_conflict(
+    mine: &WorkOrderForm,
+    original: &WorkOrderForm,
+    current: &WorkOrderForm,
+) -> (WorkOrderForm, Vec<&'static str>) {
+    let mut merged = mine.clone();
+    let mut both = Vec::new();
+    for (name, _) in EDITABLE_FIELDS {
+        let value = |f: &WorkOrderForm| f.field(name).unwrap_or_default().trim().to_owned();
+        let (m, o, c) = (value(mine), value(original), value(current));
+        if m == o {
+            if let Some(slot) = merged.field_mut(name) {
+                *slot = current.field(name).unwrap_or_default().to_owned();
+            }
+        } else if c != o && c != m {
+            both.push(*name);
+        }
+    }
+    merged.version.clone_from(&current.version);
+    (merged, both)
 }
 
 /// Valid input for creating or editing an OT.
@@ -475,6 +553,34 @@ pub fn list_year(oficio: &str, planned_start: Option<NaiveDate>) -> Option<i32> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn w5_a_conflict_keeps_the_colleagues_changes_and_the_users_own() {
+        let original = WorkOrderForm {
+            oficio_ot: "PEP-1".into(),
+            descripcion_trabajo: "Inicial".into(),
+            responsable_cliente: "Ing. Uno".into(),
+            version: "1".into(),
+            ..WorkOrderForm::default()
+        };
+        let current = WorkOrderForm {
+            oficio_ot: "PEP-COLEGA".into(),
+            responsable_cliente: "Ing. Colega".into(),
+            version: "2".into(),
+            ..original.clone()
+        };
+        let mine = WorkOrderForm {
+            descripcion_trabajo: "Mía".into(),
+            responsable_cliente: "Ing. Mío".into(),
+            ..original.clone()
+        };
+        let (merged, both) = merge_after_conflict(&mine, &original, &current);
+        assert_eq!(merged.oficio_ot, "PEP-COLEGA", "not mine: the colleague's");
+        assert_eq!(merged.descripcion_trabajo, "Mía", "only mine changed it");
+        assert_eq!(merged.responsable_cliente, "Ing. Mío", "both: mine, shown");
+        assert_eq!(merged.version, "2");
+        assert_eq!(both, vec!["responsable_cliente"]);
+    }
 
     fn valid() -> WorkOrderForm {
         WorkOrderForm {

@@ -717,3 +717,124 @@ async fn pte_form_validates_and_refuses_a_duplicate_folio() {
         ]
     );
 }
+
+/// The values a browser would post from a form: inputs (checkboxes when checked), the selected
+/// option of each select, textareas.
+fn form_values(body: &str, form: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(body);
+    let controls =
+        scraper::Selector::parse(&format!("{form} input, {form} select, {form} textarea")).unwrap();
+    let selected = scraper::Selector::parse("option[selected]").unwrap();
+    let mut out = Vec::new();
+    for el in doc.select(&controls) {
+        let v = el.value();
+        let Some(name) = v.attr("name") else { continue };
+        let value = match v.name() {
+            "select" => el
+                .select(&selected)
+                .next()
+                .and_then(|o| o.value().attr("value"))
+                .unwrap_or("")
+                .to_owned(),
+            "textarea" => el.text().collect(),
+            _ if v.attr("type") == Some("checkbox") && v.attr("checked").is_none() => continue,
+            _ => v.attr("value").unwrap_or("").to_owned(),
+        };
+        out.push((name.to_owned(), value));
+    }
+    out
+}
+
+fn with(mut fields: Vec<(String, String)>, name: &str, value: &str) -> Vec<(String, String)> {
+    for (k, v) in &mut fields {
+        if k == name {
+            *v = value.to_owned();
+        }
+    }
+    fields
+}
+
+/// W5, two tabs: B saves a new oficio while A edits the description from the same version. A's
+/// save is refused (409); the form A gets back holds B's oficio (A did not touch it) and A's
+/// description, so saving again keeps both changes: a conflict never reverts a colleague's.
+#[tokio::test]
+async fn w5_a_conflict_keeps_the_colleagues_change_and_the_users_own() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let edit = format!("/ot/{id}/editar");
+    let tab_a = form_values(&app.get(&edit).await.text().await.unwrap(), "#ot-form");
+    let tab_b = form_values(&app.get(&edit).await.text().await.unwrap(), "#ot-form");
+    let post = |fields: Vec<(String, String)>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post_form(&format!("/ot/{id}"), &pairs).await
+        }
+    };
+
+    let r = post(with(tab_b, "oficio_ot", "PEP-COLEGA-2026")).await;
+    assert_eq!(r.status(), 303);
+
+    let r = post(with(
+        tab_a.clone(),
+        "descripcion_trabajo",
+        "Descripción de Ana",
+    ))
+    .await;
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    assert!(!texts(&body, "#conflicto").is_empty());
+    let again = form_values(&body, "#ot-form");
+    let value = |name: &str| {
+        again
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        value("oficio_ot"),
+        "PEP-COLEGA-2026",
+        "the colleague's value"
+    );
+    assert_eq!(value("descripcion_trabajo"), "Descripción de Ana");
+    assert_eq!(
+        texts(&body, "#diferencias li").len(),
+        0,
+        "no field was changed by both"
+    );
+
+    let r = post(again).await;
+    assert_eq!(r.status(), 303);
+    let saved = order(&app, id).await;
+    assert_eq!(saved.oficio, "PEP-COLEGA-2026");
+    assert_eq!(saved.description, "Descripción de Ana");
+
+    // Both change the same field: the form keeps the user's value and shows both.
+    let tab_a = form_values(&app.get(&edit).await.text().await.unwrap(), "#ot-form");
+    let tab_b = form_values(&app.get(&edit).await.text().await.unwrap(), "#ot-form");
+    assert_eq!(
+        post(with(tab_b, "responsable_cliente", "Ing. Colega"))
+            .await
+            .status(),
+        303
+    );
+    let r = post(with(tab_a, "responsable_cliente", "Ing. Ana")).await;
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    let differences = texts(&body, "#diferencias li");
+    assert_eq!(differences.len(), 1, "{differences:?}");
+    assert!(
+        differences[0].contains("Responsable del cliente")
+            && differences[0].contains("actual: Ing. Colega")
+            && differences[0].contains("suyo: Ing. Ana"),
+        "{differences:?}"
+    );
+    let again = form_values(&body, "#ot-form");
+    assert!(again.contains(&("responsable_cliente".to_owned(), "Ing. Ana".to_owned())));
+    assert_eq!(order(&app, id).await.client_representative, "Ing. Colega");
+}

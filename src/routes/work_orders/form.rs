@@ -14,7 +14,7 @@ use crate::domain::codes::{Front, SiteField, WorkOrderKind, kind, site_category}
 use crate::domain::format;
 use crate::domain::input::FieldErrors;
 use crate::domain::role::Role;
-use crate::domain::work_order::WorkOrderForm;
+use crate::domain::work_order::{EDITABLE_FIELDS, WorkOrderForm, merge_after_conflict};
 use crate::error::AppError;
 use crate::services;
 use crate::services::Actor;
@@ -49,6 +49,11 @@ struct FormPage {
     f: WorkOrderForm,
     errors: FieldErrors,
     conflict: Option<String>,
+    /// The fields someone else changed too, after a conflict (W5).
+    differences: Vec<Difference>,
+    /// The values this form started from (urlencoded), to tell the user's changes from a
+    /// colleague's after a conflict (W5). Empty on new orders.
+    original: String,
     pte_label: String,
     parent_label: String,
     managers: Vec<SelectOption>,
@@ -152,12 +157,22 @@ fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::re
     })
 }
 
+/// A field both people changed (W5): "actual: X · suyo: Y".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub label: &'static str,
+    pub current: String,
+    pub mine: String,
+}
+
 /// What the form shows besides its choices and the input.
 #[derive(Debug, Default)]
 struct Shown {
     errors: FieldErrors,
     /// Someone saved first (W5), or a concurrent create took the folio: above the form.
     conflict: Option<String>,
+    differences: Vec<Difference>,
+    original: String,
     /// The order being edited; `None` for a new one.
     editing: Option<i32>,
     /// Kind fixed (edit, or a reprogramming started from its parent).
@@ -176,6 +191,7 @@ impl Shown {
             conflict,
             editing,
             kind_fixed,
+            ..Shown::default()
         };
         (status, shown)
     }
@@ -185,6 +201,8 @@ fn page(ctx: PageCtx, choices: Choices, f: WorkOrderForm, shown: Shown) -> FormP
     let Shown {
         errors,
         conflict,
+        differences,
+        original,
         editing,
         kind_fixed,
     } = shown;
@@ -234,7 +252,39 @@ fn page(ctx: PageCtx, choices: Choices, f: WorkOrderForm, shown: Shown) -> FormP
         f,
         errors,
         conflict,
+        differences,
+        original,
         cancel,
+    }
+}
+
+/// A form as the hidden `original` field carries it.
+fn encode(f: &WorkOrderForm) -> String {
+    serde_urlencoded::to_string(f).unwrap_or_default()
+}
+
+/// A field's value as the person reads it: catalog names, Sí/No, dd/mm/yyyy.
+fn readable(catalogs: &Catalogs, field: &str, raw: &str) -> String {
+    let raw = raw.trim();
+    let id = raw.parse::<i32>().ok();
+    let text = match field {
+        "responsable_proyecto" => catalogs.name(CatalogKind::ProjectManager, id),
+        "id_cliente" => catalogs.name(CatalogKind::Client, id),
+        "id_frente" => catalogs.name(CatalogKind::Front, id),
+        "id_embarcacion" | "id_plataforma" | "id_intercom" | "id_patio" | "id_patio_fase" => {
+            catalogs.name(CatalogKind::Site, id)
+        }
+        "check_fase_patio" => if raw.is_empty() { "No" } else { "Sí" }.to_owned(),
+        f if f.starts_with("fecha_") => format::parse_date(raw)
+            .ok()
+            .flatten()
+            .map_or_else(|| raw.to_owned(), |d| format::date(Some(d))),
+        _ => raw.to_owned(),
+    };
+    if text.is_empty() {
+        "(vacío)".to_owned()
+    } else {
+        text
     }
 }
 
@@ -414,6 +464,15 @@ pub async fn create(
     }
 }
 
+/// An edit as posted: the fields, and the values the form started from.
+#[derive(Debug, Deserialize)]
+pub struct EditPost {
+    #[serde(flatten)]
+    form: WorkOrderForm,
+    #[serde(default)]
+    original: String,
+}
+
 /// `GET /ot/{id}/editar`.
 #[tracing::instrument(
     name = "handler",
@@ -435,6 +494,7 @@ pub async fn edit_form(
         Ok((f, choices))
     })
     .await??;
+    let f_original = f.clone();
     render(
         StatusCode::OK,
         &page(
@@ -442,6 +502,7 @@ pub async fn edit_form(
             choices,
             f,
             Shown {
+                original: encode(&f_original),
                 editing: Some(id),
                 kind_fixed: true,
                 ..Shown::default()
@@ -462,11 +523,14 @@ pub async fn update(
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<i32>,
-    form: web::Form<WorkOrderForm>,
+    form: web::Form<EditPost>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let id = path.into_inner();
-    let submitted = form.into_inner();
+    let EditPost {
+        form: submitted,
+        original,
+    } = form.into_inner();
     let actor = Actor::from(&user);
     let (result, current, shown, choices) = blocking(&state, move |c| -> Result<_, AppError> {
         let result =
@@ -498,13 +562,47 @@ pub async fn update(
         }
         (Err(e), Some(choices)) => {
             let refusal = refused(e)?;
+            let mut original = original;
+            let mut differences = Vec::new();
             if matches!(refusal, Refused::Conflict(_))
                 && let Some(o) = &current
             {
-                // Keep what the user typed; the next save applies it over the current version.
-                f.version = o.version.to_string();
+                let now = form_of(o);
+                match serde_urlencoded::from_str::<WorkOrderForm>(&original) {
+                    // W5: the user's own changes over the current values; a field both
+                    // changed keeps the user's value and shows the colleague's.
+                    Ok(start) if !original.is_empty() => {
+                        let (merged, both) = merge_after_conflict(&f, &start, &now);
+                        differences = both
+                            .into_iter()
+                            .map(|name| Difference {
+                                label: EDITABLE_FIELDS
+                                    .iter()
+                                    .find(|(n, _)| *n == name)
+                                    .map_or(name, |(_, label)| label),
+                                current: readable(
+                                    &choices.catalogs,
+                                    name,
+                                    now.field(name).unwrap_or_default(),
+                                ),
+                                mine: readable(
+                                    &choices.catalogs,
+                                    name,
+                                    f.field(name).unwrap_or_default(),
+                                ),
+                            })
+                            .collect();
+                        f = merged;
+                    }
+                    // A client that does not say where it started (the legacy API's form):
+                    // keep what it typed, on the current version.
+                    _ => f.version = o.version.to_string(),
+                }
+                original = encode(&now);
             }
-            let (status, shown) = Shown::refused(refusal, Some(id), true);
+            let (status, mut shown) = Shown::refused(refusal, Some(id), true);
+            shown.differences = differences;
+            shown.original = original;
             render(status, &page(ctx, choices, f, shown))
         }
         (Err(e), _) => Err(e.into()),
