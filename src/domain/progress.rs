@@ -261,3 +261,75 @@ mod tests {
         assert_eq!(p.combined_real, (7 * 50 + 3 * 50) / 10);
     }
 }
+
+/// How an OT's status pill looks (the legacy's colours): ASIGNADA yellow, EN EJECUCION blue,
+/// TERMINADA green, CANCELADA red, the others neutral.
+pub fn status_tone(status: i32) -> &'static str {
+    use super::codes::ot_status as s;
+    match status {
+        s::ASSIGNED => "yellow",
+        s::IN_PROGRESS => "blue",
+        s::FINISHED => "green",
+        s::CANCELLED => "red",
+        _ => "neutral",
+    }
+}
+
+/// An order that is not moving (CANCELADA, SUSPENDIDA, DIFERIDA): its bar is grey whatever its
+/// number, which stays W10's.
+pub fn halted(status: i32) -> bool {
+    use super::codes::ot_status as s;
+    matches!(
+        status,
+        s::CANCELLED | s::SUSPENDED | s::DEFERRED | s::DEFERRED_NOT_STARTED
+    )
+}
+
+/// True when an order with this status can be overdue: anything but TERMINADA or CANCELADA.
+pub fn can_be_overdue(status: i32) -> bool {
+    use super::codes::ot_status as s;
+    !matches!(status, s::FINISHED | s::CANCELLED)
+}
+
+/// Days past the planned end, when today is past it and the order is still open
+/// ("Vencida · N días").
+pub fn overdue_days(planned_end: Option<NaiveDate>, status: i32, today: NaiveDate) -> Option<i64> {
+    let end = planned_end?;
+    (today > end && can_be_overdue(status)).then(|| (today - end).num_days())
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use crate::domain::codes::ot_status;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn an_open_order_past_its_planned_end_is_overdue_by_whole_days() {
+        let today = d(2025, 3, 6);
+        let end = Some(d(2025, 3, 1));
+        assert_eq!(overdue_days(end, ot_status::IN_PROGRESS, today), Some(5));
+        assert_eq!(overdue_days(end, ot_status::FINISHED, today), None);
+        assert_eq!(overdue_days(end, ot_status::CANCELLED, today), None);
+        assert_eq!(
+            overdue_days(Some(today), ot_status::IN_PROGRESS, today),
+            None
+        );
+        assert_eq!(overdue_days(None, ot_status::IN_PROGRESS, today), None);
+    }
+
+    #[test]
+    fn cancelled_suspended_and_deferred_orders_have_grey_bars_and_their_colours() {
+        assert!(halted(ot_status::CANCELLED) && halted(ot_status::SUSPENDED));
+        assert!(halted(ot_status::DEFERRED) && halted(ot_status::DEFERRED_NOT_STARTED));
+        assert!(!halted(ot_status::IN_PROGRESS));
+        assert_eq!(status_tone(ot_status::ASSIGNED), "yellow");
+        assert_eq!(status_tone(ot_status::IN_PROGRESS), "blue");
+        assert_eq!(status_tone(ot_status::FINISHED), "green");
+        assert_eq!(status_tone(ot_status::CANCELLED), "red");
+        assert_eq!(status_tone(ot_status::TO_CANCEL), "neutral");
+    }
+}

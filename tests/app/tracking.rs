@@ -458,3 +458,79 @@ async fn w4_reprogramar_opens_the_form_prefilled_from_the_parent_with_empty_date
     // A reprogramming cannot be reprogrammed, and a deleted parent is not offered.
     assert_eq!(app.get("/ot/nueva?padre=999").await.status(), 404);
 }
+
+/// The `tbody tr` of the list whose text names `folio`, as HTML.
+fn row_of(body: &str, folio: &str) -> String {
+    let doc = scraper::Html::parse_document(body);
+    let rows = scraper::Selector::parse("tbody tr").unwrap();
+    doc.select(&rows)
+        .find(|r| r.text().any(|t| t.trim() == folio))
+        .map(|r| r.html())
+        .unwrap_or_else(|| panic!("no row for {folio}"))
+}
+
+/// Issue 12 §4: status pills in the legacy colours, "Vencida · N días" on open orders past
+/// their planned end, a grey bar for orders that are not moving (W10's number stays), and the
+/// "Vencidas" filter.
+#[tokio::test]
+async fn w10_status_and_progress_tell_the_truth_and_overdue_orders_can_be_listed() {
+    let app = tracked_app().await; // today: 06/03/2025
+    let past = [
+        ("fecha_inicio_programado", "2025-01-01"),
+        ("fecha_termino_programado", "2025-02-01"),
+    ];
+    let (late, _) = app.create_initial("OT-TARDE", &past).await;
+    let (cancelled, _) = app.create_initial("OT-CANCELADA", &past).await;
+    app.create_initial(
+        "OT-A-TIEMPO",
+        &[
+            ("fecha_inicio_programado", "2025-03-01"),
+            ("fecha_termino_programado", "2025-12-31"),
+        ],
+    )
+    .await;
+    for (id, status) in [(late, "8"), (cancelled, "6")] {
+        let r = post(
+            &app,
+            &format!("/ot/{id}/estatus"),
+            &[("estatus", status), ("version", "1")],
+        )
+        .await;
+        assert_eq!(r.status(), 303, "{id}");
+    }
+
+    let body = app.get("/ot").await.text().await.unwrap();
+    let row = row_of(&body, "OT-TARDE");
+    assert_eq!(texts(&row, ".badge.overdue"), ["Vencida · 33 días"]);
+    assert_eq!(texts(&row, ".pill-blue"), ["EN EJECUCION"]);
+    assert_eq!(
+        texts(&row, "progress.bar-mid").len(),
+        1,
+        "70 %: its W10 colour"
+    );
+    let row = row_of(&body, "OT-CANCELADA");
+    assert!(
+        texts(&row, ".badge.overdue").is_empty(),
+        "a cancelled order is not late"
+    );
+    assert_eq!(texts(&row, ".pill-red"), ["CANCELADA"]);
+    assert_eq!(
+        texts(&row, "progress.bar-halted").len(),
+        1,
+        "grey, not green"
+    );
+    let percent = texts(&row, ".pct");
+    assert_eq!(percent, ["70 %"], "W10's number stays");
+    let row = row_of(&body, "OT-A-TIEMPO");
+    assert!(texts(&row, ".badge.overdue").is_empty());
+    assert_eq!(texts(&row, ".pill-yellow"), ["ASIGNADA"]);
+
+    // Only the open, late order is "Vencida"; the checkbox stays ticked.
+    let body = app.get("/ot?vencidas=1").await.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let rows = scraper::Selector::parse("tbody tr").unwrap();
+    assert_eq!(doc.select(&rows).count(), 1);
+    assert!(row_of(&body, "OT-TARDE").contains(&format!("/ot/{late}")));
+    let ticked = scraper::Selector::parse("#vencidas[checked]").unwrap();
+    assert_eq!(doc.select(&ticked).count(), 1, "the filter is shown ticked");
+}

@@ -32,7 +32,8 @@ impl CountCache {
                 f.site,
                 f.year,
                 f.parent,
-                &f.text
+                &f.text,
+                f.overdue_on
             )
         );
         let cached = self

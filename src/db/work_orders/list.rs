@@ -7,7 +7,9 @@ use diesel::prelude::*;
 use super::{CountCache, WorkOrder, visible};
 use crate::db::DbConn;
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
-use crate::domain::codes::kind;
+use chrono::NaiveDate;
+
+use crate::domain::codes::{kind, ot_status};
 
 /// Sort keys of the list (W12), each sorting by what its column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +64,9 @@ pub struct ListFilter {
     pub year: Option<i32>,
     pub parent: Option<i32>,
     pub text: Option<String>,
+    /// "Vencidas": open orders (not TERMINADA or CANCELADA) whose planned end is before this day
+    /// (today).
+    pub overdue_on: Option<NaiveDate>,
     pub sort: SortKey,
     pub descending: bool,
     pub offset: i64,
@@ -79,6 +84,7 @@ impl Default for ListFilter {
             year: None,
             parent: None,
             text: None,
+            overdue_on: None,
             sort: SortKey::Id,
             descending: true,
             offset: 0,
@@ -127,6 +133,11 @@ macro_rules! filtered_list {
                     .or(work_orders::intercom_site_id.eq(site))
                     .or(work_orders::yard_site_id.eq(site)),
             );
+        }
+        if let Some(today) = f.overdue_on {
+            q = q
+                .filter(work_orders::planned_end.lt(today))
+                .filter(work_orders::status_id.ne_all([ot_status::FINISHED, ot_status::CANCELLED]));
         }
         if let Some(y) = f.year {
             q = q.filter(work_orders::list_year.eq(y));

@@ -76,6 +76,7 @@ impl TableQuery {
             site: filter_id(&self.sitio),
             year: filter_year(&self.anio),
             parent: filter_id(&self.ot_principal),
+            overdue_on: None,
             text,
             sort,
             descending,

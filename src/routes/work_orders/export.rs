@@ -64,8 +64,8 @@ pub async fn csv(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = query.into_inner().to_filter();
     let today = state.clock.today();
+    let filter = query.into_inner().to_filter(today);
     let pool = state.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, AppError>>(BUFFERED_CHUNKS);
     let span = tracing::Span::current();
@@ -181,8 +181,8 @@ pub async fn xlsx(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = query.into_inner().to_filter();
     let today = state.clock.today();
+    let filter = query.into_inner().to_filter(today);
     let bytes = blocking(&state, move |conn| -> Result<Vec<u8>, AppError> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut book = Workbook::new();

@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{ProgressView, front_and_site};
@@ -39,6 +40,9 @@ pub struct ListQuery {
     pub anio: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub q: String,
+    /// `1`: only the overdue orders ("Vencidas").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub vencidas: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub orden: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -74,7 +78,8 @@ impl ListQuery {
         }
     }
 
-    pub fn to_filter(&self) -> ListFilter {
+    /// The filter this query asks for; `today` decides what is overdue.
+    pub fn to_filter(&self, today: NaiveDate) -> ListFilter {
         let (sort, descending) = self.sort();
         let per = self.per_page();
         ListFilter {
@@ -86,6 +91,7 @@ impl ListQuery {
             year: filter_year(&self.anio),
             parent: None,
             text: search_text(&self.q),
+            overdue_on: (self.vencidas.trim() == "1").then_some(today),
             sort,
             descending,
             offset: (self.page_number() - 1).saturating_mul(per),
@@ -175,8 +181,8 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let filter = query.to_filter();
     let today = state.clock.today();
+    let filter = query.to_filter(today);
     let f = filter.clone();
     let cache = state.caches.clone();
     let ListData {

@@ -13,7 +13,7 @@ pub mod tracking;
 use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::WorkOrder;
 use crate::domain::codes::{Front, SiteField};
-use crate::domain::progress::{Progress, StepCounts};
+use crate::domain::progress::{Progress, StepCounts, halted, overdue_days, status_tone};
 
 /// Progress as the pages show it (W10).
 #[derive(Debug, Clone)]
@@ -27,6 +27,10 @@ pub struct ProgressView {
     pub steps_total: i64,
     pub step_percent: i32,
     pub time_percent: i32,
+    /// Days past the planned end of an open order ("Vencida · N días").
+    pub overdue: Option<i64>,
+    /// The status pill's colour.
+    pub tone: &'static str,
 }
 
 impl ProgressView {
@@ -40,7 +44,12 @@ impl ProgressView {
         );
         ProgressView {
             percent: p.combined,
-            colour: p.colour(),
+            // A cancelled, suspended or deferred order is not progressing: grey, same number.
+            colour: if halted(order.status_id) {
+                "halted"
+            } else {
+                p.colour()
+            },
             elapsed: p.time.elapsed_days,
             total_days: p.time.total_days,
             completed: counts.completed,
@@ -48,6 +57,8 @@ impl ProgressView {
             steps_total: counts.total,
             step_percent: p.step_percent,
             time_percent: p.time.percent,
+            overdue: overdue_days(order.planned_end, order.status_id, today),
+            tone: status_tone(order.status_id),
         }
     }
 }

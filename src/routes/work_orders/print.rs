@@ -57,10 +57,10 @@ pub async fn selection(
     query.page.clear();
     query.per.clear();
     let back = query.href(|_| {});
-    let mut filter = query.to_filter();
+    let today = state.clock.today();
+    let mut filter = query.to_filter(today);
     filter.offset = 0;
     filter.limit = PRINT_LIMIT;
-    let today = state.clock.today();
     let cache = state.caches.clone();
     let (data, mut steps_by_order) = blocking(&state, move |c| -> Result<_, AppError> {
         let data = load(c, &filter, &cache)?;
