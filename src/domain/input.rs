@@ -94,6 +94,23 @@ pub fn id(errors: &mut FieldErrors, field: &'static str, raw: &str, label: &str)
     }
 }
 
+/// The required project manager of an OT or a PTE (W1, W2): a catalog id.
+pub fn project_manager(errors: &mut FieldErrors, raw: &str) -> Option<i32> {
+    let found = id(
+        errors,
+        "responsable_proyecto",
+        raw,
+        "Responsable del proyecto",
+    );
+    if found.is_none() && errors.get("responsable_proyecto").is_none() {
+        errors.add(
+            "responsable_proyecto",
+            "El responsable del proyecto es obligatorio.",
+        );
+    }
+    found
+}
+
 /// An optional date, `YYYY-MM-DD` or `dd/mm/yyyy` (W1).
 pub fn date(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
     parse_date(raw).unwrap_or_else(|msg| {

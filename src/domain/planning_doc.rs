@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::input::{FieldErrors, MAX_FOLIO, MAX_TEXT, id, text};
+use super::input::{FieldErrors, MAX_FOLIO, MAX_TEXT, id, project_manager, text};
 
 /// The PTE form's raw fields.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -46,18 +46,7 @@ impl PteForm {
             MAX_TEXT,
         );
         let client_id = id(&mut e, "id_cliente", &self.id_cliente, "Cliente");
-        let project_manager_id = id(
-            &mut e,
-            "responsable_proyecto",
-            &self.responsable_proyecto,
-            "Responsable del proyecto",
-        );
-        if project_manager_id.is_none() && e.get("responsable_proyecto").is_none() {
-            e.add(
-                "responsable_proyecto",
-                "El responsable del proyecto es obligatorio.",
-            );
-        }
+        let project_manager_id = project_manager(&mut e, &self.responsable_proyecto);
         match (project_manager_id, e.is_empty()) {
             (Some(project_manager_id), true) => Ok(PteInput {
                 folio,

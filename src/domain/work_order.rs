@@ -6,7 +6,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::codes::{Front, SiteField, WorkOrderKind};
-use super::input::{FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, text, window};
+use super::input::{
+    FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, project_manager, text, window,
+};
 
 pub const MAX_DURATION_DAYS: i64 = 36_500;
 
@@ -360,18 +362,7 @@ impl WorkOrderForm {
             true,
             MAX_TEXT,
         );
-        let project_manager_id = id(
-            e,
-            "responsable_proyecto",
-            &self.responsable_proyecto,
-            "Responsable del proyecto",
-        );
-        if project_manager_id.is_none() && e.get("responsable_proyecto").is_none() {
-            e.add(
-                "responsable_proyecto",
-                "El responsable del proyecto es obligatorio.",
-            );
-        }
+        let project_manager_id = project_manager(e, &self.responsable_proyecto);
         let client_representative = text(
             e,
             "responsable_cliente",
