@@ -80,6 +80,21 @@ async fn w9_completing_a_step_dates_its_delivery_today_and_is_logged() {
     let a = doc.select(&link).next().expect("deliverable link");
     assert_eq!(a.value().attr("target"), Some("_blank"));
     assert_eq!(a.value().attr("rel"), Some("noopener noreferrer"));
+    // W13: a printout shows where the deliverable is, not "Abrir".
+    assert_eq!(
+        texts(&body, "#pasos .link-short.print-only"),
+        ["drive.example.mx/entregable.pdf"]
+    );
+    // The history is on the page, and printed only when asked for (`?historial=1`).
+    let class_of = |body: &str| crate::helpers::attr(body, "#seccion-historial", "class");
+    assert!(class_of(&body).split(' ').any(|c| c == "no-print"));
+    let with_history = app
+        .get(&format!("/ot/{id}?historial=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(class_of(&with_history), "card");
     assert!(
         texts(&body, "#historial td")
             .iter()

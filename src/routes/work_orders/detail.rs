@@ -42,6 +42,8 @@ pub struct StepRow {
     pub delivery: String,
     pub comment: String,
     pub link: Option<String>,
+    /// The link as printed: host and path, at most 40 characters.
+    pub link_short: String,
 }
 
 pub struct RelatedRow {
@@ -91,14 +93,47 @@ struct DetailPage {
     can_reprogram: bool,
     is_admin: bool,
     print_date: String,
+    /// The printout carries the history only when asked (`?historial=1`).
+    print_history: bool,
     annex: AnnexView,
 }
 
-/// The detail page's query: the page of the annex's items.
+/// The detail page's query: the page of the annex's items, and whether the printout carries
+/// the history (`historial=1`; by default a printout is the order and its signatures).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct DetailQuery {
     anexo_pag: String,
+    historial: String,
+}
+
+/// How the detail page is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct DetailView {
+    pub annex_page: i64,
+    pub print_history: bool,
+}
+
+impl Default for DetailView {
+    fn default() -> DetailView {
+        DetailView {
+            annex_page: 1,
+            print_history: false,
+        }
+    }
+}
+
+/// A deliverable link as a printout shows it: no scheme, at most 40 characters.
+fn short_link(url: &str) -> String {
+    let bare = url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    if bare.chars().count() > 40 {
+        format!("{}…", bare.chars().take(39).collect::<String>())
+    } else {
+        bare.to_owned()
+    }
 }
 
 fn step_class(status: i32) -> &'static str {
@@ -267,6 +302,7 @@ pub fn step_rows(steps: &[steps::StepView]) -> Vec<StepRow> {
             delivery: format::date(s.delivery_date),
             comment: s.comment.clone(),
             link: s.link.clone(),
+            link_short: s.link.as_deref().map(short_link).unwrap_or_default(),
         })
         .collect()
 }
@@ -283,9 +319,12 @@ pub async fn detail(
     path: web::Path<i32>,
     query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let annex_page = query.anexo_pag.trim().parse().unwrap_or(1);
+    let view = DetailView {
+        annex_page: query.anexo_pag.trim().parse().unwrap_or(1),
+        print_history: query.historial.trim() == "1",
+    };
     let id = path.into_inner();
-    render_detail(&state, ctx, &user, id, StatusCode::OK, None, annex_page).await
+    render_detail(&state, ctx, &user, id, StatusCode::OK, None, view).await
 }
 
 /// Renders the detail page, with `error` (from a refused step or status change) on top.
@@ -301,8 +340,9 @@ pub async fn render_detail(
     id: i32,
     status: StatusCode,
     action_error: Option<String>,
-    annex_page: i64,
+    view: DetailView,
 ) -> Result<HttpResponse, AppError> {
+    let annex_page = view.annex_page;
     let is_admin = user.role.allows(Role::Admin);
     let today = state.clock.today();
     let caches = state.caches.clone();
@@ -415,6 +455,7 @@ pub async fn render_detail(
         can_reprogram: can_edit && o.kind_id == kind::INITIAL,
         is_admin,
         print_date: format::date(Some(today)),
+        print_history: view.print_history,
         annex,
         ctx,
     };

@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
-use super::detail::render_detail;
+use super::detail::{DetailView, render_detail};
 use crate::domain::execution::{StatusForm, StepForm};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -38,7 +38,16 @@ async fn answer(
         }
         Err(e) => {
             let (status, msg) = refused(e)?.status_and_message();
-            render_detail(state, ctx, user, id, status, Some(msg), 1).await
+            render_detail(
+                state,
+                ctx,
+                user,
+                id,
+                status,
+                Some(msg),
+                DetailView::default(),
+            )
+            .await
         }
     }
 }
