@@ -90,6 +90,8 @@ pub struct LogFilter {
     pub table: Option<String>,
     pub action: Option<String>,
     pub record_id: Option<i32>,
+    /// Any of these records (an OT's folio: the initial order and its reprogrammings).
+    pub record_ids: Option<Vec<i32>>,
     /// Inclusive bounds, UTC.
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
@@ -112,6 +114,9 @@ pub fn page(conn: &mut DbConn, f: &LogFilter) -> QueryResult<(i64, Vec<LoggedEnt
         }
         if let Some(r) = f.record_id {
             q = q.filter(activity_log::record_id.eq(r));
+        }
+        if let Some(ids) = &f.record_ids {
+            q = q.filter(activity_log::record_id.eq_any(ids.clone()));
         }
         if let Some(from) = f.from {
             q = q.filter(activity_log::at.ge(from));

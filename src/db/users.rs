@@ -144,3 +144,20 @@ pub fn set_role(conn: &mut DbConn, id: i32, role: &str, now: NaiveDateTime) -> Q
         .execute(conn)
         .map(drop)
 }
+
+/// The display names of some logins, for pages that show who did something.
+pub fn display_names(
+    conn: &mut DbConn,
+    usernames: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if usernames.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::table
+        .filter(users::username.eq_any(usernames))
+        .select((users::username, users::display_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .filter(|(_, name)| !name.trim().is_empty())
+        .collect())
+}

@@ -1,6 +1,7 @@
 //! Pure types and rules: no actix, no diesel. Parsing of user input into valid values.
 
 pub mod account;
+pub mod activity;
 pub mod annex;
 pub mod catalog;
 pub mod codes;

@@ -8,6 +8,8 @@ use chrono::{Duration, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::db::activity::{self, LogFilter};
+use crate::db::{users, work_orders};
+use crate::domain::activity::{ACTIONS, TABLES, action_label, field_label, table_label};
 use crate::domain::catalog::Catalog;
 use crate::domain::format;
 use crate::domain::input::search_text;
@@ -31,6 +33,9 @@ pub struct LogQuery {
     accion: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     registro: String,
+    /// An OT's folio: its entries and its reprogrammings'.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    folio: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     desde: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -63,6 +68,7 @@ impl LogQuery {
             table: search_text(&self.tabla),
             action: search_text(&self.accion),
             record_id: self.registro.trim().parse().ok(),
+            record_ids: None,
             from: day(&self.desde).and_then(|d| utc(d, NaiveTime::MIN)),
             until: day(&self.hasta)
                 .and_then(|d| utc(d + Duration::days(1), NaiveTime::MIN))
@@ -99,6 +105,8 @@ pub struct Row {
 #[template(path = "activity.html")]
 struct LogPage {
     ctx: PageCtx,
+    tables: &'static [(&'static str, &'static str)],
+    actions: &'static [(&'static str, &'static str)],
     q: LogQuery,
     total: i64,
     rows: Vec<Row>,
@@ -137,21 +145,55 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let q = query.into_inner();
-    let filter = q.to_filter();
-    let (total, entries) = blocking(&state, move |c| activity::page(c, &filter)).await??;
+    let mut filter = q.to_filter();
+    let folio = search_text(&q.folio);
+    let (total, entries, folios, names) = blocking(&state, move |c| -> Result<_, AppError> {
+        if let Some(folio) = &folio {
+            filter.table = Some(crate::db::work_orders::TABLE.to_owned());
+            filter.record_ids = Some(work_orders::ids_with_folio(c, folio)?);
+        }
+        let (total, entries) = activity::page(c, &filter)?;
+        let orders: Vec<i32> = entries
+            .iter()
+            .filter(|e| e.table_name == crate::db::work_orders::TABLE)
+            .filter_map(|e| e.record_id)
+            .collect();
+        let logins: Vec<String> = entries.iter().map(|e| e.username.clone()).collect();
+        Ok((
+            total,
+            entries,
+            work_orders::folios(c, &orders)?,
+            users::display_names(c, &logins)?,
+        ))
+    })
+    .await??;
     let rows = entries
         .into_iter()
-        .map(|e| Row {
-            at: format::timestamp(e.at),
-            link: link(&e.table_name, e.record_id),
-            user: e.username,
-            action: e.action,
-            record: e.record_id.map(|r| r.to_string()).unwrap_or_default(),
-            table: e.table_name,
-            field: e.field.unwrap_or_default(),
-            old: e.old_value.unwrap_or_default(),
-            new: e.new_value.unwrap_or_default(),
-            detail: e.detail.unwrap_or_default(),
+        .map(|e| {
+            let record = match e.record_id {
+                Some(id) if e.table_name == crate::db::work_orders::TABLE => {
+                    folios.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+                }
+                Some(id) => format!("#{id}"),
+                None => String::new(),
+            };
+            Row {
+                at: format::timestamp(e.at),
+                link: link(&e.table_name, e.record_id),
+                user: names.get(&e.username).cloned().unwrap_or(e.username),
+                action: action_label(&e.action).to_owned(),
+                record,
+                table: table_label(&e.table_name).to_owned(),
+                field: e
+                    .field
+                    .as_deref()
+                    .map(field_label)
+                    .unwrap_or_default()
+                    .to_owned(),
+                old: e.old_value.unwrap_or_default(),
+                new: e.new_value.unwrap_or_default(),
+                detail: e.detail.unwrap_or_default(),
+            }
         })
         .collect();
     let page = q.page_number();
@@ -159,6 +201,8 @@ pub async fn list(
         StatusCode::OK,
         &LogPage {
             ctx,
+            tables: TABLES,
+            actions: ACTIONS,
             prev: (page > 1).then(|| q.href(page - 1)),
             next: (page * PER_PAGE < total).then(|| q.href(page + 1)),
             q,

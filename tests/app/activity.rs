@@ -83,3 +83,53 @@ async fn w11_admins_list_every_change_with_filters_and_others_are_refused() {
     let viewer = spawn_second_login(&app, "vera", Role::Consulta).await;
     assert_eq!(total(&viewer, &app, "").await.0, 403);
 }
+
+/// Issue 12 §9: the history reads in Spanish on the order's page and on `/actividad`: field and
+/// table names, actions as the pages call them, the folio instead of the internal id, people by
+/// their names; `/actividad` filters by action from a list and by an OT's folio.
+#[tokio::test]
+async fn w11_the_history_names_fields_actions_records_and_people_in_spanish() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, pte) = app.create_initial("OT-7", &[]).await;
+    app.create_initial("OT-8", &[]).await;
+    let mut fields = crate::helpers::initial_fields(pte, "OT-7");
+    crate::helpers::set(&mut fields, "fecha_termino_real", "2025-03-04");
+    crate::helpers::set(&mut fields, "fecha_inicio_real", "2025-03-01");
+    crate::helpers::set(&mut fields, "version", "1");
+    assert_eq!(app.post_order(Some(id), &fields).await.status(), 303);
+
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    let cells = texts(&body, "#historial td");
+    for expected in ["Término real", "Edición", "Creación", "Usuario ana"] {
+        assert!(cells.iter().any(|c| c == expected), "{expected}: {cells:?}");
+    }
+    assert!(
+        !cells
+            .iter()
+            .any(|c| c == "fecha_termino_real" || c == "ana")
+    );
+
+    let admin = spawn_second_login(&app, "root", Role::Admin).await;
+    let page = admin
+        .get(app.url("/actividad?folio=OT-7"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let records = texts(&page, "#actividad td a");
+    assert!(!records.is_empty());
+    assert!(records.iter().all(|r| r == "OT OT-7"), "{records:?}");
+    let cells = texts(&page, "#actividad td");
+    assert!(cells.iter().any(|c| c == "Término real"));
+    assert!(cells.iter().any(|c| c == "Usuario ana"));
+    assert!(
+        texts(&page, "#accion option")
+            .iter()
+            .any(|o| o == "Cambio de estatus")
+    );
+    let (_, edits) = total(&admin, &app, "?folio=OT-7&accion=editar").await;
+    assert_eq!(edits, 2, "two fields changed in one edit");
+}

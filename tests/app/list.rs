@@ -207,7 +207,7 @@ fn queries_for(c: &mut DbConn, query: &str) -> (usize, usize) {
     let fresh = faena::db::caches::Caches::default();
     let data = load(
         c,
-        &q.to_filter(chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap()),
+        &q.to_filter(chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap(), false),
         &fresh,
     )
     .unwrap();
@@ -258,7 +258,7 @@ async fn w12_warm_caches_save_the_count_and_catalog_queries() {
                 let q: ListQuery = serde_urlencoded::from_str("per=10").unwrap();
                 let data = load(
                     c,
-                    &q.to_filter(chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap()),
+                    &q.to_filter(chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap(), false),
                     &cache,
                 )
                 .unwrap();
@@ -518,7 +518,10 @@ async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
                     other
                         .count(
                             c,
-                            &q.to_filter(chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap()),
+                            &q.to_filter(
+                                chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap(),
+                                false,
+                            ),
                         )
                         .unwrap()
                 })

@@ -838,3 +838,35 @@ async fn w5_a_conflict_keeps_the_colleagues_change_and_the_users_own() {
     assert!(again.contains(&("responsable_cliente".to_owned(), "Ing. Ana".to_owned())));
     assert_eq!(order(&app, id).await.client_representative, "Ing. Colega");
 }
+
+/// W7 and issue 12 §9: an administrator finds the deleted orders in the list ("Eliminadas") to
+/// restore them; for anyone else the filter does not exist and deleted orders stay hidden.
+#[tokio::test]
+async fn w7_only_administrators_list_the_deleted_orders() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (gone, _) = app.create_initial("OT-BORRADA", &[]).await;
+    app.create_initial("OT-VIVA", &[]).await;
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(&format!("/ot/{gone}/eliminar"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(r.status(), 303);
+
+    let folios = |body: &str| texts(body, "#lista-ot tbody td:first-child a");
+    let own = app.get("/ot?eliminadas=1").await.text().await.unwrap();
+    assert_eq!(folios(&own), ["OT-VIVA"], "ignored for a gestor");
+    assert!(texts(&own, "label[for=eliminadas]").is_empty());
+
+    let admin = crate::helpers::spawn_second_login(&app, "root", Role::Admin).await;
+    let get = async |path: &str| -> String {
+        let r = admin.get(app.url(path)).send().await.unwrap();
+        r.text().await.unwrap()
+    };
+    let listed = get("/ot").await;
+    assert_eq!(folios(&listed), ["OT-VIVA"]);
+    assert_eq!(texts(&listed, "label[for=eliminadas]"), ["Eliminadas"]);
+    let deleted = get("/ot?eliminadas=1").await;
+    assert_eq!(folios(&deleted), ["OT-BORRADA"]);
+    assert_eq!(texts(&deleted, "#lista-ot .tag.danger"), ["ELIMINADA"]);
+}

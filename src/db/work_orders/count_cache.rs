@@ -33,7 +33,8 @@ impl CountCache {
                 f.year,
                 f.parent,
                 &f.text,
-                f.overdue_on
+                f.overdue_on,
+                f.deleted
             )
         );
         let cached = self

@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use chrono::NaiveDate;
 
-use crate::domain::codes::{kind, ot_status};
+use crate::domain::codes::{kind, ot_status, record_state};
 
 /// Sort keys of the list (W12), each sorting by what its column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +67,8 @@ pub struct ListFilter {
     /// "Vencidas": open orders (not TERMINADA or CANCELADA) whose planned end is before this day
     /// (today).
     pub overdue_on: Option<NaiveDate>,
+    /// The deleted orders instead of the visible ones (administrators, to restore them).
+    pub deleted: bool,
     pub sort: SortKey,
     pub descending: bool,
     pub offset: i64,
@@ -85,6 +87,7 @@ impl Default for ListFilter {
             parent: None,
             text: None,
             overdue_on: None,
+            deleted: false,
             sort: SortKey::Id,
             descending: true,
             offset: 0,
@@ -109,7 +112,13 @@ type Backend = <DbConn as diesel::Connection>::Backend;
 macro_rules! filtered_list {
     ($source:expr, $f:expr) => {{
         let f: &ListFilter = $f;
-        let mut q = $source.filter(visible()).into_boxed::<Backend>();
+        let mut q = $source.into_boxed::<Backend>();
+        // W7: deleted orders only when an administrator asks for them ("Eliminadas").
+        q = if f.deleted {
+            q.filter(work_orders::record_state.eq(record_state::DELETED))
+        } else {
+            q.filter(visible())
+        };
         if let Some(k) = f.kind {
             q = q.filter(work_orders::kind_id.eq(k));
         }

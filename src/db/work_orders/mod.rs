@@ -227,6 +227,38 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
         .optional()
 }
 
+/// The folios of some orders, deleted ones included (the activity log names them).
+pub fn folios(
+    conn: &mut DbConn,
+    ids: &[i32],
+) -> QueryResult<std::collections::HashMap<i32, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(work_orders::table
+        .filter(work_orders::id.eq_any(ids))
+        .select((work_orders::id, work_orders::folio, work_orders::revision))
+        .load::<(i32, String, Option<i32>)>(conn)?
+        .into_iter()
+        .map(|(id, folio, revision)| {
+            let name = match revision {
+                Some(r) => format!("{folio} (rep. {r})"),
+                None => folio,
+            };
+            (id, name)
+        })
+        .collect())
+}
+
+/// The ids of the orders with a folio (the initial one and its reprogrammings), deleted ones
+/// included.
+pub fn ids_with_folio(conn: &mut DbConn, folio: &str) -> QueryResult<Vec<i32>> {
+    work_orders::table
+        .filter(work_orders::folio.eq(folio))
+        .select(work_orders::id)
+        .load(conn)
+}
+
 /// The display name of who last changed an order, for the W5 conflict message.
 pub fn updated_by_name(conn: &mut DbConn, user_id: Option<i32>) -> QueryResult<String> {
     let Some(user_id) = user_id else {

@@ -77,6 +77,7 @@ impl TableQuery {
             year: filter_year(&self.anio),
             parent: filter_id(&self.ot_principal),
             overdue_on: None,
+            deleted: false,
             text,
             sort,
             descending,

@@ -10,6 +10,7 @@ use super::{ProgressView, front_and_site};
 use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{activity, planning_docs, steps};
+use crate::domain::activity::{action_label, field_label};
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
 use crate::domain::role::Role;
@@ -146,20 +147,6 @@ fn step_class(status: i32) -> &'static str {
         s::NOT_APPLICABLE => "st-na",
         _ => "",
     }
-}
-
-fn action_label(action: &str) -> String {
-    match action {
-        "crear" => "Creación",
-        "editar" => "Edición",
-        "eliminar" => "Eliminación",
-        "restaurar" => "Restauración",
-        "estatus" => "Cambio de estatus",
-        "paso" => "Cambio de paso",
-        "importar" => "Importación",
-        other => other,
-    }
-    .to_owned()
 }
 
 /// The header of an order: "INICIAL" or "REPROGRAMACIÓN n".
@@ -374,13 +361,24 @@ pub async fn render_detail(
         }
         let counts = steps::counts(c, &ids)?;
         let history = activity::for_record(c, crate::db::work_orders::TABLE, id)?;
+        let logins: Vec<String> = history.iter().map(|h| h.username.clone()).collect();
+        let names = crate::db::users::display_names(c, &logins)?;
         let annex = annex::load_view(c, id, annex_page)?;
         Ok((
-            order, catalogs, pte, step_list, parent, children, counts, history, annex,
+            order,
+            catalogs,
+            pte,
+            step_list,
+            parent,
+            children,
+            counts,
+            (history, names),
+            annex,
         ))
     })
     .await??;
-    let (order, catalogs, pte, step_list, parent, children, counts, history, annex) = loaded;
+    let (order, catalogs, pte, step_list, parent, children, counts, (history, names), annex) =
+        loaded;
 
     let related = |o: &WorkOrder| RelatedRow {
         id: o.id,
@@ -413,9 +411,14 @@ pub async fn render_detail(
         .into_iter()
         .map(|h| HistoryRow {
             at: format::timestamp(h.at),
-            user: h.username,
-            action: action_label(&h.action),
-            field: h.field.unwrap_or_default(),
+            user: names.get(&h.username).cloned().unwrap_or(h.username),
+            action: action_label(&h.action).to_owned(),
+            field: h
+                .field
+                .as_deref()
+                .map(field_label)
+                .unwrap_or_default()
+                .to_owned(),
             old: h.old_value.unwrap_or_default(),
             new: h.new_value.unwrap_or_default(),
             detail: h.detail.unwrap_or_default(),

@@ -12,8 +12,10 @@ use super::{ProgressView, front_and_site};
 use crate::db::catalogs::CatalogKind;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::listing::Pages;
+use crate::web::auth::CurrentUser;
 use crate::web::{AppState, blocking, download};
 
 /// Rows per database page (and per chunk sent).
@@ -62,10 +64,13 @@ fn chunk(
 )]
 pub async fn csv(
     state: web::Data<AppState>,
+    user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.today();
-    let filter = query.into_inner().to_filter(today);
+    let filter = query
+        .into_inner()
+        .to_filter(today, user.role.allows(Role::Admin));
     let pool = state.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, AppError>>(BUFFERED_CHUNKS);
     let span = tracing::Span::current();
@@ -179,10 +184,13 @@ pub async fn csv(
 )]
 pub async fn xlsx(
     state: web::Data<AppState>,
+    user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.today();
-    let filter = query.into_inner().to_filter(today);
+    let filter = query
+        .into_inner()
+        .to_filter(today, user.role.allows(Role::Admin));
     let bytes = blocking(&state, move |conn| -> Result<Vec<u8>, AppError> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut book = Workbook::new();

@@ -13,6 +13,7 @@ use crate::db::work_orders::{ListFilter, SortKey};
 use crate::domain::codes::{WorkOrderKind, record_state};
 use crate::domain::format;
 use crate::domain::input::{filter_id, filter_year, page_number, search_text};
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::listing::{ListData, load};
 use crate::web::AppState;
@@ -43,6 +44,9 @@ pub struct ListQuery {
     /// `1`: only the overdue orders ("Vencidas").
     #[serde(skip_serializing_if = "String::is_empty")]
     pub vencidas: String,
+    /// `1`: the deleted orders (administrators only; W7).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub eliminadas: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub orden: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -78,8 +82,9 @@ impl ListQuery {
         }
     }
 
-    /// The filter this query asks for; `today` decides what is overdue.
-    pub fn to_filter(&self, today: NaiveDate) -> ListFilter {
+    /// The filter this query asks for; `today` decides what is overdue, and only an
+    /// administrator (`admin`) may list the deleted orders.
+    pub fn to_filter(&self, today: NaiveDate, admin: bool) -> ListFilter {
         let (sort, descending) = self.sort();
         let per = self.per_page();
         ListFilter {
@@ -92,6 +97,7 @@ impl ListQuery {
             parent: None,
             text: search_text(&self.q),
             overdue_on: (self.vencidas.trim() == "1").then_some(today),
+            deleted: admin && self.eliminadas.trim() == "1",
             sort,
             descending,
             offset: (self.page_number() - 1).saturating_mul(per),
@@ -128,6 +134,8 @@ pub struct Row {
     pub real_end: String,
     pub status: String,
     pub to_define: bool,
+    /// Listed under "Eliminadas" (administrators).
+    pub deleted: bool,
     pub revision: Option<i32>,
     pub reprogrammings: i64,
     pub progress: ProgressView,
@@ -164,6 +172,8 @@ struct ListPage {
     years: Vec<i32>,
     filtered: bool,
     can_create: bool,
+    /// Administrators may list the deleted orders.
+    is_admin: bool,
     /// This view's URL, for the status menu to come back to.
     here: String,
     /// The CSV export of this view (same filters and order).
@@ -182,7 +192,11 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let today = state.clock.today();
-    let filter = query.to_filter(today);
+    let is_admin = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role.allows(Role::Admin));
+    let filter = query.to_filter(today, is_admin);
     let f = filter.clone();
     let cache = state.caches.clone();
     let ListData {
@@ -212,6 +226,7 @@ pub async fn list(
                 real_end: format::date(o.real_end),
                 status: l.status_name.clone(),
                 to_define: o.record_state == record_state::TO_DEFINE,
+                deleted: o.record_state == record_state::DELETED,
                 revision: o.revision,
                 reprogrammings: children.get(&o.id).copied().unwrap_or(0),
                 progress: ProgressView::of(
@@ -312,6 +327,7 @@ pub async fn list(
     render(
         StatusCode::OK,
         &ListPage {
+            is_admin,
             can_create: ctx
                 .user
                 .as_ref()

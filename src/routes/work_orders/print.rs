@@ -11,9 +11,11 @@ use super::list::ListQuery;
 use crate::db::steps;
 use crate::domain::codes::record_state;
 use crate::domain::format;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::listing::{ListData, load};
 use crate::web::AppState;
+use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
@@ -51,6 +53,7 @@ struct PrintPage {
 pub async fn selection(
     state: web::Data<AppState>,
     ctx: PageCtx,
+    user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut query = query.into_inner();
@@ -58,7 +61,7 @@ pub async fn selection(
     query.per.clear();
     let back = query.href(|_| {});
     let today = state.clock.today();
-    let mut filter = query.to_filter(today);
+    let mut filter = query.to_filter(today, user.role.allows(Role::Admin));
     filter.offset = 0;
     filter.limit = PRINT_LIMIT;
     let cache = state.caches.clone();
