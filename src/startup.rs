@@ -28,6 +28,7 @@ pub fn open_database(config: &Config) -> anyhow::Result<Pool> {
     let pool = db::build_pool(&config.database_url, config.pool_size)?;
     let mut conn = pool.get()?;
     db::run_migrations(&mut conn)?;
+    crate::services::listing::fold_search_texts(&mut conn, Utc::now().naive_utc())?;
     Ok(pool)
 }
 

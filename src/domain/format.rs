@@ -133,9 +133,33 @@ fn shorten(s: &str) -> String {
     out
 }
 
+/// Text as search compares it (W12): lower case, accents and ñ folded to their base letters, so
+/// "Reparación", "REPARACION" and "reparacion" are the same words.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' | 'ã' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_ignores_case_accents_and_tilde() {
+        assert_eq!(fold("Reparación ÚNICA del Año"), "reparacion unica del ano");
+        assert_eq!(fold("PEMEX Exploración"), fold("pemex exploracion"));
+    }
 
     #[test]
     fn dates_parse_in_iso_and_mexican_order_and_impossible_dates_are_refused() {

@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::codes::{Front, SiteField, WorkOrderKind};
+use super::format::fold;
 use super::input::{
     FieldErrors, MAX_FOLIO, MAX_NAME, MAX_TEXT, date, id, money, project_manager, text, window,
 };
@@ -509,10 +510,23 @@ impl WorkOrderForm {
 }
 
 /// The text the list's free-text filter searches (W12): folio, oficio, PTE folio and
-/// description, lower-cased here (Unicode-aware, the same on both backends), stored with the
-/// order.
+/// description, folded here (lower case, no accents: the same on both backends), stored with
+/// the order.
 pub fn searchable_text(folio: &str, oficio: &str, pte_folio: &str, description: &str) -> String {
-    format!("{folio}\n{oficio}\n{pte_folio}\n{description}").to_lowercase()
+    fold(&format!("{folio}\n{oficio}\n{pte_folio}\n{description}"))
+}
+
+/// Most words a search combines.
+pub const MAX_SEARCH_WORDS: usize = 8;
+
+/// The words a list search looks for (W12), folded like `searchable_text`: every word must
+/// appear, in any order, as a whole word or a part of one ("repar" finds "reparación").
+pub fn search_words(text: &str) -> Vec<String> {
+    fold(text)
+        .split_whitespace()
+        .take(MAX_SEARCH_WORDS)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The kind posted to quick creation (W2): blank is INICIAL (the PTE page's default), anything

@@ -8,8 +8,12 @@ use std::sync::Arc;
 use crate::db::caches::Caches;
 use crate::db::catalogs::Catalogs;
 use crate::db::work_orders::{self, ListFilter, ListedOrder};
-use crate::db::{DbConn, steps};
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use crate::db::{DbConn, settings, steps, write_transaction};
 use crate::domain::progress::StepCounts;
+use crate::domain::work_order::searchable_text;
 
 /// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
 pub struct ListData {
@@ -75,4 +79,52 @@ impl Pages {
             children: work_orders::reprogramming_counts(c, ids)?,
         }))
     }
+}
+
+/// The `app_settings` row that says the stored search texts are folded (W12: accents aside).
+const FOLDED: &str = "search_text_folded";
+
+/// Brings the stored search texts of a database written before searches ignored accents up to
+/// date, once (orders written since are stored folded): 1,000 orders per transaction.
+/// Returns how many orders it rewrote.
+#[tracing::instrument(
+    name = "service",
+    skip_all,
+    fields(use_case = "listing::fold_search_texts")
+)]
+pub fn fold_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    if settings::get(conn, FOLDED)?.is_some() {
+        return Ok(0);
+    }
+    let mut after = 0;
+    let mut rewritten = 0;
+    loop {
+        let batch = write_transaction(conn, |c| -> QueryResult<Option<(i32, usize)>> {
+            let rows = work_orders::search_sources(c, after, 1000)?;
+            for (id, folio, oficio, pte, description) in &rows {
+                let text =
+                    searchable_text(folio, oficio, pte.as_deref().unwrap_or(""), description);
+                work_orders::set_search_text(c, *id, &text)?;
+            }
+            if !rows.is_empty() {
+                work_orders::touch_list(c)?;
+            }
+            Ok(rows.last().map(|r| r.0).map(|last| (last, rows.len())))
+        })?;
+        match batch {
+            Some((last, n)) => {
+                after = last;
+                rewritten += n;
+            }
+            None => break,
+        }
+    }
+    settings::get_or_insert_with(conn, FOLDED, now, || "1".to_owned())?;
+    if rewritten > 0 {
+        tracing::info!(
+            orders = rewritten,
+            "search texts folded (accents and case aside)"
+        );
+    }
+    Ok(rewritten)
 }

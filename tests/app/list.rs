@@ -590,3 +590,62 @@ async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
         .await;
     assert_eq!(totals("").await, 23);
 }
+
+/// W12 (issue 12 §5): the free-text search ignores accents and case, and finds every typed word,
+/// in any order, as a word or a part of one ("repar").
+#[tokio::test]
+async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app
+        .create_initial(
+            "OT-DUCTO",
+            &[("descripcion_trabajo", "Reparación de ducto de 12 pulgadas")],
+        )
+        .await;
+    app.create_initial("OT-OTRA", &[("descripcion_trabajo", "Pintura de tanque")])
+        .await;
+    // The URL parser percent-encodes what is typed, as a browser does.
+    let found = async |q: &str| folios(&app, &format!("?q={q}")).await;
+    for q in [
+        "reparacion",
+        "REPARACIÓN",
+        "Reparacion",
+        "ducto 12",
+        "12 ducto",
+        "repar",
+        "ot-ducto pulgadas",
+    ] {
+        assert_eq!(found(q).await, ["OT-DUCTO"], "{q}");
+    }
+    assert!(found("reparacion tanque").await.is_empty());
+    assert_eq!(found("tanque").await, ["OT-OTRA"]);
+
+    // A database written before: its texts kept accents; the start-up step folds them once.
+    app.db(move |c| {
+        diesel::update(work_orders::table.find(id))
+            .set(work_orders::search_text.eq("ot-ducto\nreparación de ducto"))
+            .execute(c)
+            .unwrap();
+        diesel::delete(
+            faena::db::schema::app_settings::table
+                .filter(faena::db::schema::app_settings::name.eq("search_text_folded")),
+        )
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    assert!(
+        found("reparacion").await.is_empty(),
+        "the old text misses it"
+    );
+    let folded = app
+        .db(|c| faena::services::listing::fold_search_texts(c, Utc::now().naive_utc()).unwrap())
+        .await;
+    assert_eq!(folded, 2);
+    assert_eq!(found("reparacion").await, ["OT-DUCTO"]);
+    let again = app
+        .db(|c| faena::services::listing::fold_search_texts(c, Utc::now().naive_utc()).unwrap())
+        .await;
+    assert_eq!(again, 0, "once");
+}

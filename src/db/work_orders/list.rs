@@ -10,6 +10,7 @@ use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use chrono::NaiveDate;
 
 use crate::domain::codes::{kind, ot_status, record_state};
+use crate::domain::work_order::search_words;
 
 /// Sort keys of the list (W12), each sorting by what its column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,11 +153,14 @@ macro_rules! filtered_list {
             q = q.filter(work_orders::list_year.eq(y));
         }
         if let Some(text) = f.text.as_deref() {
-            q = q.filter(
-                work_orders::search_text
-                    .like(crate::db::like_pattern(text))
-                    .escape('\\'),
-            );
+            // W12: every word, anywhere, accents and case aside (both sides are folded).
+            for word in search_words(text) {
+                q = q.filter(
+                    work_orders::search_text
+                        .like(crate::db::like_pattern(&word))
+                        .escape('\\'),
+                );
+            }
         }
         q
     }};

@@ -227,6 +227,37 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
         .optional()
 }
 
+/// What the search text is made of, for `limit` orders after `after_id` in id order:
+/// (id, folio, oficio, PTE folio, description).
+pub fn search_sources(
+    conn: &mut DbConn,
+    after_id: i32,
+    limit: i64,
+) -> QueryResult<Vec<(i32, String, String, Option<String>, String)>> {
+    use super::schema::planning_docs;
+    work_orders::table
+        .left_join(planning_docs::table)
+        .filter(work_orders::id.gt(after_id))
+        .order(work_orders::id)
+        .limit(limit)
+        .select((
+            work_orders::id,
+            work_orders::folio,
+            work_orders::oficio,
+            planning_docs::folio.nullable(),
+            work_orders::description,
+        ))
+        .load(conn)
+}
+
+/// Stores an order's search text (nothing else changes).
+pub fn set_search_text(conn: &mut DbConn, id: i32, text: &str) -> QueryResult<()> {
+    diesel::update(work_orders::table.find(id))
+        .set(work_orders::search_text.eq(text))
+        .execute(conn)
+        .map(drop)
+}
+
 /// The folios of some orders, deleted ones included (the activity log names them).
 pub fn folios(
     conn: &mut DbConn,
