@@ -227,13 +227,22 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
         .optional()
 }
 
-/// What the search text is made of, for `limit` orders after `after_id` in id order:
-/// (id, folio, oficio, PTE folio, description).
+/// What an order's search text is made of.
+#[derive(Debug, Clone, Queryable)]
+pub struct SearchSource {
+    pub id: i32,
+    pub folio: String,
+    pub oficio: String,
+    pub pte_folio: Option<String>,
+    pub description: String,
+}
+
+/// The search sources of `limit` orders after `after_id`, in id order.
 pub fn search_sources(
     conn: &mut DbConn,
     after_id: i32,
     limit: i64,
-) -> QueryResult<Vec<(i32, String, String, Option<String>, String)>> {
+) -> QueryResult<Vec<SearchSource>> {
     use super::schema::planning_docs;
     work_orders::table
         .left_join(planning_docs::table)
