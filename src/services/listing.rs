@@ -101,15 +101,15 @@ pub fn fold_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<u
     loop {
         let batch = write_transaction(conn, |c| -> QueryResult<Option<(i32, usize)>> {
             let rows = work_orders::search_sources(c, after, 1000)?;
-            for (id, folio, oficio, pte, description) in &rows {
-                let text =
-                    searchable_text(folio, oficio, pte.as_deref().unwrap_or(""), description);
-                work_orders::set_search_text(c, *id, &text)?;
+            for r in &rows {
+                let pte = r.pte_folio.as_deref().unwrap_or("");
+                let text = searchable_text(&r.folio, &r.oficio, pte, &r.description);
+                work_orders::set_search_text(c, r.id, &text)?;
             }
             if !rows.is_empty() {
                 work_orders::touch_list(c)?;
             }
-            Ok(rows.last().map(|r| r.0).map(|last| (last, rows.len())))
+            Ok(rows.last().map(|r| (r.id, rows.len())))
         })?;
         match batch {
             Some((last, n)) => {
