@@ -75,6 +75,9 @@ struct SeedOrder {
 struct SeedStep {
     work_order_id: i32,
     template_id: i32,
+    /// W3: the template's text and position, frozen as real steps are.
+    description: String,
+    position: i32,
     status_id: i32,
     start_date: Option<NaiveDate>,
     end_date: Option<NaiveDate>,
@@ -173,6 +176,10 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
     let first_pte = next_id(conn, "planning_docs")?;
     let first_order = next_id(conn, "work_orders")?;
     let base = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
+    let templates: Templates = crate::db::templates::all(conn)?
+        .into_iter()
+        .map(|t| (t.id, (t.description, t.sort_order)))
+        .collect();
     let mut seeded = Seeded::default();
 
     let mut n = 0usize;
@@ -213,7 +220,7 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
                 &format!("PTE-{pte_id:06}"),
                 &order.description,
             );
-            make_steps(&mut rng, &order, now, &mut steps_rows);
+            make_steps(&mut rng, &order, &templates, now, &mut steps_rows);
             orders.push(order);
         }
         // Every second initial order of this chunk gets one reprogramming.
@@ -245,13 +252,14 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
             );
             child.folio = parent.folio.clone();
             child.client_id = parent.client_id;
+            start_after(&mut child, parent.planned_end);
             child.search_text = searchable_text(
                 &child.folio,
                 &child.oficio,
                 &format!("PTE-{:06}", parent.planning_doc_id.unwrap_or_default()),
                 &child.description,
             );
-            make_steps(&mut rng, &child, now, &mut steps_rows);
+            make_steps(&mut rng, &child, &templates, now, &mut steps_rows);
             child_rows.push(child);
         }
         seeded.initial += orders.len();
@@ -334,6 +342,9 @@ fn make_order(
     let year = chrono::Datelike::year(&start);
     let oficio = if rng.random_bool(0.8) {
         format!("PEP-SPR-{:05}-{year}", rng.random_range(1..99_999))
+    } else if status == ot_status::FINISHED {
+        // A finished order was delivered against a real letter.
+        format!("PEP-SPR-{:05}-{year}", id % 99_999)
     } else {
         "PENDIENTE".to_owned()
     };
@@ -384,7 +395,36 @@ fn make_order(
     }
 }
 
-fn make_steps(rng: &mut StdRng, order: &SeedOrder, now: NaiveDateTime, out: &mut Vec<SeedStep>) {
+/// Template id → (text, position).
+type Templates = std::collections::HashMap<i32, (String, i32)>;
+
+/// A reprogramming replans what is left: it starts after its parent's planned end (its dates
+/// move together, its duration stays).
+fn start_after(child: &mut SeedOrder, parent_end: Option<NaiveDate>) {
+    let (Some(parent_end), Some(start)) = (parent_end, child.planned_start) else {
+        return;
+    };
+    if start > parent_end {
+        return;
+    }
+    let shift = (parent_end - start) + Duration::days(1 + i64::from(child.id % 15));
+    let moved = |d: Option<NaiveDate>| d.map(|d| d + shift);
+    child.planned_start = moved(child.planned_start);
+    child.planned_end = moved(child.planned_end);
+    child.real_start = moved(child.real_start);
+    child.real_end = moved(child.real_end);
+    child.yard_start = moved(child.yard_start);
+    child.yard_end = moved(child.yard_end);
+    child.list_year = list_year(&child.oficio, child.planned_start);
+}
+
+fn make_steps(
+    rng: &mut StdRng,
+    order: &SeedOrder,
+    templates: &Templates,
+    now: NaiveDateTime,
+    out: &mut Vec<SeedStep>,
+) {
     let count: usize = rng.random_range(6..=10);
     let first = rng.random_range(*TEMPLATES.start()..=*TEMPLATES.end() - 9);
     let start = order.planned_start.unwrap_or_default();
@@ -404,9 +444,15 @@ fn make_steps(rng: &mut StdRng, order: &SeedOrder, now: NaiveDateTime, out: &mut
         );
         let day = start + Duration::days(i64::try_from(k * 7).unwrap_or(0));
         let dated = status != step_status::PENDING && status != step_status::NOT_APPLICABLE;
+        let (description, position) = templates
+            .get(&template_id)
+            .cloned()
+            .unwrap_or_else(|| (format!("Paso {}", k + 1), i32::try_from(k + 1).unwrap_or(0)));
         out.push(SeedStep {
             work_order_id: order.id,
             template_id,
+            description,
+            position,
             status_id: status,
             start_date: dated.then_some(day),
             end_date: dated.then(|| day + Duration::days(6)),

@@ -309,6 +309,28 @@ async fn seed_demo_writes_consistent_orders_and_later_creates_still_work() {
         orphans, 0,
         "every reprogramming has an initial parent with its folio"
     );
+    // Demo data a person can read (issue 12 §10): steps named as their templates, each
+    // reprogramming after its parent, finished orders with a real letter.
+    let count = |sql: &'static str| {
+        app.db(move |c| diesel::sql_query(sql).get_result::<Count>(c).unwrap().n)
+    };
+    let unnamed = count("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM steps WHERE description = ''");
+    assert_eq!(
+        unnamed.await,
+        0,
+        "every seeded step has its template's name"
+    );
+    let early = count(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM work_orders r \
+         JOIN work_orders p ON p.id = r.parent_id \
+         WHERE r.kind_id = 5 AND r.planned_start <= p.planned_end",
+    );
+    assert_eq!(early.await, 0, "reprogrammings start after their parent");
+    let finished_pending = count(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM work_orders \
+         WHERE status_id = 10 AND oficio = 'PENDIENTE'",
+    );
+    assert_eq!(finished_pending.await, 0);
 }
 
 #[derive(QueryableByName)]
