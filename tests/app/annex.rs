@@ -625,10 +625,15 @@ async fn w14_the_items_export_to_csv_and_xlsx() {
         .await
         .unwrap()
         .to_vec();
-    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(x)).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(x.clone())).unwrap();
     let range = wb.worksheet_range("Anexo C").unwrap();
     assert_eq!(range.get((1, 5)), Some(&Data::Float(2.5)));
     assert_eq!(range.get((2, 8)), Some(&Data::Float(1234.5)));
+    // Volumes show as people write them (2.5, not 2.500000), up to their 6 decimals.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(x)).unwrap();
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains("formatCode=\"#,##0.00####\""), "{styles}");
 
     // Every role may export; an order without an import has nothing to export.
     let reader = spawn_second_login(&app, "cora", Role::Consulta).await;

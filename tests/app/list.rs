@@ -363,7 +363,11 @@ async fn the_csv_export_streams_every_filtered_order_with_a_bom_and_quoted_field
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "Folio");
-    assert_eq!(headers.len(), 21);
+    assert_eq!(headers.len(), 24);
+    assert_eq!(
+        (&headers[21], &headers[22], &headers[23]),
+        ("Descripción", "Responsable del cliente", "Plazo (días)")
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(i64::try_from(rows.len()).unwrap(), expected_initial);
     assert_eq!(
@@ -414,6 +418,8 @@ async fn the_xlsx_export_has_real_dates_and_numbers_for_every_filtered_order() {
         seed(c, "OT-EXCEL", |f| {
             f.monto_mxn = "1,234,567.89".into();
             f.monto_usd = "0.05".into();
+            f.plazo_dias = "30".into();
+            f.descripcion_trabajo = "Reparación de ducto".into();
         });
     })
     .await;
@@ -440,11 +446,25 @@ async fn the_xlsx_export_has_real_dates_and_numbers_for_every_filtered_order() {
     assert_eq!(newest[14], Data::Float(1_234_567.89));
     assert_eq!(newest[15], Data::Float(0.05));
     assert!(matches!(newest[16], Data::Float(_)), "progress is a number");
+    assert_eq!(newest[21], Data::String("Reparación de ducto".into()));
+    assert_eq!(newest[23], Data::Float(30.0), "duration is a number");
 
     let r = app.get("/ot/exportar.xlsx?q=excel").await;
-    let mut book: Xlsx<_> =
-        open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     assert_eq!(book.worksheet_range("OT").unwrap().rows().count(), 2);
+    // Excel's filter buttons on the header row, over every column.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet_xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet_xml,
+    )
+    .unwrap();
+    assert!(
+        sheet_xml.contains(r#"<autoFilter ref="A1:X2"/>"#),
+        "{sheet_xml}"
+    );
 }
 
 #[tokio::test]

@@ -400,8 +400,9 @@ pub async fn export_xlsx(
         let ws = book.add_worksheet();
         ws.set_name("Anexo C").map_err(xl)?;
         let bold = Format::new().set_bold();
-        let qty = Format::new().set_num_format("#,##0.000000");
-        let price = Format::new().set_num_format("\"$\"#,##0.0000");
+        // Volumes keep up to 6 decimals without trailing zeros (12.5, not 12.500000).
+        let qty = Format::new().set_num_format("#,##0.00####");
+        let price = Format::new().set_num_format("\"$\"#,##0.00##");
         let mxn = Format::new().set_num_format("\"$\"#,##0.00\" MXN\"");
         let usd = Format::new().set_num_format("\"$\"#,##0.00\" USD\"");
         for (col, title) in EXPORT_HEADER.iter().enumerate() {

@@ -23,7 +23,7 @@ const PAGE: usize = 1000;
 /// Chunks waiting to be sent; the producer pauses when the client reads slowly.
 const BUFFERED_CHUNKS: usize = 4;
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 24] = [
     "Folio",
     "Oficio",
     "Tipo",
@@ -45,6 +45,9 @@ const HEADER: [&str; 21] = [
     "Avance pasos %",
     "Pasos completados",
     "Pasos aplicables",
+    "Descripción",
+    "Responsable del cliente",
+    "Plazo (días)",
 ];
 
 fn chunk(
@@ -148,6 +151,9 @@ pub async fn csv(
                         p.step_percent.to_string(),
                         p.completed.to_string(),
                         p.applicable.to_string(),
+                        o.description.clone(),
+                        o.client_representative.clone(),
+                        o.duration_days.map(|d| d.to_string()).unwrap_or_default(),
                     ])?;
                 }
                 Ok(())
@@ -210,8 +216,9 @@ pub async fn xlsx(
                 .map_err(xl)?;
             let width = match col {
                 0 | 1 | 4 => 18,
-                5..=7 => 30,
+                5..=7 | 22 => 30,
                 14 | 15 => 20,
+                21 => 60,
                 _ => 13,
             };
             sheet.set_column_width(col, width).map_err(xl)?;
@@ -290,9 +297,19 @@ pub async fn xlsx(
                 for (col, n) in [(19, p.completed), (20, p.applicable)] {
                     sheet.write_number(row, col, n as f64).map_err(xl)?;
                 }
+                sheet.write_string(row, 21, &o.description).map_err(xl)?;
+                sheet
+                    .write_string(row, 22, &o.client_representative)
+                    .map_err(xl)?;
+                if let Some(d) = o.duration_days {
+                    sheet.write_number(row, 23, d).map_err(xl)?;
+                }
                 row += 1;
             }
         }
+        // Filters on every column, as people expect of a list in Excel.
+        let last_col = u16::try_from(HEADER.len() - 1).unwrap_or(0);
+        sheet.autofilter(0, 0, row.saturating_sub(1), last_col).map_err(xl)?;
         book.save_to_buffer().map_err(xl)
     })
     .await??;
