@@ -259,6 +259,28 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .await
         .unwrap();
     std::fs::write(shots.join("lista.png"), b.screenshot().await.unwrap()).unwrap();
+    // Issue 12 §1: at 1366 px every column of the list is visible without sideways scrolling,
+    // and its rows are one line (12 fit above the fold of a 1366×768 laptop).
+    let measured = b
+        .execute(
+            "const w = document.querySelector('#lista-ot').closest('.table-wrap'); \
+             const row = document.querySelector('#lista-ot tbody tr'); \
+             const top = row.getBoundingClientRect().top + window.scrollY; \
+             return [w.scrollWidth, w.clientWidth, Math.round(row.getBoundingClientRect().height), Math.round(top)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let [scroll, client, row_height, top] = serde_json::from_value::<[i64; 4]>(measured).unwrap();
+    // (one pixel of sub-pixel rounding allowed)
+    assert!(
+        scroll <= client + 1,
+        "the list is {scroll} px wide in {client} px"
+    );
+    assert!(
+        top + 12 * row_height <= 768,
+        "12 rows of {row_height} px from {top} px pass the fold"
+    );
 
     // "Imprimir selección": each order starts its own sheet, so three alike orders take three
     // times the sheets of one.

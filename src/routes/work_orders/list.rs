@@ -21,6 +21,19 @@ use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
+/// Characters of the description a list row shows.
+const DESCRIPTION_CHARS: usize = 48;
+
+/// The first `max` characters of a text on one line, with "…" when it was longer.
+fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > max {
+        let cut: String = one_line.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        one_line
+    }
+}
 const DEFAULT_PAGE_SIZE: i64 = 25;
 
 /// The query string, kept raw so that a bad value is ignored rather than refused.
@@ -127,6 +140,9 @@ pub struct Row {
     pub oficio: String,
     pub pte: String,
     pub client: String,
+    /// The description, shortened to one line (the whole text goes in its tooltip).
+    pub description_short: String,
+    pub description: String,
     pub front_site: String,
     pub planned_start: String,
     pub planned_end: String,
@@ -219,6 +235,8 @@ pub async fn list(
                 oficio: o.oficio.clone(),
                 pte: l.pte_folio.clone().unwrap_or_default(),
                 client: l.client_name.clone().unwrap_or_default(),
+                description_short: shorten(&o.description, DESCRIPTION_CHARS),
+                description: o.description.clone(),
                 front_site: front_and_site(&catalogs, o),
                 planned_start: format::date(o.planned_start),
                 planned_end: format::date(o.planned_end),
@@ -264,6 +282,11 @@ pub async fn list(
         column("Oficio", SortKey::Oficio),
         column("PTE", SortKey::Pte),
         column("Cliente", SortKey::Client),
+        Column {
+            label: "Descripción",
+            href: String::new(),
+            sorted: "",
+        },
         column("Inicio prog.", SortKey::PlannedStart),
         column("Término prog.", SortKey::PlannedEnd),
         column("Inicio real", SortKey::RealStart),
