@@ -11,6 +11,9 @@
   var phaseCheck = document.getElementById("f-check_fase_patio");
   var phaseFields = document.getElementById("campos-fase-patio");
   var hint = form.querySelector(".no-js-hint");
+  // After a refused save, the summary of errors takes the focus (screen readers read it first).
+  var summary = document.getElementById("resumen-errores");
+  if (summary) { summary.focus(); }
   if (hint) { hint.hidden = true; }
 
   function show(el, visible) {

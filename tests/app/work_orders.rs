@@ -86,6 +86,41 @@ async fn w1_a_form_with_errors_is_shown_again_with_every_field_marked_and_nothin
         ]
     );
     assert_eq!(texts(&body, ".error").len(), 4);
+    // Issue 12 §8: a summary lists the fields in form order, each linking to its input; the
+    // messages agree with their labels; required fields are marked.
+    let doc = scraper::Html::parse_document(&body);
+    let links = scraper::Selector::parse("#resumen-errores li a").unwrap();
+    let targets: Vec<&str> = doc
+        .select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "#f-oficio_ot",
+            "#f-descripcion_trabajo",
+            "#f-responsable_cliente",
+            "#f-monto_mxn"
+        ]
+    );
+    assert!(
+        texts(&body, "#resumen-errores li")
+            .iter()
+            .any(|t| t.ends_with("La descripción del trabajo es obligatoria."))
+    );
+    let required = scraper::Selector::parse(".req label").unwrap();
+    let required: Vec<String> = doc
+        .select(&required)
+        .map(|l| l.text().collect::<String>())
+        .collect();
+    for label in [
+        "Oficio OT",
+        "Descripción del trabajo",
+        "Responsable del cliente",
+    ] {
+        assert!(required.iter().any(|l| l == label), "{label}: {required:?}");
+    }
+    assert!(!required.iter().any(|l| l == "Monto MXN"), "optional");
     // The user's input is kept.
     let doc = scraper::Html::parse_document(&body);
     let folio = scraper::Selector::parse("#f-orden_trabajo").unwrap();
@@ -869,4 +904,44 @@ async fn w7_only_administrators_list_the_deleted_orders() {
     let deleted = get("/ot?eliminadas=1").await;
     assert_eq!(folios(&deleted), ["OT-BORRADA"]);
     assert_eq!(texts(&deleted, "#lista-ot .tag.danger"), ["ELIMINADA"]);
+}
+
+/// Issue 12 §8: a form opened from its PTE (kind and PTE fixed) keeps that shape after an error.
+#[tokio::test]
+async fn w1_a_form_opened_from_a_pte_keeps_its_fixed_kind_after_an_error() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let pte = app.create_pte("PTE-9", "1").await;
+    let page = app
+        .get(&format!("/ot/nueva?pte={pte}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let shape = |body: &str| {
+        let doc = scraper::Html::parse_document(body);
+        let count = |css: &str| doc.select(&scraper::Selector::parse(css).unwrap()).count();
+        (
+            count("select#f-id_tipo"),
+            count("input[type=hidden][name=id_tipo]"),
+            count("input[type=hidden][name=id_pte]"),
+            count("input[type=hidden][name=fijo][value='1']"),
+        )
+    };
+    assert_eq!(shape(&page), (0, 1, 1, 1), "fixed when opened from the PTE");
+    let token = crate::helpers::csrf_in(&page).unwrap();
+    let r = app
+        .post_form(
+            "/ot",
+            &[
+                ("csrf_token", token.as_str()),
+                ("fijo", "1"),
+                ("id_tipo", "4"),
+                ("id_pte", &pte.to_string()),
+                ("orden_trabajo", "OT-9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(shape(&r.text().await.unwrap()), (0, 1, 1, 1), "still fixed");
 }

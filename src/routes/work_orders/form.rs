@@ -68,7 +68,35 @@ struct FormPage {
     cancel: String,
 }
 
+/// One line of the error summary: the field's label, its message and the input it links to.
+pub struct ErrorLink {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub message: String,
+}
+
 impl FormPage {
+    /// The error summary above the form, in form order, each line linking to its field.
+    fn error_links(&self) -> Vec<ErrorLink> {
+        let fixed: &[(&'static str, &'static str)] = &[
+            ("id_tipo", "Tipo"),
+            ("id_pte", "PTE de origen"),
+            ("ot_principal", "OT principal"),
+        ];
+        fixed
+            .iter()
+            .chain(EDITABLE_FIELDS.iter())
+            .chain([("version", "Versión")].iter())
+            .filter_map(|(field, label)| {
+                self.errors.get(field).map(|message| ErrorLink {
+                    field,
+                    label,
+                    message: message.clone(),
+                })
+            })
+            .collect()
+    }
+
     /// W6: the fronts a site field applies to, as its `data-fronts` attribute, from the one
     /// table in `domain::codes::Front`.
     fn fronts_of(&self, field: &str) -> String {
@@ -431,10 +459,12 @@ pub async fn create(
     session: Session,
     ctx: PageCtx,
     user: CurrentUser,
-    form: web::Form<WorkOrderForm>,
+    form: web::Form<CreatePost>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
-    let f = form.into_inner();
+    let CreatePost { form: f, fijo } = form.into_inner();
+    // A form opened from a PTE or a parent keeps its fixed kind after an error.
+    let kind_fixed = fijo.trim() == "1";
     let actor = Actor::from(&user);
     let submitted = f.clone();
     let (result, choices) = blocking(&state, move |c| -> Result<_, AppError> {
@@ -446,7 +476,6 @@ pub async fn create(
         Ok((result, choices))
     })
     .await??;
-    let kind_fixed = false;
     match (result, choices) {
         (Ok(created), _) => {
             flash(
@@ -462,6 +491,16 @@ pub async fn create(
         }
         (Err(e), _) => Err(e.into()),
     }
+}
+
+/// A new order as posted: the fields, and whether the form had its kind fixed (opened from a
+/// PTE or from the parent to reprogram).
+#[derive(Debug, Deserialize)]
+pub struct CreatePost {
+    #[serde(flatten)]
+    form: WorkOrderForm,
+    #[serde(default)]
+    fijo: String,
 }
 
 /// An edit as posted: the fields, and the values the form started from.
