@@ -86,7 +86,14 @@ pub fn money(cents: i64) -> String {
     format!("{sign}${}.{:02}", group_thousands(abs / 100), abs % 100)
 }
 
-/// `1234.50`: the plain decimal the form fields and the JSON API use.
+/// `1,234.50`: an amount as the edit form shows it (W1 parses it back).
+pub fn money_grouped(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", group_thousands(abs / 100), abs % 100)
+}
+
+/// `1234.50`: the plain decimal the JSON API and the exports use.
 pub fn money_plain(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
@@ -154,6 +161,13 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_show_grouped_in_forms_and_parse_back() {
+        assert_eq!(money_grouped(125_000_050), "1,250,000.50");
+        assert_eq!(money_grouped(-5), "-0.05");
+        assert_eq!(parse_money(&money_grouped(125_000_050)), Ok(125_000_050));
+    }
 
     #[test]
     fn folding_ignores_case_accents_and_tilde() {

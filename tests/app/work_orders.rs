@@ -945,3 +945,34 @@ async fn w1_a_form_opened_from_a_pte_keeps_its_fixed_kind_after_an_error() {
     assert_eq!(r.status(), 422);
     assert_eq!(shape(&r.text().await.unwrap()), (0, 1, 1, 1), "still fixed");
 }
+
+/// Issue 12 §8: amounts show grouped in the edit form ("1,234,567.80"), and saving the form
+/// unchanged keeps them exact.
+#[tokio::test]
+async fn w5_amounts_show_grouped_in_the_edit_form_and_save_back_unchanged() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app
+        .create_initial("OT-MONTO", &[("monto_mxn", "1234567.8")])
+        .await;
+    let page = app
+        .get(&format!("/ot/{id}/editar"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        crate::helpers::attr(&page, "#f-monto_mxn", "value"),
+        "1,234,567.80"
+    );
+    let fields = form_values(&page, "#ot-form");
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        app.post_form(&format!("/ot/{id}"), &pairs).await.status(),
+        303
+    );
+    assert_eq!(order(&app, id).await.amount_mxn, 123_456_780);
+}
