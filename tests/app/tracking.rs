@@ -446,7 +446,7 @@ async fn w4_reprogramar_opens_the_form_prefilled_from_the_parent_with_empty_date
         Some(parent.to_string())
     );
     assert_eq!(value("#f-oficio_ot").as_deref(), Some("PEP-OT-1-2025"));
-    assert_eq!(value("#f-monto_usd").as_deref(), Some("2500.75"));
+    assert_eq!(value("#f-monto_usd").as_deref(), Some("2,500.75"));
     assert_eq!(
         value("#f-responsable_cliente").as_deref(),
         Some("Ing. Roberto Pérez")
