@@ -43,3 +43,44 @@
   });
   refresh();
 })();
+
+// Dates are typed day first (dd/mm/aaaa) whatever the browser's language; beside each field the
+// date is spelled out ("3 de abril de 2025") so 03/04 cannot be misread. The server decides.
+(function () {
+  "use strict";
+  var MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre"];
+
+  function parse(text) {
+    var m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text) || null;
+    var d, mo, y;
+    if (m) { d = +m[1]; mo = +m[2]; y = +m[3]; } else {
+      m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+      if (!m) { return null; }
+      y = +m[1]; mo = +m[2]; d = +m[3];
+    }
+    var date = new Date(y, mo - 1, d);
+    if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) { return null; }
+    return d + " de " + MONTHS[mo - 1] + " de " + y;
+  }
+
+  function refresh(input, spelled) {
+    var text = input.value.trim();
+    // Eight digits typed without separators become dd/mm/aaaa.
+    if (/^\d{8}$/.test(text)) {
+      text = text.slice(0, 2) + "/" + text.slice(2, 4) + "/" + text.slice(4);
+      input.value = text;
+    }
+    if (text === "") { spelled.textContent = ""; return; }
+    var words = parse(text);
+    spelled.textContent = words || "Escriba la fecha como dd/mm/aaaa";
+  }
+
+  document.querySelectorAll("input[data-date]").forEach(function (input) {
+    var spelled = input.parentNode.querySelector(".date-spelled");
+    if (!spelled) { return; }
+    input.addEventListener("input", function () { refresh(input, spelled); });
+    input.addEventListener("change", function () { refresh(input, spelled); });
+    refresh(input, spelled);
+  });
+})();

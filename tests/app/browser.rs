@@ -64,6 +64,8 @@ async fn start_browser(profile: &Path) -> (Driver, Client) {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1366,900",
+                // An English browser, as many of Faena's users have: dates must still read day first.
+                "--lang=en-US",
                 format!("--user-data-dir={}", profile.display()),
             ]
         }),
@@ -189,6 +191,17 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     choose(&b, "#f-id_patio_fase", "2").await;
     choose(&b, "#f-id_embarcacion", "7").await;
     type_into(&b, "#f-monto_mxn", "1,250,000.50").await;
+    // Issue 12 §8: in an English browser a date is still typed day first; 03/04 is April 3,
+    // spelled out beside the field before saving.
+    type_into(&b, "#f-fecha_inicio_programado", "03042025").await;
+    let spelled = b
+        .find(Locator::Css("#f-fecha_inicio_programado + .date-spelled"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(spelled, "3 de abril de 2025");
     std::fs::write(shots.join("formulario.png"), b.screenshot().await.unwrap()).unwrap();
     click(&b, "#ot-form button[type=submit]").await;
 
@@ -220,6 +233,11 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         (Some(2), Some(7), Some(2))
     );
     assert_eq!(order.amount_mxn, 125_000_050);
+    assert_eq!(
+        order.planned_start,
+        chrono::NaiveDate::from_ymd_opt(2025, 4, 3),
+        "day first"
+    );
     let pdf = b.print(PrintConfiguration::default()).await.unwrap();
     std::fs::write(shots.join("impresion.pdf"), &pdf).unwrap();
     // A typical order (six steps) prints on one Letter sheet, signatures included; the history
