@@ -1,7 +1,7 @@
 //! Execution tracking rules: step changes (W9) and OT status changes (W8).
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::codes::{ot_status, step_status};
 use super::format::parse_date;
@@ -26,7 +26,7 @@ pub struct StepState {
 }
 
 /// The step form. A field that is absent (`None`) keeps its stored value; a blank one clears it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct StepForm {
     pub estatus: Option<String>,

@@ -694,7 +694,7 @@ async fn w9_a_delivery_date_without_completado_is_refused_by_the_form_and_the_ap
     let before = stored().await;
     assert_eq!(before, (1, None));
 
-    // The HTML form: PROCESO with a delivery date.
+    // The HTML form: PROCESO with a delivery date. The page comes back to the row, refused.
     let token = app.csrf_from("/ot").await;
     let r = app
         .post_form(
@@ -706,10 +706,10 @@ async fn w9_a_delivery_date_without_completado_is_refused_by_the_form_and_the_ap
             ],
         )
         .await;
-    assert_eq!(r.status(), 422);
-    let body = r.text().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
     assert!(
-        crate::helpers::texts(&body, "#error-accion")
+        crate::helpers::texts(&body, &format!("#paso-{step} .error"))
             .iter()
             .any(|t| t.contains("solo aplica a pasos COMPLETADOS")),
         "{body}"

@@ -245,6 +245,41 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     assert_eq!(pdf_pages(&pdf), 1, "one sheet per typical order");
     std::fs::write(shots.join("detalle.png"), b.screenshot().await.unwrap()).unwrap();
 
+    // Issue 12 §2: a step is saved in its row, without a page load; the delivery date is asked
+    // for only when COMPLETADO.
+    let first_step = app
+        .db(move |c| faena::db::steps::for_order(c, id).unwrap()[0].id)
+        .await;
+    let row = format!("#paso-{first_step}");
+    assert!(
+        !displayed(&b, &format!("{row} input[name=fecha_entrega]")).await,
+        "no delivery date for a PENDIENTE step"
+    );
+    choose(&b, &format!("{row} select[name=estatus]"), "3").await;
+    assert!(displayed(&b, &format!("{row} input[name=fecha_entrega]")).await);
+    choose(&b, &format!("{row} select[name=estatus]"), "2").await;
+    b.execute("window.__same_page = true;", vec![])
+        .await
+        .unwrap();
+    click(&b, &format!("{row} button[type=submit]")).await;
+    b.wait()
+        .for_element(Locator::Css(&format!("{row}.saved")))
+        .await
+        .unwrap();
+    let same_page = b
+        .execute("return window.__same_page === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(same_page, serde_json::json!(true), "no reload");
+    let saved = app
+        .db(move |c| faena::db::steps::find(c, first_step).unwrap().unwrap())
+        .await;
+    assert_eq!(saved.status_id, 2);
+    b.execute("document.getElementById('pasos').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    std::fs::write(shots.join("pasos.png"), b.screenshot().await.unwrap()).unwrap();
+
     // Edit: front TIERRA hides the yard-phase checkbox; saving clears the phase (W6).
     b.goto(&app.url(&format!("/ot/{id}/editar"))).await.unwrap();
     assert!(displayed(&b, "#f-check_fase_patio").await);

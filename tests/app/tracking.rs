@@ -54,7 +54,7 @@ async fn w9_completing_a_step_dates_its_delivery_today_and_is_logged() {
     )
     .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), format!("/ot/{id}#pasos"));
+    assert_eq!(location(&r), format!("/ot/{id}#paso-{}", steps[0]));
     let s = step(&app, steps[0]).await;
     assert_eq!((s.status_id, s.delivery_date), (3, Some(day(2025, 3, 6))));
     assert_eq!(s.comment, "Acta firmada");
@@ -132,14 +132,51 @@ async fn w9_bad_step_input_is_refused_with_a_message_and_changes_nothing() {
         &[("estatus", "2"), ("fecha_inicio", "31/02/2025")],
         &[("estatus", "3"), ("fecha_entrega", "2025-13-01")],
     ];
+    let row = format!("#paso-{}", steps[0]);
     for form in cases {
+        // Without script: post/redirect/get back to the row, which shows the refusal.
         let r = post(&app, &path, form).await;
-        assert_eq!(r.status(), 422, "{form:?}");
-        let body = r.text().await.unwrap();
-        assert_eq!(texts(&body, "#error-accion").len(), 1, "{form:?}");
+        assert_eq!(r.status(), 303, "{form:?}");
+        assert_eq!(location(&r), format!("/ot/{id}{row}"));
+        let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+        assert_eq!(texts(&body, &format!("{row} .error")).len(), 1, "{form:?}");
+        // Once: a reload shows the row as stored.
+        let again = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+        assert!(texts(&again, &format!("{row} .error")).is_empty());
     }
     assert_eq!(step(&app, steps[0]).await, before);
-
+    // What was typed comes back in the row.
+    post(
+        &app,
+        &path,
+        &[("estatus", "2"), ("archivo", "javascript:alert(1)")],
+    )
+    .await;
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(
+        crate::helpers::attr(&body, &format!("{row} input[name=archivo]"), "value"),
+        "javascript:alert(1)"
+    );
+    // With script (the in-place editor): the row itself comes back, 422 with the message.
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .client
+        .post(app.url(&path))
+        .header("x-faena-fragment", "paso")
+        .form(&[("estatus", "99"), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let fragment = r.text().await.unwrap();
+    assert!(
+        fragment.trim_start().starts_with("<tr id=\"paso-"),
+        "{fragment}"
+    );
+    assert_eq!(
+        texts(&format!("<table>{fragment}</table>"), ".error"),
+        ["Estatus de paso desconocido."]
+    );
     // A step id of another order in the URL is a 404; so is a step of a deleted order.
     let r = post(
         &app,
@@ -175,16 +212,25 @@ async fn w9_dates_are_locked_while_a_step_is_completado() {
         &[("estatus", "3"), ("fecha_inicio", "2025-03-02")],
     )
     .await;
-    assert_eq!(r.status(), 422);
-    assert_eq!(step(&app, steps[0]).await.start_date, Some(day(2025, 3, 1)));
-    // The page offers no date inputs for a locked step.
+    assert_eq!(r.status(), 303);
     let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
-    let doc = scraper::Html::parse_document(&body);
-    let sel = scraper::Selector::parse(&format!(
-        r#"form[action="{path}"] input[name="fecha_inicio"]"#
-    ))
-    .unwrap();
-    assert_eq!(doc.select(&sel).count(), 0);
+    assert!(
+        texts(&body, &format!("#paso-{} .error", steps[0]))
+            .iter()
+            .any(|t| t.contains("no se pueden cambiar")),
+        "the refusal shows in the row"
+    );
+    assert_eq!(step(&app, steps[0]).await.start_date, Some(day(2025, 3, 1)));
+    // The row offers no date inputs for a locked step; an open step has them.
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    let inputs = |step: i32| {
+        let doc = scraper::Html::parse_document(&body);
+        let sel =
+            scraper::Selector::parse(&format!("#paso-{step} input[name=fecha_inicio]")).unwrap();
+        doc.select(&sel).count()
+    };
+    assert_eq!(inputs(steps[0]), 0);
+    assert_eq!(inputs(steps[1]), 1);
 }
 
 #[tokio::test]
@@ -548,4 +594,44 @@ async fn w10_status_and_progress_tell_the_truth_and_overdue_orders_can_be_listed
     assert!(row_of(&body, "OT-TARDE").contains(&format!("/ot/{late}")));
     let ticked = scraper::Selector::parse("#vencidas[checked]").unwrap();
     assert_eq!(doc.select(&ticked).count(), 1, "the filter is shown ticked");
+}
+
+/// Issue 12 §2: the in-place editor's save answers with the saved row itself.
+#[tokio::test]
+async fn w9_the_steps_table_saves_a_row_in_place() {
+    let app = tracked_app().await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let steps = step_ids(&app, id).await;
+    let path = format!("/ot/{id}/pasos/{}", steps[0]);
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .client
+        .post(app.url(&path))
+        .header("x-faena-fragment", "paso")
+        .form(&[("estatus", "2"), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "saved in place");
+    let fragment = r.text().await.unwrap();
+    let doc = format!("<table>{fragment}</table>");
+    assert!(texts(&doc, ".error").is_empty());
+    assert_eq!(
+        crate::helpers::attr(&doc, "select[name=estatus] option[selected]", "value"),
+        "2"
+    );
+    assert_eq!(step(&app, steps[0]).await.status_id, 2);
+    // Every row of the page is its own form, with the status and dates in the row.
+    let body = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    for s in &steps {
+        let row = format!("#paso-{s}");
+        assert_eq!(
+            crate::helpers::attr(&body, &format!("{row} select[name=estatus]"), "form"),
+            format!("paso-f-{s}")
+        );
+        assert_eq!(
+            crate::helpers::attr(&body, &format!("{row} form"), "action"),
+            format!("/ot/{id}/pasos/{s}")
+        );
+    }
 }

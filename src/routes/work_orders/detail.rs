@@ -1,6 +1,7 @@
 //! `GET /ot/{id}`: the detail page, printable on Letter paper (W13), with steps, progress, the
 //! parent or the reprogrammings, and the history (W11).
 
+use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -12,6 +13,7 @@ use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{activity, planning_docs, steps};
 use crate::domain::activity::{action_label, field_label};
 use crate::domain::codes::{kind, record_state};
+use crate::domain::execution::StepForm;
 use crate::domain::format;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -19,7 +21,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub struct Field {
     pub label: &'static str,
@@ -45,7 +47,78 @@ pub struct StepRow {
     pub link: Option<String>,
     /// The link as printed: host and path, at most 40 characters.
     pub link_short: String,
+    /// What the person typed in the row, shown again with the refusal (W9).
+    pub comment_input: String,
+    pub status_input: i32,
+    pub error: Option<String>,
 }
+
+impl StepRow {
+    /// The row again as the person left it after a refused save: their input and the message.
+    pub fn with_draft(mut self, form: &StepForm, message: String) -> StepRow {
+        let keep = |slot: &mut String, typed: &Option<String>| {
+            if let Some(t) = typed {
+                slot.clone_from(t);
+            }
+        };
+        keep(&mut self.start_input, &form.fecha_inicio);
+        keep(&mut self.end_input, &form.fecha_termino);
+        keep(&mut self.delivery_input, &form.fecha_entrega);
+        keep(&mut self.comment_input, &form.comentario);
+        keep(&mut self.link_value, &form.archivo);
+        if let Some(status) = form.estatus.as_deref().and_then(|s| s.trim().parse().ok()) {
+            self.status_input = status;
+        }
+        self.error = Some(message);
+        self
+    }
+}
+
+/// A refused step change waiting for the page it redirects to (post/redirect/get without
+/// JavaScript): which step, what was typed, and why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepDraft {
+    pub step_id: i32,
+    pub form: StepForm,
+    pub message: String,
+}
+
+/// One row of the steps table, as the in-place editor replaces it after a save (W9).
+#[derive(Template)]
+#[template(path = "work_orders/step_row.html")]
+pub struct StepRowFragment {
+    pub ctx: PageCtx,
+    pub id: i32,
+    pub can_change: bool,
+    pub step_statuses: Vec<(i32, String)>,
+    pub s: StepRow,
+}
+
+/// The statuses a step can take, with their catalog names.
+pub fn step_statuses(catalogs: &Catalogs) -> Vec<(i32, String)> {
+    crate::domain::execution::STEP_STATUSES
+        .iter()
+        .map(|id| (*id, catalogs.name(CatalogKind::Status, Some(*id))))
+        .collect()
+}
+
+/// A step's row as stored now, with its number in the order, and the step statuses.
+pub fn load_step_row(
+    c: &mut crate::db::DbConn,
+    caches: &crate::db::caches::Caches,
+    order_id: i32,
+    step_id: i32,
+) -> Result<(StepRow, Vec<(i32, String)>), AppError> {
+    let catalogs = caches.catalogs.get(c)?;
+    let row = step_rows(&steps::for_order(c, order_id)?)
+        .into_iter()
+        .find(|r| r.id == step_id)
+        .ok_or(AppError::NotFound)?;
+    Ok((row, step_statuses(&catalogs)))
+}
+
+/// Session key of the pending `StepDraft`.
+pub const STEP_DRAFT: &str = "paso_borrador";
 
 pub struct RelatedRow {
     pub id: i32,
@@ -109,10 +182,12 @@ pub struct DetailQuery {
 }
 
 /// How the detail page is shown.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DetailView {
     pub annex_page: i64,
     pub print_history: bool,
+    /// A refused step change to show in its row.
+    pub draft: Option<StepDraft>,
 }
 
 impl Default for DetailView {
@@ -120,6 +195,7 @@ impl Default for DetailView {
         DetailView {
             annex_page: 1,
             print_history: false,
+            draft: None,
         }
     }
 }
@@ -290,6 +366,9 @@ pub fn step_rows(steps: &[steps::StepView]) -> Vec<StepRow> {
             comment: s.comment.clone(),
             link: s.link.clone(),
             link_short: s.link.as_deref().map(short_link).unwrap_or_default(),
+            comment_input: s.comment.clone(),
+            status_input: s.status_id,
+            error: None,
         })
         .collect()
 }
@@ -305,10 +384,14 @@ pub async fn detail(
     user: CurrentUser,
     path: web::Path<i32>,
     query: web::Query<DetailQuery>,
+    session: Session,
 ) -> Result<HttpResponse, AppError> {
     let view = DetailView {
         annex_page: query.anexo_pag.trim().parse().unwrap_or(1),
         print_history: query.historial.trim() == "1",
+        draft: session
+            .remove_as::<StepDraft>(STEP_DRAFT)
+            .and_then(Result::ok),
     };
     let id = path.into_inner();
     render_detail(&state, ctx, &user, id, StatusCode::OK, None, view).await
@@ -406,7 +489,19 @@ pub async fn render_detail(
         String::new()
     };
 
-    let steps_view = step_rows(&step_list);
+    let mut steps_view = step_rows(&step_list);
+    if let Some(draft) = view.draft {
+        steps_view = steps_view
+            .into_iter()
+            .map(|row| {
+                if row.id == draft.step_id {
+                    row.with_draft(&draft.form, draft.message.clone())
+                } else {
+                    row
+                }
+            })
+            .collect();
+    }
     let history = history
         .into_iter()
         .map(|h| HistoryRow {
@@ -426,10 +521,7 @@ pub async fn render_detail(
         .collect();
     let deleted = o.record_state == record_state::DELETED;
     let can_edit = user.role.allows(Role::Gestor) && !deleted;
-    let step_statuses = crate::domain::execution::STEP_STATUSES
-        .iter()
-        .map(|id| (*id, catalogs.name(CatalogKind::Status, Some(*id))))
-        .collect();
+    let step_statuses = step_statuses(&catalogs);
     let ot_statuses = catalogs
         .ot_statuses()
         .into_iter()

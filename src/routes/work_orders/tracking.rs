@@ -1,10 +1,13 @@
 //! Step changes (W9) and OT status changes (W8) from the detail page.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
-use super::detail::{DetailView, render_detail};
+use super::detail::{
+    DetailView, STEP_DRAFT, StepDraft, StepRowFragment, load_step_row, render_detail,
+};
 use crate::domain::execution::{StatusForm, StepForm};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -14,8 +17,11 @@ use crate::services::ServiceError;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash};
+use crate::web::page::{PageCtx, flash, render};
 use crate::web::response::{refused, safe_next, see_other};
+
+/// The header the in-place step editor sends: answer with the row's HTML, not a page.
+pub const FRAGMENT_HEADER: &str = "x-faena-fragment";
 
 #[expect(
     clippy::too_many_arguments,
@@ -105,6 +111,7 @@ pub async fn change_step(
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<(i32, i32)>,
+    request: HttpRequest,
     form: web::Form<StepForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
@@ -112,27 +119,58 @@ pub async fn change_step(
     let actor = Actor::from(&user);
     let today = state.clock.today();
     let form = form.into_inner();
+    let submitted = form.clone();
     let result = blocking(&state, move |c| {
         services::execution::change_step(
             c,
             id,
             step_id,
-            &form,
+            &submitted,
             &actor,
             today,
             Utc::now().naive_utc(),
         )
     })
     .await?;
-    answer(
-        &state,
-        &session,
-        ctx,
-        &user,
-        id,
-        result,
-        "Paso actualizado.",
-        "#pasos",
-    )
-    .await
+    let refusal = match result {
+        Ok(()) => None,
+        Err(e) => Some(refused(e)?.status_and_message()),
+    };
+    // The in-place editor (JavaScript) gets the row back, fresh or with the refusal in it.
+    if request.headers().contains_key(FRAGMENT_HEADER) {
+        let caches = state.caches.clone();
+        let (row, step_statuses) =
+            blocking(&state, move |c| load_step_row(c, &caches, id, step_id)).await??;
+        let (status, row) = match refusal {
+            None => (StatusCode::OK, row),
+            Some((status, message)) => (status, row.with_draft(&form, message)),
+        };
+        return render(
+            status,
+            &StepRowFragment {
+                ctx,
+                id,
+                can_change: true,
+                step_statuses,
+                s: row,
+            },
+        );
+    }
+    // Without JavaScript: post/redirect/get back to the row, which shows the refusal with what
+    // was typed (a reload never re-posts).
+    let anchor = format!("/ot/{id}#paso-{step_id}");
+    match refusal {
+        None => flash(&session, true, "Paso actualizado."),
+        Some((_, message)) => {
+            let draft = StepDraft {
+                step_id,
+                form,
+                message,
+            };
+            if let Err(e) = session.insert(STEP_DRAFT, draft) {
+                tracing::error!(error = %e, "cannot keep the refused step's input");
+            }
+        }
+    }
+    Ok(see_other(&anchor))
 }
