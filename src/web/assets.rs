@@ -28,6 +28,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../static/js/ot-form.js"),
     },
     Asset {
+        path: "js/list.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/js/list.js"),
+    },
+    Asset {
         path: "js/steps.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../static/js/steps.js"),

@@ -691,3 +691,58 @@ async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
         .await;
     assert_eq!(again, 0, "once");
 }
+
+/// Issue 12 §1: rows ticked in the list are printed and exported on their own, whatever their
+/// kind; an empty selection is refused rather than taken for the whole list.
+#[tokio::test]
+async fn w13_the_ticked_rows_are_printed_and_exported_on_their_own() {
+    let app = spawn_app().await;
+    app.logged_in("cora", Role::Consulta).await;
+    let (a, _b, c, child) = app
+        .db(|conn| {
+            let a = seed(conn, "MARCA-A", |_| {});
+            let b = seed(conn, "MARCA-B", |_| {});
+            let c = seed(conn, "MARCA-C", |_| {});
+            let child = reprogram(conn, a);
+            (a, b, c, child)
+        })
+        .await;
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert_eq!(
+        crate::helpers::attr(&list, &format!("input.row-check[value='{a}']"), "form"),
+        "seleccion"
+    );
+    let printed = app
+        .get(&format!(
+            "/ot/imprimir?seleccion=1&ids={a}&ids={c}&ids={child}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut folios = texts(&printed, "article.ot-print h2.folio");
+    folios.sort();
+    assert_eq!(
+        folios,
+        ["MARCA-A", "MARCA-A", "MARCA-C"],
+        "a reprogramming too"
+    );
+    let csv = app
+        .get(&format!("/ot/exportar.csv?seleccion=1&ids={c}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], "MARCA-C");
+    let none = app.get("/ot/imprimir?seleccion=1").await;
+    assert_eq!(none.status(), 422);
+    assert!(
+        none.text()
+            .await
+            .unwrap()
+            .contains("Marque al menos una orden en la lista.")
+    );
+}

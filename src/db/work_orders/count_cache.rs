@@ -34,7 +34,8 @@ impl CountCache {
                 f.parent,
                 &f.text,
                 f.overdue_on,
-                f.deleted
+                f.deleted,
+                &f.ids
             )
         );
         let cached = self

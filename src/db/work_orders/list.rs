@@ -70,6 +70,8 @@ pub struct ListFilter {
     pub overdue_on: Option<NaiveDate>,
     /// The deleted orders instead of the visible ones (administrators, to restore them).
     pub deleted: bool,
+    /// Only these orders (the rows ticked in the list), within the other filters.
+    pub ids: Option<Vec<i32>>,
     pub sort: SortKey,
     pub descending: bool,
     pub offset: i64,
@@ -89,6 +91,7 @@ impl Default for ListFilter {
             text: None,
             overdue_on: None,
             deleted: false,
+            ids: None,
             sort: SortKey::Id,
             descending: true,
             offset: 0,
@@ -148,6 +151,9 @@ macro_rules! filtered_list {
             q = q
                 .filter(work_orders::planned_end.lt(today))
                 .filter(work_orders::status_id.ne_all([ot_status::FINISHED, ot_status::CANCELLED]));
+        }
+        if let Some(ids) = &f.ids {
+            q = q.filter(work_orders::id.eq_any(ids.clone()));
         }
         if let Some(y) = f.year {
             q = q.filter(work_orders::list_year.eq(y));

@@ -78,6 +78,7 @@ impl TableQuery {
             parent: filter_id(&self.ot_principal),
             overdue_on: None,
             deleted: false,
+            ids: None,
             text,
             sort,
             descending,

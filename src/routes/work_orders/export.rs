@@ -4,11 +4,11 @@
 //! worksheet is written in rust_xlsxwriter's constant-memory mode, through temporary files).
 
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::stream;
 
 use super::list::ListQuery;
-use super::{ProgressView, front_and_site};
+use super::{ProgressView, apply_selection, front_and_site};
 use crate::db::catalogs::CatalogKind;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::format;
@@ -68,12 +68,14 @@ fn chunk(
 pub async fn csv(
     state: web::Data<AppState>,
     user: CurrentUser,
+    request: HttpRequest,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.today();
-    let filter = query
+    let mut filter = query
         .into_inner()
         .to_filter(today, user.role.allows(Role::Admin));
+    apply_selection(&request, &mut filter)?;
     let pool = state.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, AppError>>(BUFFERED_CHUNKS);
     let span = tracing::Span::current();
@@ -191,12 +193,14 @@ pub async fn csv(
 pub async fn xlsx(
     state: web::Data<AppState>,
     user: CurrentUser,
+    request: HttpRequest,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.today();
-    let filter = query
+    let mut filter = query
         .into_inner()
         .to_filter(today, user.role.allows(Role::Admin));
+    apply_selection(&request, &mut filter)?;
     let bytes = blocking(&state, move |conn| -> Result<Vec<u8>, AppError> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut book = Workbook::new();

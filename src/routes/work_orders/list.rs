@@ -111,6 +111,7 @@ impl ListQuery {
             text: search_text(&self.q),
             overdue_on: (self.vencidas.trim() == "1").then_some(today),
             deleted: admin && self.eliminadas.trim() == "1",
+            ids: None,
             sort,
             descending,
             offset: (self.page_number() - 1).saturating_mul(per),

@@ -80,3 +80,39 @@ pub fn front_and_site(catalogs: &Catalogs, o: &WorkOrder) -> String {
         (false, false) => format!("{front_name} · {site}"),
     }
 }
+
+/// Most rows one selection may hold (a printout of one order per sheet).
+pub const MAX_SELECTED: usize = 100;
+
+/// Narrows a print or an export to the rows ticked in the list (`seleccion=1&ids=3&ids=7…`,
+/// whatever their kind). A selection with no row ticked is refused rather than taken for the
+/// whole list.
+pub fn apply_selection(
+    request: &actix_web::HttpRequest,
+    filter: &mut crate::db::work_orders::ListFilter,
+) -> Result<(), crate::error::AppError> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(request.query_string().as_bytes())
+            .into_owned()
+            .collect();
+    let ids: Vec<i32> = pairs
+        .iter()
+        .filter(|(key, _)| key == "ids")
+        .filter_map(|(_, value)| value.trim().parse().ok())
+        .filter(|id: &i32| *id > 0)
+        .take(MAX_SELECTED)
+        .collect();
+    let is_selection = pairs.iter().any(|(k, v)| k == "seleccion" && v == "1");
+    if ids.is_empty() {
+        return if is_selection {
+            Err(crate::error::AppError::Invalid(
+                "Marque al menos una orden en la lista.".to_owned(),
+            ))
+        } else {
+            Ok(())
+        };
+    }
+    filter.kind = None;
+    filter.ids = Some(ids);
+    Ok(())
+}

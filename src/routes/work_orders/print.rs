@@ -2,12 +2,12 @@
 //! `PRINT_LIMIT`), one per Letter page, for the browser's print dialog (W13).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::ProgressView;
 use super::detail::{Field, StepRow, fields_of, kind_label, step_rows};
 use super::list::ListQuery;
+use super::{ProgressView, apply_selection};
 use crate::db::steps;
 use crate::domain::codes::record_state;
 use crate::domain::format;
@@ -54,6 +54,7 @@ pub async fn selection(
     state: web::Data<AppState>,
     ctx: PageCtx,
     user: CurrentUser,
+    request: HttpRequest,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut query = query.into_inner();
@@ -62,6 +63,7 @@ pub async fn selection(
     let back = query.href(|_| {});
     let today = state.clock.today();
     let mut filter = query.to_filter(today, user.role.allows(Role::Admin));
+    apply_selection(&request, &mut filter)?;
     filter.offset = 0;
     filter.limit = PRINT_LIMIT;
     let cache = state.caches.clone();
