@@ -447,6 +447,11 @@ async fn api_datatable_pages_filters_and_orders_with_legacy_keys() {
     assert_eq!(t["draw"], 7);
     assert_eq!(t["recordsTotal"], 4, "every visible order");
     assert_eq!(t["recordsFiltered"], 3, "kind 4 by default");
+    // One parse of the kind filter for the page and the datatable: `todos` is every kind.
+    let (_, every) = get(&app, "datatable/?tipo=todos").await;
+    assert_eq!(every["recordsFiltered"], 4);
+    let (_, reprogrammings) = get(&app, "datatable/?tipo=5").await;
+    assert_eq!(reprogrammings["recordsFiltered"], 1);
     let folios: Vec<&str> = t["data"]
         .as_array()
         .unwrap()

@@ -976,3 +976,48 @@ async fn w5_amounts_show_grouped_in_the_edit_form_and_save_back_unchanged() {
     );
     assert_eq!(order(&app, id).await.amount_mxn, 123_456_780);
 }
+
+/// Issue 11: the kind is parsed once. Quick creation from the PTE's page refuses an unknown kind
+/// (422, nothing written) as the JSON API does, where it used to create an INICIAL order.
+#[tokio::test]
+async fn w2_quick_creation_refuses_an_unknown_kind_on_the_page_and_the_api_alike() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let pte = app.create_pte("PTE-7", "1").await;
+    let token = app.csrf_from(&format!("/pte/{pte}")).await;
+    let response = app
+        .post_form(
+            &format!("/pte/{pte}/ot-rapida"),
+            &[
+                ("orden_trabajo", "OT-X-1"),
+                ("id_tipo", "7"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("El tipo debe ser 4 (INICIAL) o 5 (REPROGRAMACIÓN)."),
+        "{body}"
+    );
+    let api = app
+        .client
+        .post(app.url("/operaciones/ot/crear-desde-pte/"))
+        .header("x-csrf-token", &token)
+        .form(&[
+            ("pte_id", pte.to_string()),
+            ("tipo_ot", "7".to_owned()),
+            ("oficio", "OT-X-1".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 422);
+    let answer: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(
+        answer["errores"]["id_tipo"],
+        "El tipo debe ser 4 (INICIAL) o 5 (REPROGRAMACIÓN)."
+    );
+    assert_eq!(count_orders(&app).await, 0);
+}
