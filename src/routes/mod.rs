@@ -53,6 +53,12 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/ot/exportar.csv", false, |r| {
             r.to(work_orders::export::csv)
         }),
+        def(Method::GET, "/ot/estatus-lote", false, |r| {
+            r.to(work_orders::bulk_status::confirm)
+        }),
+        def(Method::POST, "/ot/estatus-lote", false, |r| {
+            r.to(work_orders::bulk_status::apply)
+        }),
         def(Method::GET, "/ot/imprimir", false, |r| {
             r.to(work_orders::print::selection)
         }),

@@ -635,3 +635,84 @@ async fn w9_the_steps_table_saves_a_row_in_place() {
         );
     }
 }
+
+/// Issue 12 §1: the ticked rows change status together, with one comment, confirmed on their own
+/// page; each order keeps W8 (a POR DEFINIR order is refused and said so), consulta cannot.
+#[tokio::test]
+async fn w8_the_ticked_orders_change_status_together_with_one_comment() {
+    let app = tracked_app().await;
+    let (a, _) = app.create_initial("OT-LOTE-1", &[]).await;
+    let (b, _) = app.create_initial("OT-LOTE-2", &[]).await;
+    let pte = app.create_pte("PTE-LOTE", "1").await;
+    let token = app.csrf_from("/ot").await;
+    let r = app
+        .post_form(
+            &format!("/pte/{pte}/ot-rapida"),
+            &[
+                ("orden_trabajo", "OT-LOTE-3"),
+                ("id_tipo", "4"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    let quick = crate::helpers::id_from_location(&r);
+
+    let page = app
+        .get(&format!(
+            "/ot/estatus-lote?seleccion=1&ids={a}&ids={b}&ids={quick}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(texts(&page, "#lote li a").len(), 3);
+    let ids = crate::helpers::attr(&page, "#estatus-lote input[name=ids]", "value");
+    let token = crate::helpers::csrf_in(&page).unwrap();
+    let r = app
+        .post_form(
+            "/ot/estatus-lote",
+            &[
+                ("ids", ids.as_str()),
+                ("estatus", "8"),
+                ("comentario", "Arranque de obra en lote"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/ot");
+    let list = app.get("/ot").await.text().await.unwrap();
+    let message = texts(&list, ".flash").join(" ");
+    assert!(message.contains("Estatus cambiado en 2 OT"), "{message}");
+    assert!(
+        message.contains("OT-LOTE-3: La OT está POR DEFINIR"),
+        "{message}"
+    );
+    for id in [a, b] {
+        let o = app.db(move |c| repo::find(c, id).unwrap().unwrap()).await;
+        assert_eq!(o.status_id, 8);
+    }
+    let q = app
+        .db(move |c| repo::find(c, quick).unwrap().unwrap())
+        .await;
+    assert_eq!(q.status_id, 5, "refused: unchanged");
+    let comments: Vec<Option<String>> = app
+        .db(move |c| {
+            activity_log::table
+                .filter(activity_log::action.eq("estatus"))
+                .filter(activity_log::record_id.eq(a))
+                .select(activity_log::detail)
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert!(comments.contains(&Some("Arranque de obra en lote".to_owned())));
+
+    let viewer = crate::helpers::spawn_second_login(&app, "vera", Role::Consulta).await;
+    let r = viewer
+        .get(app.url(&format!("/ot/estatus-lote?seleccion=1&ids={a}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

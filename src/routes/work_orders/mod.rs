@@ -2,6 +2,7 @@
 //! delete and restore (W7).
 
 pub mod annex;
+pub mod bulk_status;
 pub mod delete;
 pub mod detail;
 pub mod export;
