@@ -454,6 +454,47 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         assert_eq!(found, expected, "{path}");
         std::fs::write(shots.join(shot), b.screenshot().await.unwrap()).unwrap();
     }
+
+    // Issue 12 §7: on a 390 px phone no page scrolls sideways (wide tables scroll in their box).
+    b.set_window_size(390, 844).await.unwrap();
+    let mut too_wide = Vec::new();
+    for path in [
+        "/ot".to_owned(),
+        format!("/ot/{id}"),
+        format!("/ot/{id}/editar"),
+        "/ot/nueva".to_owned(),
+        "/pte".to_owned(),
+        "/actividad".to_owned(),
+        "/admin/usuarios".to_owned(),
+        "/admin/catalogos/sitios".to_owned(),
+        "/admin/plantillas".to_owned(),
+        "/admin/reglas".to_owned(),
+        "/admin/conceptos".to_owned(),
+        "/admin/tipo-de-cambio".to_owned(),
+    ] {
+        b.goto(&app.url(&path)).await.unwrap();
+        let widths = b
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let [scroll, inner] = serde_json::from_value::<[i64; 2]>(widths).unwrap();
+        if scroll > inner {
+            let who = b
+                .execute(
+                    "return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap')).slice(0, 6).map(e => e.tagName + '#' + e.id + '.' + e.className);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            too_wide.push(format!("{path}: {scroll} > {inner} {who}"));
+        }
+    }
+    b.goto(&app.url(&format!("/ot/{id}"))).await.unwrap();
+    std::fs::write(shots.join("detalle-390.png"), b.screenshot().await.unwrap()).unwrap();
+    assert!(too_wide.is_empty(), "wider than the phone: {too_wide:?}");
     b.close().await.unwrap();
 }
 
