@@ -84,3 +84,33 @@
     refresh(input, spelled);
   });
 })();
+
+// W1: with planned start and duration and no planned end, the server sets
+// end = start + duration − 1; the form says which day that will be, as the user types.
+(function () {
+  "use strict";
+  var start = document.getElementById("f-fecha_inicio_programado");
+  var days = document.getElementById("f-plazo_dias");
+  var end = document.getElementById("f-fecha_termino_programado");
+  if (!start || !days || !end) { return; }
+  var spelled = end.parentNode.querySelector(".date-spelled");
+  if (!spelled) { return; }
+  function parse(text) {
+    var m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+    if (m) { return new Date(+m[3], +m[2] - 1, +m[1]); }
+    m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+    return m ? new Date(+m[1], +m[2] - 1, +m[3]) : null;
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function refresh() {
+    if (end.value.trim() !== "") { return; }
+    var from = parse(start.value);
+    var n = parseInt(days.value, 10);
+    if (!from || isNaN(n) || n < 1) { spelled.textContent = ""; return; }
+    var to = new Date(from.getFullYear(), from.getMonth(), from.getDate() + n - 1);
+    spelled.textContent = "Se calculará: " + two(to.getDate()) + "/" + two(to.getMonth() + 1) +
+      "/" + to.getFullYear() + " (inicio + plazo − 1)";
+  }
+  [start, days, end].forEach(function (el) { el.addEventListener("input", refresh); });
+  refresh();
+})();

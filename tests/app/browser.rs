@@ -202,6 +202,16 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .await
         .unwrap();
     assert_eq!(spelled, "3 de abril de 2025");
+    // W1: start + duration, no end: the form says the end the server will set.
+    type_into(&b, "#f-plazo_dias", "10").await;
+    let computed = b
+        .find(Locator::Css("#f-fecha_termino_programado + .date-spelled"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(computed, "Se calculará: 12/04/2025 (inicio + plazo − 1)");
     std::fs::write(shots.join("formulario.png"), b.screenshot().await.unwrap()).unwrap();
     click(&b, "#ot-form button[type=submit]").await;
 
@@ -237,6 +247,11 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         order.planned_start,
         chrono::NaiveDate::from_ymd_opt(2025, 4, 3),
         "day first"
+    );
+    assert_eq!(
+        order.planned_end,
+        chrono::NaiveDate::from_ymd_opt(2025, 4, 12),
+        "as the form said"
     );
     let pdf = b.print(PrintConfiguration::default()).await.unwrap();
     std::fs::write(shots.join("impresion.pdf"), &pdf).unwrap();

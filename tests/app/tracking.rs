@@ -562,7 +562,11 @@ async fn w10_status_and_progress_tell_the_truth_and_overdue_orders_can_be_listed
 
     let body = app.get("/ot").await.text().await.unwrap();
     let row = row_of(&body, "OT-TARDE");
-    assert_eq!(texts(&row, ".badge.overdue"), ["Vencida · 33 días"]);
+    // One line per order in the list: the short form, the sentence in its tooltip.
+    assert_eq!(texts(&row, ".badge.overdue"), ["Vencida · 33 d"]);
+    assert!(crate::helpers::attr(&row, ".badge.overdue", "title").starts_with("Vencida · 33 días"));
+    let detail = app.get(&format!("/ot/{late}")).await.text().await.unwrap();
+    assert!(texts(&detail, ".badge.overdue").contains(&"Vencida · 33 días".to_owned()));
     assert_eq!(texts(&row, ".pill-blue"), ["EN EJECUCION"]);
     assert_eq!(
         texts(&row, "progress.bar-mid").len(),

@@ -1021,3 +1021,38 @@ async fn w2_quick_creation_refuses_an_unknown_kind_on_the_page_and_the_api_alike
     );
     assert_eq!(count_orders(&app).await, 0);
 }
+
+/// Issue 12 §8 and W4: "Reprogramar" offers the parent's yard phase (its dates stay empty).
+#[tokio::test]
+async fn w4_a_reprogramming_is_offered_the_parents_yard_phase() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (parent, _) = app
+        .create_initial(
+            "OT-PATIO",
+            &[
+                ("id_frente", "2"),
+                ("id_embarcacion", "6"),
+                ("check_fase_patio", "on"),
+                ("id_patio_fase", "3"),
+                ("fecha_inicio_patio", "2025-02-01"),
+                ("fecha_fin_patio", "2025-02-15"),
+            ],
+        )
+        .await;
+    let page = app
+        .get(&format!("/ot/nueva?padre={parent}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let count = |css: &str| doc.select(&scraper::Selector::parse(css).unwrap()).count();
+    assert_eq!(count("#f-check_fase_patio[checked]"), 1);
+    assert_eq!(count("#f-id_patio_fase option[value='3'][selected]"), 1);
+    assert_eq!(
+        crate::helpers::attr(&page, "#f-fecha_inicio_patio", "value"),
+        "",
+        "dates stay empty"
+    );
+}

@@ -416,6 +416,9 @@ pub async fn new_form(
                 id_plataforma: p.id_plataforma,
                 id_intercom: p.id_intercom,
                 id_patio: p.id_patio,
+                // The parent's yard phase is offered too (its dates, like the others, stay empty).
+                check_fase_patio: p.check_fase_patio,
+                id_patio_fase: p.id_patio_fase,
                 ..WorkOrderForm::default()
             };
             kind_fixed = true;
