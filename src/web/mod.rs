@@ -15,7 +15,6 @@ pub mod upload;
 pub use state::AppState;
 
 use actix_web::web;
-use tracing::Instrument;
 
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -45,9 +44,7 @@ where
     F: FnOnce() -> R + Send + 'static,
 {
     let span = tracing::Span::current();
-    Ok(web::block(move || span.in_scope(f))
-        .instrument(tracing::Span::current())
-        .await?)
+    Ok(web::block(move || span.in_scope(f)).await?)
 }
 
 impl From<&CurrentUser> for Actor {

@@ -13,7 +13,6 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services;
 use crate::services::Actor;
-use crate::services::ServiceError;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
@@ -22,41 +21,6 @@ use crate::web::response::{refused, safe_next, see_other};
 
 /// The header the in-place step editor sends: answer with the row's HTML, not a page.
 pub const FRAGMENT_HEADER: &str = "x-faena-fragment";
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each argument is a distinct input of the use case; a struct would only rename them"
-)]
-async fn answer(
-    state: &AppState,
-    session: &Session,
-    ctx: PageCtx,
-    user: &CurrentUser,
-    id: i32,
-    result: Result<(), ServiceError>,
-    done: &str,
-    anchor: &str,
-) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(()) => {
-            flash(session, true, done);
-            Ok(see_other(&format!("/ot/{id}{anchor}")))
-        }
-        Err(e) => {
-            let (status, msg) = refused(e)?.status_and_message();
-            render_detail(
-                state,
-                ctx,
-                user,
-                id,
-                status,
-                Some(msg),
-                DetailView::default(),
-            )
-            .await
-        }
-    }
-}
 
 /// `POST /ot/{id}/estatus`.
 #[tracing::instrument(
@@ -82,21 +46,31 @@ pub async fn change_status(
         services::execution::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
     })
     .await?;
-    if result.is_ok() && !back.is_empty() {
-        flash(&session, true, "Estatus actualizado.");
-        return Ok(see_other(safe_next(Some(&back))));
+    match result {
+        Ok(()) => {
+            flash(&session, true, "Estatus actualizado.");
+            // Back to the list the change was made from, else the order's page.
+            let target = if back.is_empty() {
+                format!("/ot/{id}")
+            } else {
+                safe_next(Some(&back)).to_owned()
+            };
+            Ok(see_other(&target))
+        }
+        Err(e) => {
+            let (status, msg) = refused(e)?.status_and_message();
+            render_detail(
+                &state,
+                ctx,
+                &user,
+                id,
+                status,
+                Some(msg),
+                DetailView::default(),
+            )
+            .await
+        }
     }
-    answer(
-        &state,
-        &session,
-        ctx,
-        &user,
-        id,
-        result,
-        "Estatus actualizado.",
-        "",
-    )
-    .await
 }
 
 /// `POST /ot/{id}/pasos/{paso_id}`.
