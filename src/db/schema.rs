@@ -304,6 +304,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    schedule_versions (id) {
+        id -> Integer,
+        work_order_id -> Integer,
+        number -> Integer,
+        active -> Bool,
+        source -> Text,
+        file_name -> Text,
+        file_size -> BigInt,
+        content -> Binary,
+        task_count -> Integer,
+        link_count -> Integer,
+        project_start -> Nullable<Date>,
+        project_finish -> Nullable<Date>,
+        minutes_per_day -> Integer,
+        has_weights -> Bool,
+        unmatched_captures -> Integer,
+        progress_real -> Integer,
+        progress_client -> Integer,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        username -> Text,
+    }
+}
+
+diesel::table! {
+    schedule_tasks (id) {
+        id -> Integer,
+        version_id -> Integer,
+        uid -> Integer,
+        position -> Integer,
+        wbs -> Text,
+        outline_level -> Integer,
+        parent_uid -> Nullable<Integer>,
+        name -> Text,
+        start -> Date,
+        finish -> Date,
+        duration_minutes -> BigInt,
+        milestone -> Bool,
+        summary -> Bool,
+        weight -> Nullable<BigInt>,
+        percent_complete -> Integer,
+        baseline_start -> Nullable<Date>,
+        baseline_finish -> Nullable<Date>,
+        critical -> Bool,
+        resources -> Text,
+    }
+}
+
+diesel::table! {
+    schedule_links (id) {
+        id -> Integer,
+        version_id -> Integer,
+        predecessor_uid -> Integer,
+        successor_uid -> Integer,
+        link_type -> Text,
+        lag_tenths -> BigInt,
+        lag_format -> Integer,
+    }
+}
+
+diesel::table! {
+    schedule_progress (id) {
+        id -> Integer,
+        task_id -> Integer,
+        real_pct -> Nullable<Integer>,
+        client_pct -> Nullable<Integer>,
+        applies_on -> Date,
+        comment -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        username -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sites -> fronts (category_id));
 diesel::joinable!(clients -> kinds (client_type_id));
@@ -320,6 +395,10 @@ diesel::joinable!(concepts -> units (unit_id));
 diesel::joinable!(annex_imports -> work_orders (work_order_id));
 diesel::joinable!(annex_items -> annex_imports (import_id));
 diesel::joinable!(annex_daily -> annex_items (item_id));
+diesel::joinable!(schedule_versions -> work_orders (work_order_id));
+diesel::joinable!(schedule_tasks -> schedule_versions (version_id));
+diesel::joinable!(schedule_links -> schedule_versions (version_id));
+diesel::joinable!(schedule_progress -> schedule_tasks (task_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -344,4 +423,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     annex_items,
     annex_daily,
     annex_error_reports,
+    schedule_versions,
+    schedule_tasks,
+    schedule_links,
+    schedule_progress,
 );

@@ -11,5 +11,6 @@ pub mod input;
 pub mod planning_doc;
 pub mod progress;
 pub mod role;
+pub mod schedule;
 pub mod step_rule;
 pub mod work_order;
