@@ -41,6 +41,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("logout", "Cierre de sesión"),
     ("cambio_contrasena", "Cambio de contraseña"),
     ("tipo_cambio", "Tipo de cambio"),
+    ("programa", "Programa de obra"),
+    ("avance", "Avance físico"),
 ];
 
 /// Fields of the log that are not on the OT form.

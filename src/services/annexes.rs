@@ -98,6 +98,12 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<(), String> {
                 .into(),
         );
     }
+    check_zip(bytes)
+}
+
+/// Zip sanity before a workbook is parsed: its declared entries and uncompressed size (zip
+/// bombs).
+pub fn check_zip(bytes: &[u8]) -> Result<(), String> {
     let not_a_workbook = || "El archivo no es un libro de Excel válido.".to_owned();
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
     if zip.len() > MAX_ZIP_ENTRIES {

@@ -11,6 +11,7 @@ pub mod execution;
 pub mod listing;
 pub mod password;
 pub mod planning_docs;
+pub mod schedules;
 pub mod step_setup;
 pub mod work_orders;
 
