@@ -74,6 +74,42 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/ot/{id}/anexo/errores/{report}", false, |r| {
             r.to(work_orders::annex::error_report)
         }),
+        def(Method::GET, "/ot/{id}/programa", false, |r| {
+            r.to(work_orders::schedule::page)
+        }),
+        def(Method::POST, "/ot/{id}/programa", false, |r| {
+            r.to(work_orders::schedule::upload)
+        }),
+        def(Method::GET, "/ot/{id}/programa.xlsx", false, |r| {
+            r.to(work_orders::schedule::export_xlsx)
+        }),
+        def(Method::GET, "/ot/{id}/programa.xml", false, |r| {
+            r.to(work_orders::schedule::export_xml)
+        }),
+        def(Method::GET, "/ot/{id}/programa/curva-s", false, |r| {
+            r.to(work_orders::schedule::curve_page)
+        }),
+        def(Method::GET, "/ot/{id}/programa/curva-s.csv", false, |r| {
+            r.to(work_orders::schedule::curve_csv)
+        }),
+        def(Method::GET, "/ot/{id}/programa/comparar", false, |r| {
+            r.to(work_orders::schedule::compare)
+        }),
+        def(Method::POST, "/ot/{id}/programa/avance", false, |r| {
+            r.to(work_orders::schedule::capture_bulk)
+        }),
+        def(
+            Method::POST,
+            "/ot/{id}/programa/tareas/{tarea_id}/avance",
+            false,
+            |r| r.to(work_orders::schedule::capture),
+        ),
+        def(
+            Method::GET,
+            "/ot/{id}/programa/version/{n}/archivo",
+            false,
+            |r| r.to(work_orders::schedule::original),
+        ),
         def(Method::GET, "/ot/nueva", false, |r| {
             r.to(work_orders::form::new_form)
         }),

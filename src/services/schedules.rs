@@ -127,6 +127,7 @@ pub fn import(
     bytes: &[u8],
     actor: &Actor,
     now: NaiveDateTime,
+    today: NaiveDate,
 ) -> Result<Outcome, ImportError> {
     work_orders::find_visible(conn, order_id)?.ok_or(ImportError::NotFound)?;
     let (schedule, source) = parse_file(file_name, bytes).map_err(ImportError::Refused)?;
@@ -134,7 +135,6 @@ pub fn import(
     if file_name.is_empty() {
         return Err(ImportError::file("El archivo no tiene nombre."));
     }
-    let today = now.date();
     write_transaction(conn, |c| {
         work_orders::lock_row(c, order_id)?;
         let previous = repo::active(c, order_id)?;
@@ -459,13 +459,13 @@ pub fn capture(
     form: &CaptureForm,
     actor: &Actor,
     now: NaiveDateTime,
+    today: NaiveDate,
 ) -> Result<(), ServiceError> {
     work_orders::find_visible(conn, order_id)?.ok_or(ServiceError::NotFound)?;
     let version = repo::active(conn, order_id)?.ok_or(ServiceError::NotFound)?;
     if repo::version_of_task(conn, task_id)? != Some(version.id) {
         return Err(ServiceError::NotFound);
     }
-    let today = now.date();
     let mut errors = FieldErrors::default();
     let real = parse_percent(&form.porcentaje_real).unwrap_or_else(|e| {
         errors.add("porcentaje_real", e);
@@ -561,6 +561,7 @@ pub fn capture_bulk(
     default_date: &str,
     actor: &Actor,
     now: NaiveDateTime,
+    today: NaiveDate,
 ) -> Result<usize, ImportError> {
     work_orders::find_visible(conn, order_id)?.ok_or(ImportError::NotFound)?;
     let Some(version) = repo::active(conn, order_id)? else {
@@ -580,7 +581,6 @@ pub fn capture_bulk(
     check_zip(bytes).map_err(ImportError::file)?;
     let sheets = read_workbook(Cursor::new(bytes)).map_err(ImportError::file)?;
     let rows = excel::read_progress(&sheets).map_err(ImportError::Refused)?;
-    let today = now.date();
     let fallback = capture_date(default_date, today, version.project_start)
         .map_err(|m| ImportError::file(format!("Fecha del formulario: {m}")))?;
     let tasks = repo::tasks_of(conn, version.id)?;

@@ -170,6 +170,8 @@ struct DetailPage {
     /// The printout carries the history only when asked (`?historial=1`).
     print_history: bool,
     annex: AnnexView,
+    /// The active schedule's physical progress: (version, real %, client %).
+    schedule: Option<(i32, String, String)>,
 }
 
 /// The detail page's query: the page of the annex's items, and whether the printout carries
@@ -447,6 +449,7 @@ pub async fn render_detail(
         let logins: Vec<String> = history.iter().map(|h| h.username.clone()).collect();
         let names = crate::db::users::display_names(c, &logins)?;
         let annex = annex::load_view(c, id, annex_page)?;
+        let schedule = crate::db::schedules::active(c, id)?;
         Ok((
             order,
             catalogs,
@@ -456,12 +459,21 @@ pub async fn render_detail(
             children,
             counts,
             (history, names),
-            annex,
+            (annex, schedule),
         ))
     })
     .await??;
-    let (order, catalogs, pte, step_list, parent, children, counts, (history, names), annex) =
-        loaded;
+    let (
+        order,
+        catalogs,
+        pte,
+        step_list,
+        parent,
+        children,
+        counts,
+        (history, names),
+        (annex, schedule),
+    ) = loaded;
 
     let related = |o: &WorkOrder| RelatedRow {
         id: o.id,
@@ -552,6 +564,13 @@ pub async fn render_detail(
         print_date: format::date(Some(today)),
         print_history: view.print_history,
         annex,
+        schedule: schedule.map(|v| {
+            (
+                v.number,
+                crate::domain::schedule::pct_text(v.progress_real),
+                crate::domain::schedule::pct_text(v.progress_client),
+            )
+        }),
         ctx,
     };
     render(status, &page)

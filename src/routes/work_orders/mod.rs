@@ -9,6 +9,7 @@ pub mod export;
 pub mod form;
 pub mod list;
 pub mod print;
+pub mod schedule;
 pub mod tracking;
 
 use crate::db::catalogs::{CatalogKind, Catalogs};
