@@ -155,6 +155,15 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/operaciones/ot/datatable/", false, |r| {
             r.to(api::datatable::table)
         }),
+        def(Method::POST, "/operaciones/ot/importar-mpp/", false, |r| {
+            r.to(api::schedules::import)
+        }),
+        def(
+            Method::GET,
+            "/operaciones/produccion/obtener_arbol_mpp/",
+            false,
+            |r| r.to(api::schedules::tree),
+        ),
         def(Method::GET, "/api/openapi.json", false, |r| {
             r.to(api::openapi::document)
         }),

@@ -21,6 +21,8 @@ pub struct ListData {
     pub total: i64,
     pub listed: Vec<ListedOrder>,
     pub counts: HashMap<i32, StepCounts>,
+    /// Physical progress of the active schedules (W16): (real, client) in hundredths.
+    pub physical: HashMap<i32, (i32, i32)>,
     pub children: HashMap<i32, i64>,
 }
 
@@ -32,12 +34,14 @@ pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::Que
     let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
     let counts = steps::counts(c, &ids)?;
     let children = work_orders::reprogramming_counts(c, &ids)?;
+    let physical = crate::db::schedules::physical_progress(c, &ids)?;
     Ok(ListData {
         catalogs,
         total,
         listed,
         counts,
         children,
+        physical,
     })
 }
 
@@ -77,6 +81,7 @@ impl Pages {
             listed,
             counts: steps::counts(c, ids)?,
             children: work_orders::reprogramming_counts(c, ids)?,
+            physical: crate::db::schedules::physical_progress(c, ids)?,
         }))
     }
 }

@@ -580,7 +580,7 @@ pub fn capture_bulk(
     }
     check_zip(bytes).map_err(ImportError::file)?;
     let sheets = read_workbook(Cursor::new(bytes)).map_err(ImportError::file)?;
-    let rows = excel::read_progress(&sheets).map_err(ImportError::Refused)?;
+    let (rows, mut problems) = excel::read_progress(&sheets).map_err(ImportError::Refused)?;
     let fallback = capture_date(default_date, today, version.project_start)
         .map_err(|m| ImportError::file(format!("Fecha del formulario: {m}")))?;
     let tasks = repo::tasks_of(conn, version.id)?;
@@ -594,7 +594,6 @@ pub fn capture_bulk(
         .enumerate()
         .map(|(i, (_, t))| (t.wbs.as_str(), i))
         .collect();
-    let mut problems = Vec::new();
     let mut captures = Vec::new();
     for row in &rows {
         let found = match &row.key {
@@ -606,20 +605,26 @@ pub fn capture_bulk(
                 TaskKey::Uid(u) => format!("UID {u}"),
                 TaskKey::Wbs(w) => format!("EDT «{w}»"),
             };
-            problems.push(Problem::file(format!(
-                "Fila {}: la tarea {key} no está en el programa activo.",
-                row.line
-            )));
+            problems.push((
+                row.line,
+                Problem::file(format!(
+                    "Fila {}: la tarea {key} no está en el programa activo.",
+                    row.line
+                )),
+            ));
             continue;
         };
         let (id, task) = &tasks[i];
         if task.summary {
-            problems.push(Problem::task(
-                Some(task.id),
-                &task.name,
-                format!(
-                    "es una tarea resumen; su avance se calcula (fila {}).",
-                    row.line
+            problems.push((
+                row.line,
+                Problem::task(
+                    Some(task.id),
+                    &task.name,
+                    format!(
+                        "es una tarea resumen; su avance se calcula (fila {}).",
+                        row.line
+                    ),
                 ),
             ));
             continue;
@@ -633,7 +638,7 @@ pub fn capture_bulk(
             ) {
                 Ok(d) => d,
                 Err(m) => {
-                    problems.push(Problem::file(format!("Fila {}: {m}", row.line)));
+                    problems.push((row.line, Problem::file(format!("Fila {}: {m}", row.line))));
                     continue;
                 }
             },
@@ -650,7 +655,10 @@ pub fn capture_bulk(
         });
     }
     if !problems.is_empty() {
-        return Err(ImportError::Refused(problems));
+        problems.sort_by_key(|(line, _)| *line);
+        return Err(ImportError::Refused(
+            problems.into_iter().map(|(_, p)| p).collect(),
+        ));
     }
     let count = captures.len();
     write_transaction(conn, |c| {

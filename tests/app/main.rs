@@ -16,6 +16,7 @@ mod cli;
 mod health;
 mod layers;
 mod list;
+mod schedules;
 mod schema;
 mod security;
 mod step_setup;

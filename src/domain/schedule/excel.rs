@@ -184,6 +184,7 @@ pub fn read_tasks(sheets: &[Sheet]) -> Result<Schedule, Vec<Problem>> {
     let mut raw_links: Vec<(i32, i32, String, usize)> = Vec::new();
     let mut by_wbs: HashMap<String, i32> = HashMap::new();
     let mut ids: HashMap<i32, i32> = HashMap::new();
+    let mut root: Option<i32> = None;
     for (n, (sheet_row, row)) in rows.iter().enumerate() {
         let line = sheet_row + 1;
         let name = h.text(row, "name");
@@ -218,7 +219,14 @@ pub fn read_tasks(sheets: &[Sheet]) -> Result<Schedule, Vec<Problem>> {
             bad(format!("la EDT «{wbs}» no es válida (use 1, 1.1, 1.1.2)"));
             continue;
         }
-        let parent_uid = if segments.len() > 1 {
+        // WBS "0" is the project summary task, as MS Project numbers it: the parent of the
+        // top-level tasks.
+        let is_root = segments == ["0"];
+        let parent_uid = if is_root {
+            None
+        } else if segments.len() == 1 {
+            root
+        } else if segments.len() > 1 {
             let parent = segments[..segments.len() - 1].join(".");
             match by_wbs.get(&parent) {
                 Some(p) => Some(*p),
@@ -232,6 +240,9 @@ pub fn read_tasks(sheets: &[Sheet]) -> Result<Schedule, Vec<Problem>> {
         } else {
             None
         };
+        if is_root {
+            root = Some(uid);
+        }
         let start = h.get(row, "start").and_then(cell_date);
         let finish = h.get(row, "finish").and_then(cell_date);
         let (Some(start), Some(finish)) = (start, finish) else {
@@ -307,7 +318,11 @@ pub fn read_tasks(sheets: &[Sheet]) -> Result<Schedule, Vec<Problem>> {
             uid,
             id,
             wbs: segments.join("."),
-            outline_level: i32::try_from(segments.len()).unwrap_or(i32::MAX),
+            outline_level: if is_root {
+                0
+            } else {
+                i32::try_from(segments.len()).unwrap_or(i32::MAX)
+            },
             parent_uid,
             name,
             start,
@@ -440,8 +455,12 @@ pub struct ProgressRow {
 }
 
 /// Reads a progress workbook: `UID` or `EDT`, `% REAL` and/or `% CLIENTE`, optional `FECHA`
-/// and `COMENTARIO`. Rows without either percentage are skipped.
-pub fn read_progress(sheets: &[Sheet]) -> Result<Vec<ProgressRow>, Vec<Problem>> {
+/// and `COMENTARIO`. Rows without either percentage are skipped. The rows that could be read
+/// come with the problems of the others, each with its sheet row, so that the caller lists
+/// every problem of the file at once.
+pub fn read_progress(
+    sheets: &[Sheet],
+) -> Result<(Vec<ProgressRow>, Vec<(usize, Problem)>), Vec<Problem>> {
     let named: [(&'static str, &[&str]); 6] = [
         ("uid", UID),
         ("wbs", WBS),
@@ -467,7 +486,8 @@ pub fn read_progress(sheets: &[Sheet]) -> Result<Vec<ProgressRow>, Vec<Problem>>
         if real_text.is_empty() && client_text.is_empty() {
             continue;
         }
-        let mut bad = |msg: String| problems.push(Problem::file(format!("Fila {line}: {msg}")));
+        let mut bad =
+            |msg: String| problems.push((line, Problem::file(format!("Fila {line}: {msg}"))));
         let key = match (h.get(row, "uid"), h.text(row, "wbs")) {
             #[expect(clippy::cast_possible_truncation, reason = "range checked")]
             (Some(c), _) => match cell_number(c) {
@@ -533,15 +553,12 @@ pub fn read_progress(sheets: &[Sheet]) -> Result<Vec<ProgressRow>, Vec<Problem>>
             comment: h.text(row, "comment"),
         });
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    if out.is_empty() {
+    if out.is_empty() && problems.is_empty() {
         return Err(vec![Problem::file(
             "El libro no tiene filas con % REAL o % CLIENTE.",
         )]);
     }
-    Ok(out)
+    Ok((out, problems))
 }
 
 #[cfg(test)]
@@ -673,7 +690,8 @@ mod tests {
             ],
             vec![Cell::Number(3.0), Cell::Empty, Cell::Empty, Cell::Empty],
         ];
-        let r = read_progress(&sheet(rows)).unwrap();
+        let (r, problems) = read_progress(&sheet(rows)).unwrap();
+        assert!(problems.is_empty());
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].key, TaskKey::Uid(2));
         assert_eq!(r[0].real, Some(4550));

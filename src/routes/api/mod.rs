@@ -11,6 +11,7 @@
 pub mod datatable;
 pub mod openapi;
 pub mod orders;
+pub mod schedules;
 pub mod steps;
 
 use actix_web::HttpResponse;

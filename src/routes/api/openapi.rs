@@ -239,6 +239,30 @@ const ENDPOINTS: &[Endpoint] = &[
         "consulta",
         &[("ot_id", true, "OT")],
     ),
+    (
+        "post",
+        "/operaciones/ot/importar-mpp/",
+        "Importa una versión del programa de obra (W15): MS Project XML (MSPDI) o lista de \
+         tareas .xlsx, todo o nada; responde version_id. multipart/form-data.",
+        "gestor",
+        &[
+            ("ot_id", true, "OT"),
+            (
+                "archivo",
+                true,
+                "Archivo .xml (MSPDI) o .xlsx, hasta 20 MiB",
+            ),
+        ],
+    ),
+    (
+        "get",
+        "/operaciones/produccion/obtener_arbol_mpp/",
+        "Árbol de tareas del programa activo (W18): wbs, nombre, fecha_inicio, fecha_fin \
+         (dd/mm/aaaa), duracion_dias, porcentaje_mpp (ponderación), recursos, uid_project, \
+         padre_uid, porcentaje_real, porcentaje_cliente, porcentaje_planeado, _children.",
+        "consulta",
+        &[("ot_id", true, "OT")],
+    ),
 ];
 
 /// The method and path of every endpoint described (a test compares them with the routes).
@@ -280,9 +304,15 @@ fn operation(method: &str, summary: &str, role: &str, params: &[(&str, bool, &st
             .map(|(name, req, description)| json!({"name": name, "in": "query", "required": req, "description": description, "schema": {"type": "string"}}))
             .collect();
     } else {
+        let media = if params.iter().any(|(n, ..)| *n == "archivo") && summary.contains("multipart")
+        {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         op["requestBody"] = json!({
             "required": true,
-            "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": fields, "required": required}}}
+            "content": {media: {"schema": {"type": "object", "properties": fields, "required": required}}}
         });
         op["parameters"] = json!([{"name": "X-CSRF-Token", "in": "header", "required": false, "description": "Token CSRF de la sesión (o el campo csrf_token)", "schema": {"type": "string"}}]);
     }

@@ -156,6 +156,8 @@ pub struct Row {
     pub revision: Option<i32>,
     pub reprogrammings: i64,
     pub progress: ProgressView,
+    /// The active schedule's physical progress (W16): (value for the bar, "45.5", client text).
+    pub physical: Option<(i32, String, String)>,
 }
 
 /// A sortable column header.
@@ -222,6 +224,7 @@ pub async fn list(
         listed,
         counts,
         children,
+        physical,
     } = blocking(&state, move |c| load(c, &f, &cache)).await??;
 
     let rows = listed
@@ -253,6 +256,13 @@ pub async fn list(
                     counts.get(&o.id).copied().unwrap_or_default(),
                     today,
                 ),
+                physical: physical.get(&o.id).map(|(real, client)| {
+                    (
+                        real / 100,
+                        crate::domain::schedule::pct_text(*real),
+                        crate::domain::schedule::pct_text(*client),
+                    )
+                }),
             }
         })
         .collect();

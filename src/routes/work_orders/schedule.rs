@@ -340,6 +340,8 @@ struct SchedulePage {
     nivel: String,
     only_late: bool,
     capture: Option<CapturePanel>,
+    /// A refused capture whose task has no panel (a summary task): its message.
+    notice: Option<String>,
     today: String,
 }
 
@@ -462,6 +464,13 @@ pub async fn page(
         .remove_as::<CaptureDraft>(CAPTURE_DRAFT)
         .and_then(Result::ok);
     let can_edit = user.role.allows(Role::Gestor);
+    let notice_of = draft.as_ref().map(|d| {
+        d.errors
+            .iter()
+            .map(|(_, m)| m.clone())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
     let (folio, active, versions, capture) = blocking(&state, move |c| -> Result<_, AppError> {
         let order = work_orders::find_visible(c, id)?.ok_or(AppError::NotFound)?;
         let versions = repo::versions_of(c, id)?;
@@ -474,6 +483,7 @@ pub async fn page(
         Ok((order.folio, active, versions, capture))
     })
     .await??;
+    let notice = if capture.is_none() { notice_of } else { None };
     render(
         StatusCode::OK,
         &SchedulePage {
@@ -486,6 +496,7 @@ pub async fn page(
             nivel: depth.map(|d| d.to_string()).unwrap_or_default(),
             only_late,
             capture,
+            notice,
             today: format::date(Some(today)),
         },
     )

@@ -17,8 +17,11 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Largest form body read while looking for the token; larger bodies are refused (413).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
-/// Largest upload (a multipart form: the file plus its few fields).
+/// Largest upload (a multipart form: the file plus its few fields): workbooks of the annex and
+/// the concept catalog.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
+/// Largest schedule upload (an MS Project XML of up to 20 MiB, or a workbook).
+pub const MAX_SCHEDULE_UPLOAD_BYTES: usize = 20 * 1024 * 1024 + 64 * 1024;
 
 /// The session's token, created on first use.
 pub fn token(session: &Session) -> String {
@@ -108,10 +111,9 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal>
     if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
-    let limit = if multipart && accepts_uploads(req.path()) {
-        MAX_UPLOAD_BYTES
-    } else {
-        MAX_FORM_BYTES
+    let limit = match upload_limit(req.path()) {
+        Some(limit) if multipart => limit,
+        _ => MAX_FORM_BYTES,
     };
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
@@ -141,11 +143,26 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal>
 
 /// The routes that take a file: only they may post a body larger than a form.
 pub fn accepts_uploads(path: &str) -> bool {
-    path == "/admin/conceptos/importar"
-        || path
-            .strip_prefix("/ot/")
-            .and_then(|rest| rest.strip_suffix("/anexo"))
+    upload_limit(path).is_some()
+}
+
+/// The body limit of a route that takes a file, `None` for every other route.
+pub fn upload_limit(path: &str) -> Option<usize> {
+    let order_path = |suffix: &str| {
+        path.strip_prefix("/ot/")
+            .and_then(|rest| rest.strip_suffix(suffix))
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if path == "/admin/conceptos/importar" || order_path("/anexo") {
+        Some(MAX_UPLOAD_BYTES)
+    } else if order_path("/programa")
+        || order_path("/programa/avance")
+        || path == "/operaciones/ot/importar-mpp/"
+    {
+        Some(MAX_SCHEDULE_UPLOAD_BYTES)
+    } else {
+        None
+    }
 }
 
 /// The token field of a buffered multipart body.
@@ -176,7 +193,17 @@ mod tests {
     fn only_the_upload_routes_take_large_bodies() {
         assert!(accepts_uploads("/ot/12/anexo"));
         assert!(accepts_uploads("/admin/conceptos/importar"));
+        assert_eq!(
+            upload_limit("/ot/12/programa"),
+            Some(MAX_SCHEDULE_UPLOAD_BYTES)
+        );
+        assert_eq!(
+            upload_limit("/ot/12/programa/avance"),
+            Some(MAX_SCHEDULE_UPLOAD_BYTES)
+        );
+        assert_eq!(upload_limit("/ot/12/anexo"), Some(MAX_UPLOAD_BYTES));
         for path in [
+            "/ot/12/programa/tareas/3/avance",
             "/ot",
             "/ot/12",
             "/ot/x/anexo",
