@@ -551,7 +551,7 @@ async fn every_api_mutation_refuses_a_missing_token_and_a_read_only_role_with_js
         })
         .map(|r| r.path.to_owned())
         .collect();
-    assert_eq!(posts.len(), 8);
+    assert_eq!(posts.len(), 9);
     let form = [
         ("id", id.to_string()),
         ("ot_id", id.to_string()),

@@ -424,6 +424,56 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     assert_eq!(total, "$5,188.00 MXN");
     std::fs::write(shots.join("anexo.png"), b.screenshot().await.unwrap()).unwrap();
 
+    // Programa de obra (W15–W17): upload an MS Project XML from the browser, capture one task's
+    // progress in the tree grid's form, look at the grid and the S-curve.
+    let xml = profile.path().join("programa.xml");
+    std::fs::write(&xml, crate::schedules::mspdi(&crate::schedules::sample())).unwrap();
+    b.goto(&app.url(&format!("/ot/{id}/programa")))
+        .await
+        .unwrap();
+    type_into(&b, "#programa-archivo", xml.to_str().unwrap()).await;
+    click(&b, "#importar-programa button[type=submit]").await;
+    b.wait()
+        .for_element(Locator::Css("#arbol-programa"))
+        .await
+        .unwrap();
+    click(&b, "#arbol-programa .tg-leaf a").await;
+    b.wait()
+        .for_element(Locator::Css("#form-avance"))
+        .await
+        .unwrap();
+    type_into(&b, "#f-porcentaje_real", "60").await;
+    type_into(&b, "#f-porcentaje_cliente", "50").await;
+    type_into(&b, "#f-comentario", "Avance de la semana").await;
+    click(&b, "#form-avance button[type=submit]").await;
+    b.wait()
+        .for_element(Locator::Css("#resumen-programa"))
+        .await
+        .unwrap();
+    let real = b
+        .find(Locator::Css("#avance-real"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(real, "18 %", "60 % of the cut, weighted 30 of 100");
+    std::fs::write(shots.join("programa.png"), b.screenshot().await.unwrap()).unwrap();
+    b.goto(&app.url(&format!("/ot/{id}/programa/curva-s")))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.find_all(Locator::Css("#curva-s polyline"))
+            .await
+            .unwrap()
+            .len(),
+        3,
+        "planned, real and client lines"
+    );
+    std::fs::write(shots.join("curva-s.png"), b.screenshot().await.unwrap()).unwrap();
+    let pdf = b.print(PrintConfiguration::default()).await.unwrap();
+    std::fs::write(shots.join("curva-s.pdf"), &pdf).unwrap();
+
     // An administrator's pages: log out, log in as admin, look at them.
     let root = app.create_user("root", Role::Admin).await;
     click(&b, "form[action='/logout'] button").await;
@@ -486,6 +536,8 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         "/admin/reglas".to_owned(),
         "/admin/conceptos".to_owned(),
         "/admin/tipo-de-cambio".to_owned(),
+        format!("/ot/{id}/programa"),
+        format!("/ot/{id}/programa/curva-s"),
     ] {
         b.goto(&app.url(&path)).await.unwrap();
         let widths = b
@@ -507,6 +559,14 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
             too_wide.push(format!("{path}: {scroll} > {inner} {who}"));
         }
     }
+    b.goto(&app.url(&format!("/ot/{id}/programa")))
+        .await
+        .unwrap();
+    std::fs::write(
+        shots.join("programa-390.png"),
+        b.screenshot().await.unwrap(),
+    )
+    .unwrap();
     b.goto(&app.url(&format!("/ot/{id}"))).await.unwrap();
     std::fs::write(shots.join("detalle-390.png"), b.screenshot().await.unwrap()).unwrap();
     assert!(too_wide.is_empty(), "wider than the phone: {too_wide:?}");

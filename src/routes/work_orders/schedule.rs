@@ -127,6 +127,8 @@ pub struct CurveView {
     /// x and label of each month's first week.
     pub months: Vec<(f64, String)>,
     pub today_x: Option<f64>,
+    /// The "Hoy" label goes left of its line near the right edge.
+    pub today_left: bool,
     /// y and label of the horizontal grid lines.
     pub grid: Vec<(f64, u32)>,
     pub rows: Vec<CurveRow>,
@@ -142,7 +144,7 @@ pub struct CurveRow {
 const CHART_W: f64 = 960.0;
 const CHART_H: f64 = 360.0;
 const LEFT: f64 = 48.0;
-const RIGHT: f64 = 16.0;
+const RIGHT: f64 = 24.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
 
@@ -180,17 +182,20 @@ fn curve_view(points: &[Point], today: NaiveDate) -> Option<CurveView> {
     }
     // Too many labels overlap: keep every second or third month on long schedules.
     let keep = months.len().div_ceil(18).max(1);
+    // A label that would run past the right edge is left out.
     let months = months
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| i % keep == 0)
+        .filter(|(i, (x, _))| i % keep == 0 && (*i == 0 || *x < CHART_W - 56.0))
         .map(|(_, m)| m)
         .collect();
     let days = (today - first.week).num_days();
     #[expect(clippy::cast_precision_loss, reason = "days are small")]
     let today_x = (days >= 0 && days <= i64::try_from(n).unwrap_or(0) * 7)
         .then(|| LEFT + step * (days as f64 / 7.0));
+    let today_left = today_x.is_some_and(|x| x > CHART_W - 80.0);
     Some(CurveView {
+        today_left,
         planned: line(&|p| Some(p.planned)),
         real: line(&|p| p.real),
         client: line(&|p| p.client),
