@@ -74,6 +74,8 @@ fn mspdi(phases: usize, leaves: usize, links_wanted: usize) -> (String, usize, u
     );
     let mut uid = 0;
     let mut links = 0;
+    let chain = phases * (leaves - 1) + phases.saturating_sub(1);
+    let mut extra = 0;
     let mut tasks = 0;
     for p in 0..phases {
         uid += 1;
@@ -122,7 +124,8 @@ fn mspdi(phases: usize, leaves: usize, links_wanted: usize) -> (String, usize, u
                 );
                 links += 1;
             }
-            if k > 1 && links < links_wanted && (p * leaves + k) % 4 == 0 {
+            if k > 1 && chain + extra < links_wanted && (p * leaves + k) % 4 != 3 {
+                extra += 1;
                 let _ = write!(
                     x,
                     "<PredecessorLink><PredecessorUID>{}</PredecessorUID><Type>3</Type><LinkLag>0</LinkLag><LagFormat>7</LagFormat></PredecessorLink>",
