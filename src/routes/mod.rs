@@ -86,6 +86,9 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/ot/{id}/programa.xml", false, |r| {
             r.to(work_orders::schedule::export_xml)
         }),
+        def(Method::GET, "/ot/{id}/programa/gantt", false, |r| {
+            r.to(work_orders::gantt::page)
+        }),
         def(Method::GET, "/ot/{id}/programa/curva-s", false, |r| {
             r.to(work_orders::schedule::curve_page)
         }),

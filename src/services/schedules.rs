@@ -552,6 +552,10 @@ pub fn capture(
 
 /// Records progress for many tasks from a workbook (W16), all or nothing. Rows without a FECHA
 /// take `default_date` (blank: today).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct input of the use case; a struct would only rename them"
+)]
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "schedules::capture_bulk", order_id = order_id))]
 pub fn capture_bulk(
     conn: &mut DbConn,

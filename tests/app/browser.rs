@@ -474,6 +474,31 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     let pdf = b.print(PrintConfiguration::default()).await.unwrap();
     std::fs::write(shots.join("curva-s.pdf"), &pdf).unwrap();
 
+    // W19: the Gantt chart on screen, and its print version (one sheet per page of the chart,
+    // so no bar is split by a page break).
+    b.goto(&app.url(&format!("/ot/{id}/programa/gantt?escala=dia")))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.find_all(Locator::Css("#gantt g.task"))
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
+    std::fs::write(shots.join("gantt.png"), b.screenshot().await.unwrap()).unwrap();
+    b.goto(&app.url(&format!("/ot/{id}/programa/gantt?escala=dia&imprimir=1")))
+        .await
+        .unwrap();
+    let sheets = b
+        .find_all(Locator::Css(".gantt-sheet"))
+        .await
+        .unwrap()
+        .len();
+    let pdf = b.print(PrintConfiguration::default()).await.unwrap();
+    std::fs::write(shots.join("gantt.pdf"), &pdf).unwrap();
+    assert_eq!(pdf_pages(&pdf), sheets, "one printed page per chart sheet");
+
     // An administrator's pages: log out, log in as admin, look at them.
     let root = app.create_user("root", Role::Admin).await;
     click(&b, "form[action='/logout'] button").await;

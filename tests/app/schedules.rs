@@ -73,7 +73,7 @@ pub(crate) fn mspdi(tasks: &[T]) -> String {
          <Summary>1</Summary><PercentComplete>0</PercentComplete></Task>\n",
     );
     let mut numbers: Vec<i32> = Vec::new();
-    for task in tasks {
+    for (position, task) in tasks.iter().enumerate() {
         let level = usize::try_from(task.level).unwrap();
         numbers.truncate(level);
         while numbers.len() < level {
@@ -86,7 +86,7 @@ pub(crate) fn mspdi(tasks: &[T]) -> String {
             .collect::<Vec<_>>()
             .join(".");
         x.push_str(&format!(
-            "<Task><UID>{uid}</UID><ID>{uid}</ID><Name>{name}</Name><Type>0</Type><IsNull>0</IsNull>\
+            "<Task><UID>{uid}</UID><ID>{position}</ID><Name>{name}</Name><Type>0</Type><IsNull>0</IsNull>\
              <CreateDate>2025-12-01T08:00:00</CreateDate><WBS>{wbs}</WBS><OutlineNumber>{wbs}</OutlineNumber>\
              <OutlineLevel>{level}</OutlineLevel><Priority>500</Priority>\
              <Start>2026-01-{s:02}T08:00:00</Start><Finish>2026-01-{f:02}T17:00:00</Finish>\
@@ -94,6 +94,7 @@ pub(crate) fn mspdi(tasks: &[T]) -> String {
              <Milestone>{m}</Milestone><Summary>0</Summary><Critical>1</Critical>\
              <PercentComplete>{p}</PercentComplete>",
             uid = task.uid,
+            position = position + 1,
             name = task.name,
             level = task.level,
             s = task.start,
@@ -1226,4 +1227,119 @@ async fn w18_the_legacy_api_imports_and_reads_the_tree() {
     assert_eq!(missing["estatus"], "error");
     let doc = app.get("/api/openapi.json").await.text().await.unwrap();
     assert!(doc.contains("/operaciones/ot/importar-mpp/") && doc.contains("obtener_arbol_mpp"));
+}
+
+/// The `data-uid` of the Gantt's task groups, and which carry `data-critica="1"`.
+fn gantt_tasks(page: &str) -> Vec<(i32, bool)> {
+    let doc = scraper::Html::parse_document(page);
+    let sel = scraper::Selector::parse("#gantt g.task").unwrap();
+    doc.select(&sel)
+        .map(|g| {
+            (
+                g.value().attr("data-uid").unwrap().parse().unwrap(),
+                g.value().attr("data-critica") == Some("1"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn w19_the_gantt_draws_every_task_and_faena_computes_the_critical_path() {
+    let (app, id) = setup().await;
+    // A diamond: 2 (5 d) feeds 3 (5 d) and 6 (2 d, one day of lag); both feed 5.
+    let mut tasks = sample();
+    tasks[4].preds = vec![(3, 1, 0), (6, 1, 4800)];
+    let mut side = t(6, "Radiografiado", 2, 12, 13);
+    side.preds = vec![(2, 1, 0)];
+    tasks.insert(3, side);
+    tasks[4].start = 19;
+    assert_eq!(
+        import(&app, id, "p.xml", mspdi(&tasks).into_bytes())
+            .await
+            .status(),
+        303
+    );
+    let page = app
+        .get(&format!("/ot/{id}/programa/gantt?escala=dia"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let drawn = gantt_tasks(&page);
+    let uids: Vec<i32> = drawn.iter().map(|(u, _)| *u).collect();
+    assert_eq!(
+        uids,
+        vec![0, 1, 2, 3, 6, 4, 5],
+        "one row per task in WBS order"
+    );
+    let critical: Vec<i32> = drawn.iter().filter(|(_, c)| *c).map(|(u, _)| *u).collect();
+    assert_eq!(
+        critical,
+        vec![2, 3, 5],
+        "the 5-day weld is critical, the 2-day side task is not"
+    );
+    let list = texts(&page, "#tabla-critica tbody tr");
+    assert_eq!(list.len(), 3);
+    // The file marks every task critical: the note says they differ and why.
+    let note = texts(&page, "#nota-critica").join(" ");
+    assert!(note.contains("difieren"), "{note}");
+    // Arrows for the links, weekends at day scale, a today line.
+    let doc = scraper::Html::parse_document(&page);
+    let count = |css: &str| doc.select(&scraper::Selector::parse(css).unwrap()).count();
+    assert_eq!(count("#gantt path.g-link"), 4);
+    assert!(count("#gantt rect.g-weekend") >= 6);
+    assert_eq!(count("#gantt line.g-today"), 1);
+    assert_eq!(count("#gantt rect.g-baseline"), 4, "leaves with a baseline");
+    // Depth 1 hides the tasks under the phases; week and month scales draw narrower charts.
+    let page = app
+        .get(&format!("/ot/{id}/programa/gantt?nivel=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let uids: Vec<i32> = gantt_tasks(&page).iter().map(|(u, _)| *u).collect();
+    assert_eq!(uids, vec![0, 1, 4]);
+    let width = |page: &str| {
+        crate::helpers::attr(page, "#gantt", "width")
+            .parse::<f64>()
+            .unwrap()
+    };
+    let day = app
+        .get(&format!("/ot/{id}/programa/gantt?escala=dia"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let month = app
+        .get(&format!("/ot/{id}/programa/gantt?escala=mes"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(width(&month) < width(&day));
+    // Printing cuts the chart into pages with the names on each.
+    let print = app
+        .get(&format!("/ot/{id}/programa/gantt?escala=dia&imprimir=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let sheets = texts(&print, ".gantt-sheet");
+    assert_eq!(sheets.len(), 1, "four weeks at day scale fit one sheet");
+    assert!(sheets.iter().all(|s| s.contains("Corte de tubería")));
+    // 40 tasks over two months: pages of rows and of time, the names on every one.
+    let mut long = Vec::new();
+    for uid in 1..=40u32 {
+        long.push(t(uid as i32, "Actividad larga", 1, 5 + uid % 20, 26));
+    }
+    import(&app, id, "largo.xml", mspdi(&long).into_bytes()).await;
+    let print = app
+        .get(&format!("/ot/{id}/programa/gantt?escala=dia&imprimir=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let sheets = texts(&print, ".gantt-sheet");
+    assert_eq!(sheets.len(), 2, "41 rows at 24 a page, four weeks wide");
+    assert!(sheets.iter().all(|s| s.contains("Tarea")));
 }

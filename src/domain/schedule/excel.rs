@@ -200,7 +200,7 @@ pub fn read_tasks(sheets: &[Sheet]) -> Result<Schedule, Vec<Problem>> {
                 format!("{msg} (fila {line})"),
             ));
         };
-        let uid = match h.get(row, "uid").map(|c| cell_number(c)) {
+        let uid = match h.get(row, "uid").map(cell_number) {
             None => id,
             #[expect(clippy::cast_possible_truncation, reason = "range checked")]
             Some(Some(v)) if v.fract() == 0.0 && (0.0..1e9).contains(&v) => v as i32,
@@ -442,6 +442,10 @@ pub enum TaskKey {
     Wbs(String),
 }
 
+/// The rows of a progress workbook that could be read, and the others' problems with their
+/// sheet row.
+pub type ProgressRead = (Vec<ProgressRow>, Vec<(usize, Problem)>);
+
 /// One row of a bulk progress workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressRow {
@@ -458,9 +462,7 @@ pub struct ProgressRow {
 /// and `COMENTARIO`. Rows without either percentage are skipped. The rows that could be read
 /// come with the problems of the others, each with its sheet row, so that the caller lists
 /// every problem of the file at once.
-pub fn read_progress(
-    sheets: &[Sheet],
-) -> Result<(Vec<ProgressRow>, Vec<(usize, Problem)>), Vec<Problem>> {
+pub fn read_progress(sheets: &[Sheet]) -> Result<ProgressRead, Vec<Problem>> {
     let named: [(&'static str, &[&str]); 6] = [
         ("uid", UID),
         ("wbs", WBS),

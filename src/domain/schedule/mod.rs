@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod compare;
+pub mod critical;
 pub mod curve;
 pub mod excel;
 pub mod mspdi;

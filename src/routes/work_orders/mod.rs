@@ -7,6 +7,7 @@ pub mod delete;
 pub mod detail;
 pub mod export;
 pub mod form;
+pub mod gantt;
 pub mod list;
 pub mod print;
 pub mod schedule;
