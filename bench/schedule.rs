@@ -1,7 +1,7 @@
 //! Benchmark of schedules (W15–W17): a generated MS Project XML (MSPDI) of 5,000 tasks and 6,000
 //! links, imported into one OT through the same service the upload uses (parse, validation, one
-//! transaction, carry-over of captures), then the "Programa" tab and the S-curve page fetched
-//! over HTTP from the real server. Prints the median of RUNS of each and the peak memory.
+//! transaction, carry-over of captures), then the "Programa" tab, the S-curve page and the Gantt
+//! page (W19) fetched over HTTP from the real server. Prints the median of RUNS of each and the peak memory.
 //!
 //!   cargo bench --bench schedule                          # SQLite in a temp folder
 //!   DATABASE_URL=postgres://… cargo bench --bench schedule  # an empty PostgreSQL database
@@ -261,7 +261,7 @@ fn main() {
     drop(conn);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (tab, curve, size) = rt.block_on(async move {
+    let (tab, curve, size, gantt, svg) = rt.block_on(async move {
         let app = Application::build(config, pool).unwrap();
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
@@ -297,7 +297,9 @@ fn main() {
         assert_eq!(r.status(), 303);
         let mut tab = Vec::new();
         let mut curve = Vec::new();
+        let mut gantt = Vec::new();
         let mut size = 0;
+        let mut svg = 0;
         for _ in 0..runs.max(5) {
             let t = Instant::now();
             let r = client
@@ -317,8 +319,21 @@ fn main() {
             assert_eq!(r.status(), 200);
             r.bytes().await.unwrap();
             curve.push(t.elapsed());
+            let t = Instant::now();
+            let r = client
+                .get(format!("{base}/ot/{order}/programa/gantt"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            let body = r.text().await.unwrap();
+            gantt.push(t.elapsed());
+            svg = body
+                .find("<svg")
+                .zip(body.find("</svg>"))
+                .map_or(0, |(a, b)| b + 6 - a);
         }
-        (tab, curve, size)
+        (tab, curve, size, gantt, svg)
     });
     println!(
         "import median {:.3} s (targets: SQLite < 1 s, PostgreSQL < 2 s); peak memory {before:.0} MiB before the imports, {after_imports:.0} MiB after (target < 100 MiB)",
@@ -329,5 +344,10 @@ fn main() {
         median(tab) * 1000.0,
         size as f64 / 1_048_576.0,
         median(curve) * 1000.0
+    );
+    println!(
+        "Gantt page (week scale, every task): median {:.1} ms, SVG {:.1} MiB (target < 150 ms)",
+        median(gantt) * 1000.0,
+        svg as f64 / 1_048_576.0
     );
 }
