@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod settings;
 pub mod steps;
 pub mod templates;
+pub mod timeline;
 pub mod users;
 pub mod versions;
 pub mod work_orders;

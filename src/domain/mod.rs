@@ -13,4 +13,5 @@ pub mod progress;
 pub mod role;
 pub mod schedule;
 pub mod step_rule;
+pub mod timeline;
 pub mod work_order;

@@ -7,6 +7,7 @@ pub mod api;
 pub mod health;
 pub mod home;
 pub mod planning_docs;
+pub mod timeline;
 pub mod work_orders;
 
 use actix_web::http::{Method, StatusCode};
@@ -43,6 +44,8 @@ pub fn table() -> Vec<RouteDef> {
         }),
         def(Method::POST, "/logout", false, |r| r.to(account::logout)),
         def(Method::GET, "/", false, |r| r.to(home::home)),
+        def(Method::GET, "/programa", false, |r| r.to(timeline::page)),
+        def(Method::GET, "/programa.csv", false, |r| r.to(timeline::csv)),
         def(Method::GET, "/ot", false, |r| r.to(work_orders::list::list)),
         def(Method::POST, "/ot", false, |r| {
             r.to(work_orders::form::create)

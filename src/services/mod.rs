@@ -13,6 +13,7 @@ pub mod password;
 pub mod planning_docs;
 pub mod schedules;
 pub mod step_setup;
+pub mod timeline;
 pub mod work_orders;
 
 use chrono::NaiveDateTime;

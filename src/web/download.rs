@@ -22,6 +22,15 @@ pub fn attachment(name: &str, content_type: &str) -> HttpResponseBuilder {
     builder
 }
 
+/// A text cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return gets an apostrophe in front (OWASP's CSV-injection advice).
+pub fn csv_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
 /// A file name safe for a header: letters, digits, `-`, `_`, `.`.
 fn safe_file_name(name: &str) -> String {
     name.chars()
@@ -38,6 +47,13 @@ fn safe_file_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_safe("OT-12"), "OT-12");
+    }
 
     #[test]
     fn download_names_are_header_safe() {

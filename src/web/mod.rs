@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod conflicts;
 pub mod download;
 pub mod options;
 pub mod page;

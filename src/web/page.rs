@@ -32,6 +32,17 @@ pub fn flash(session: &Session, ok: bool, text: impl Into<String>) {
     }
 }
 
+/// Stores a warning (saved, but look at this) for the next page.
+pub fn flash_warn(session: &Session, text: impl Into<String>) {
+    let message = Flash {
+        kind: "warn".to_owned(),
+        text: text.into(),
+    };
+    if let Err(e) = session.insert(FLASH_KEY, message) {
+        tracing::error!(error = %e, "cannot store a flash message");
+    }
+}
+
 /// What the base layout needs.
 #[derive(Debug, Clone, Default)]
 pub struct PageCtx {

@@ -20,6 +20,7 @@ mod schedules;
 mod schema;
 mod security;
 mod step_setup;
+mod timeline;
 mod tracking;
 mod users;
 mod work_orders;

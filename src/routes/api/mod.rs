@@ -37,6 +37,29 @@ pub fn success(detalles: &str, extra: Value) -> Answer {
     HttpResponse::Ok().json(body)
 }
 
+/// A success that comes with a warning (W20: the OT was saved, but it double-books a site):
+/// `tipo_aviso: "advertencia"` with `traslapes`.
+pub fn success_with_conflicts(
+    detalles: &str,
+    extra: Value,
+    conflicts: &[crate::services::timeline::OrderConflict],
+    catalogs: &crate::db::catalogs::Catalogs,
+) -> Answer {
+    let Some(warning) = crate::web::conflicts::warning(conflicts, catalogs) else {
+        return success(detalles, extra);
+    };
+    let mut body = json!({
+        "exito": true,
+        "tipo_aviso": "advertencia",
+        "detalles": format!("{detalles}. {warning}"),
+        "traslapes": crate::web::conflicts::json_list(conflicts, catalogs),
+    });
+    if let (Some(b), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        b.extend(extra);
+    }
+    HttpResponse::Ok().json(body)
+}
+
 /// An error answer: `{"exito": false, "tipo_aviso", "detalles"}` with an honest status.
 pub fn failure(status: StatusCode, detalles: &str) -> Answer {
     json_error(status, detalles)

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Answer, app_error, either, failure, id_param, parse, require, run_query, service_error, success,
+    Answer, app_error, either, failure, id_param, parse, require, run_query, service_error,
+    success, success_with_conflicts,
 };
 use crate::db::catalogs::Catalogs;
 use crate::db::work_orders as repo;
@@ -39,15 +40,21 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::By
             require(&user, Role::Gestor)?;
             let form: WorkOrderForm = parse(&body)?;
             let actor = Actor::from(&user);
+            let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
-                services::work_orders::create(c, &form, &actor, Utc::now().naive_utc())
+                let created =
+                    services::work_orders::create(c, &form, &actor, Utc::now().naive_utc())?;
+                let found = crate::web::conflicts::load(c, &caches, created.id)?;
+                Ok::<_, ServiceError>((created, found))
             })
             .await
             .map_err(app_error)?;
-            let created = result.map_err(service_error)?;
-            Ok(success(
+            let (created, (found, catalogs)) = result.map_err(service_error)?;
+            Ok(success_with_conflicts(
                 &format!("OT creada correctamente con {} pasos", created.steps),
                 json!({"id_nuevo": created.id}),
+                &found,
+                &catalogs,
             ))
         }
         .await,
@@ -116,13 +123,20 @@ pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Byte
             let id = id_param(id.as_deref(), "id")?;
             let form: WorkOrderForm = parse(&body)?;
             let actor = Actor::from(&user);
+            let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
-                services::work_orders::update(c, id, &form, &actor, Utc::now().naive_utc())
+                services::work_orders::update(c, id, &form, &actor, Utc::now().naive_utc())?;
+                Ok::<_, ServiceError>(crate::web::conflicts::load(c, &caches, id)?)
             })
             .await
             .map_err(app_error)?;
-            result.map_err(service_error)?;
-            Ok(success("OT actualizada correctamente", json!({})))
+            let (found, catalogs) = result.map_err(service_error)?;
+            Ok(success_with_conflicts(
+                "OT actualizada correctamente",
+                json!({}),
+                &found,
+                &catalogs,
+            ))
         }
         .await,
     )

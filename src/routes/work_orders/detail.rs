@@ -172,6 +172,8 @@ struct DetailPage {
     annex: AnnexView,
     /// The active schedule's physical progress: (version, real %, client %).
     schedule: Option<(i32, String, String)>,
+    /// Its current double bookings (W20), as sentences.
+    conflicts: Vec<String>,
 }
 
 /// The detail page's query: the page of the annex's items, and whether the printout carries
@@ -450,6 +452,8 @@ pub async fn render_detail(
         let names = crate::db::users::display_names(c, &logins)?;
         let annex = annex::load_view(c, id, annex_page)?;
         let schedule = crate::db::schedules::active(c, id)?;
+        let (found, _) = crate::web::conflicts::load(c, &caches, id)?;
+        let conflicts = crate::web::conflicts::sentences(&found, &catalogs);
         Ok((
             order,
             catalogs,
@@ -459,7 +463,7 @@ pub async fn render_detail(
             children,
             counts,
             (history, names),
-            (annex, schedule),
+            (annex, schedule, conflicts),
         ))
     })
     .await??;
@@ -472,7 +476,7 @@ pub async fn render_detail(
         children,
         counts,
         (history, names),
-        (annex, schedule),
+        (annex, schedule, conflicts),
     ) = loaded;
 
     let related = |o: &WorkOrder| RelatedRow {
@@ -564,6 +568,7 @@ pub async fn render_detail(
         print_date: format::date(Some(today)),
         print_history: view.print_history,
         annex,
+        conflicts,
         schedule: schedule.map(|v| {
             (
                 v.number,

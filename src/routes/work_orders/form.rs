@@ -21,7 +21,9 @@ use crate::services::Actor;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
+use crate::web::conflicts;
 use crate::web::options::SelectOption;
+use crate::web::page::flash_warn;
 use crate::web::page::{PageCtx, flash, render};
 use crate::web::response::{Refused, refused, see_other};
 
@@ -470,22 +472,26 @@ pub async fn create(
     let kind_fixed = fijo.trim() == "1";
     let actor = Actor::from(&user);
     let submitted = f.clone();
-    let (result, choices) = blocking(&state, move |c| -> Result<_, AppError> {
+    let caches = state.caches.clone();
+    let (result, choices, warning) = blocking(&state, move |c| -> Result<_, AppError> {
         let result = services::work_orders::create(c, &submitted, &actor, Utc::now().naive_utc());
-        let choices = match &result {
-            Ok(_) => None,
-            Err(_) => Some(load_choices(c, &submitted)?),
+        let (choices, warning) = match &result {
+            Ok(created) => {
+                let (found, catalogs) = conflicts::load(c, &caches, created.id)?;
+                (None, conflicts::warning(&found, &catalogs))
+            }
+            Err(_) => (Some(load_choices(c, &submitted)?), None),
         };
-        Ok((result, choices))
+        Ok((result, choices, warning))
     })
     .await??;
     match (result, choices) {
         (Ok(created), _) => {
-            flash(
-                &session,
-                true,
-                format!("OT creada con {} pasos.", created.steps),
-            );
+            let done = format!("OT creada con {} pasos.", created.steps);
+            match warning {
+                Some(w) => flash_warn(&session, format!("{done} {w}")),
+                None => flash(&session, true, done),
+            }
             Ok(see_other(&format!("/ot/{}", created.id)))
         }
         (Err(e), Some(choices)) => {
@@ -599,7 +605,13 @@ pub async fn update(
     let mut f = shown;
     match (result, choices) {
         (Ok(()), _) => {
-            flash(&session, true, "Cambios guardados.");
+            let caches = state.caches.clone();
+            let (found, catalogs) =
+                blocking(&state, move |c| conflicts::load(c, &caches, id)).await??;
+            match conflicts::warning(&found, &catalogs) {
+                Some(w) => flash_warn(&session, format!("Cambios guardados. {w}")),
+                None => flash(&session, true, "Cambios guardados."),
+            }
             Ok(see_other(&format!("/ot/{id}")))
         }
         (Err(e), Some(choices)) => {

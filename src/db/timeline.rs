@@ -1,0 +1,141 @@
+//! Reads for the fleet and yard timeline (W20): where and when the visible orders work.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::work_orders;
+use super::work_orders::visible;
+use crate::domain::timeline::ACTIVE_STATUSES;
+
+/// An order's place and window fields.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Placed {
+    pub id: i32,
+    pub folio: String,
+    pub parent_id: Option<i32>,
+    pub status_id: i32,
+    pub record_state: i32,
+    pub client_id: Option<i32>,
+    pub project_manager_id: i32,
+    pub front_id: Option<i32>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub real_start: Option<NaiveDate>,
+    pub real_end: Option<NaiveDate>,
+    pub vessel_site_id: Option<i32>,
+    pub platform_site_id: Option<i32>,
+    pub intercom_site_id: Option<i32>,
+    pub yard_site_id: Option<i32>,
+    pub requires_yard: bool,
+    pub yard_start: Option<NaiveDate>,
+    pub yard_end: Option<NaiveDate>,
+}
+
+macro_rules! placed_columns {
+    () => {
+        (
+            work_orders::id,
+            work_orders::folio,
+            work_orders::parent_id,
+            work_orders::status_id,
+            work_orders::record_state,
+            work_orders::client_id,
+            work_orders::project_manager_id,
+            work_orders::front_id,
+            work_orders::planned_start,
+            work_orders::planned_end,
+            work_orders::real_start,
+            work_orders::real_end,
+            work_orders::vessel_site_id,
+            work_orders::platform_site_id,
+            work_orders::intercom_site_id,
+            work_orders::yard_site_id,
+            work_orders::requires_yard,
+            work_orders::yard_start,
+            work_orders::yard_end,
+        )
+    };
+}
+
+/// What the timeline shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlacedFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub front: Option<i32>,
+    pub client: Option<i32>,
+    pub manager: Option<i32>,
+    pub status: Option<i32>,
+}
+
+/// Visible orders that may touch `[from, to]` (a superset: the caller computes the exact
+/// windows), with the filters, by id.
+pub fn placed_in(conn: &mut DbConn, f: &PlacedFilter) -> QueryResult<Vec<Placed>> {
+    let mut q = work_orders::table
+        .filter(visible())
+        .select(placed_columns!())
+        .into_boxed();
+    if let Some(to) = f.to {
+        q = q.filter(
+            work_orders::planned_start
+                .le(to)
+                .or(work_orders::real_start.le(to))
+                .or(work_orders::yard_start.le(to)),
+        );
+    }
+    if let Some(from) = f.from {
+        q = q.filter(
+            work_orders::planned_end
+                .ge(from)
+                .or(work_orders::real_end.ge(from))
+                .or(work_orders::yard_end.ge(from)),
+        );
+    }
+    if let Some(front) = f.front {
+        q = q.filter(work_orders::front_id.eq(front));
+    }
+    if let Some(client) = f.client {
+        q = q.filter(work_orders::client_id.eq(client));
+    }
+    if let Some(manager) = f.manager {
+        q = q.filter(work_orders::project_manager_id.eq(manager));
+    }
+    if let Some(status) = f.status {
+        q = q.filter(work_orders::status_id.eq(status));
+    }
+    q.order(work_orders::id).load(conn)
+}
+
+pub fn placed(conn: &mut DbConn, id: i32) -> QueryResult<Option<Placed>> {
+    work_orders::table
+        .filter(visible())
+        .filter(work_orders::id.eq(id))
+        .select(placed_columns!())
+        .first(conn)
+        .optional()
+}
+
+/// Active visible orders on any of these vessels, platforms or yards (the candidates of a
+/// double booking with one order).
+pub fn active_on_sites(
+    conn: &mut DbConn,
+    vessel: Option<i32>,
+    platform: Option<i32>,
+    yard: Option<i32>,
+) -> QueryResult<Vec<Placed>> {
+    let none = -1;
+    work_orders::table
+        .filter(visible())
+        .filter(work_orders::status_id.eq_any(ACTIVE_STATUSES))
+        .filter(
+            work_orders::vessel_site_id
+                .eq(vessel.unwrap_or(none))
+                .or(work_orders::platform_site_id.eq(platform.unwrap_or(none)))
+                .or(work_orders::yard_site_id
+                    .eq(yard.unwrap_or(none))
+                    .and(work_orders::requires_yard.eq(true))),
+        )
+        .select(placed_columns!())
+        .load(conn)
+}

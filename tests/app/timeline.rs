@@ -1,0 +1,282 @@
+//! W20: the fleet and yard timeline and double bookings — the warning after a save (form and
+//! JSON API), the timeline's drawing, table and CSV, parent and reprogramming, finished orders
+//! and yard phases.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use faena::db::schema::work_orders;
+use faena::domain::role::Role;
+
+use crate::helpers::{TestApp, location, spawn_app_with, texts};
+
+async fn setup() -> TestApp {
+    let app = spawn_app_with(|c| c.fixed_today = NaiveDate::from_ymd_opt(2025, 3, 10)).await;
+    app.logged_in("gus", Role::Gestor).await;
+    app
+}
+
+/// An initial OT on vessel 7 (Emb. Atlantis Tide) over the window.
+async fn on_vessel(
+    app: &TestApp,
+    folio: &str,
+    from: &str,
+    to: &str,
+    extra: &[(&str, &str)],
+) -> i32 {
+    let mut fields = vec![
+        ("id_frente", "2"),
+        ("id_embarcacion", "7"),
+        ("fecha_inicio_programado", from),
+        ("fecha_termino_programado", to),
+    ];
+    fields.extend_from_slice(extra);
+    app.create_initial(folio, &fields).await.0
+}
+
+/// The flash of the next page.
+async fn flash_after(app: &TestApp, r: reqwest::Response) -> String {
+    let page = app.get(&location(&r)).await.text().await.unwrap();
+    texts(&page, ".flash").join(" ")
+}
+
+#[tokio::test]
+async fn w20_a_double_booked_vessel_is_warned_drawn_and_listed() {
+    let app = setup().await;
+    let a = on_vessel(&app, "OT-A", "01/03/2025", "31/03/2025", &[]).await;
+    let page = app.get(&format!("/ot/{a}")).await.text().await.unwrap();
+    assert!(
+        texts(&page, ".flash-warn").is_empty(),
+        "alone on its vessel"
+    );
+
+    // A second order on the same vessel from the 25th: saved, with a warning naming OT-A.
+    let pte = app.create_pte("PTE-OT-B", "1").await;
+    let mut fields = crate::helpers::initial_fields(pte, "OT-B");
+    for (k, v) in [
+        ("id_frente", "2"),
+        ("id_embarcacion", "7"),
+        ("fecha_inicio_programado", "25/03/2025"),
+        ("fecha_termino_programado", "10/04/2025"),
+    ] {
+        crate::helpers::set(&mut fields, k, v);
+    }
+    let r = app.post_order(None, &fields).await;
+    assert_eq!(r.status(), 303, "a conflict never refuses the save");
+    let b = crate::helpers::id_from_location(&r);
+    let flash = flash_after(&app, r).await;
+    assert!(
+        flash.contains(
+            "Traslape con OT-A en Emb. Atlantis Tide del 25/03/2025 al 31/03/2025 (7 días)"
+        ),
+        "{flash}"
+    );
+    // Its page shows it too, and so does OT-A's.
+    let page = app.get(&format!("/ot/{a}")).await.text().await.unwrap();
+    assert!(
+        texts(&page, "#traslapes-ot")
+            .join(" ")
+            .contains("Traslape con OT-B")
+    );
+
+    let timeline = app
+        .get("/programa?desde=01/03/2025&hasta=30/04/2025")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = texts(&timeline, "table#traslapes tbody tr");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].contains("OT-A")
+            && rows[0].contains("OT-B")
+            && rows[0].contains("Emb. Atlantis Tide")
+    );
+    assert!(
+        rows[0].contains("25/03/2025") && rows[0].contains("31/03/2025") && rows[0].contains('7')
+    );
+    let doc = scraper::Html::parse_document(&timeline);
+    let count = |css: &str| doc.select(&scraper::Selector::parse(css).unwrap()).count();
+    assert_eq!(count("#linea-tiempo rect.tl-conflict"), 1);
+    assert_eq!(count(&format!("#linea-tiempo a[href='/ot/{a}']")), 1);
+    assert_eq!(count(&format!("#linea-tiempo a[href='/ot/{b}']")), 1);
+    let csv = app
+        .get("/programa.csv?desde=2025-03-01&hasta=2025-04-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("OT-A,Emb. Atlantis Tide,Embarcación,01/03/2025,31/03/2025"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().filter(|l| l.ends_with(",sí")).count() == 2,
+        "{csv}"
+    );
+
+    // Editing B off the vessel's busy days clears the warning.
+    let token = app.csrf_from(&format!("/ot/{b}/editar")).await;
+    let page = app
+        .get(&format!("/ot/{b}/editar"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let version = crate::helpers::attr(&page, "input[name=version]", "value");
+    let mut edit = fields.clone();
+    crate::helpers::set(&mut edit, "fecha_inicio_programado", "01/04/2025");
+    crate::helpers::set(&mut edit, "version", &version);
+    crate::helpers::set(&mut edit, "csrf_token", &token);
+    let body: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post_form(&format!("/ot/{b}"), &body).await;
+    assert_eq!(r.status(), 303);
+    let flash = flash_after(&app, r).await;
+    assert!(
+        flash.contains("Cambios guardados") && !flash.contains("Traslape"),
+        "{flash}"
+    );
+
+    // Finished orders do not hold the vessel.
+    crate::helpers::set(&mut edit, "fecha_inicio_programado", "25/03/2025");
+    app.db(move |c| {
+        diesel::update(work_orders::table.find(a))
+            .set(work_orders::status_id.eq(10))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let timeline = app
+        .get("/programa?desde=01/03/2025&hasta=30/04/2025")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(texts(&timeline, "table#traslapes tbody tr").is_empty());
+    assert!(!texts(&timeline, "#sin-traslapes").is_empty());
+}
+
+#[tokio::test]
+async fn w20_the_api_warns_and_a_reprogramming_does_not_conflict_with_its_parent() {
+    let app = setup().await;
+    let a = on_vessel(&app, "OT-A", "01/03/2025", "31/03/2025", &[]).await;
+    let token = app.csrf_from("/ot").await;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.client
+                .post(app.url("/operaciones/ot/crear-ot-reprogramacion/"))
+                .header("x-csrf-token", token)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A reprogramming of OT-A on the same vessel and days: no warning.
+    let reprogram = vec![
+        ("id_tipo", "5".to_owned()),
+        ("ot_principal", a.to_string()),
+        ("oficio_ot", "PEP-R1".to_owned()),
+        ("descripcion_trabajo", "Reprogramación".to_owned()),
+        ("responsable_proyecto", "1".to_owned()),
+        ("responsable_cliente", "Ing. Pérez".to_owned()),
+        ("id_cliente", "1".to_owned()),
+        ("id_frente", "2".to_owned()),
+        ("id_embarcacion", "7".to_owned()),
+        ("fecha_inicio_programado", "10/03/2025".to_owned()),
+        ("fecha_termino_programado", "20/03/2025".to_owned()),
+    ];
+    let body: serde_json::Value = post(reprogram).await.json().await.unwrap();
+    assert_eq!(body["exito"], true, "{body}");
+    assert_eq!(body["tipo_aviso"], "exito", "{body}");
+
+    // Another initial OT on that vessel: saved, with tipo_aviso advertencia and the list.
+    let pte = app.create_pte("PTE-C", "1").await;
+    let other = vec![
+        ("id_tipo", "4".to_owned()),
+        ("id_pte", pte.to_string()),
+        ("orden_trabajo", "OT-C".to_owned()),
+        ("oficio_ot", "PEP-C".to_owned()),
+        ("descripcion_trabajo", "Otra obra".to_owned()),
+        ("responsable_proyecto", "1".to_owned()),
+        ("responsable_cliente", "Ing. Pérez".to_owned()),
+        ("id_cliente", "1".to_owned()),
+        ("id_frente", "2".to_owned()),
+        ("id_embarcacion", "7".to_owned()),
+        ("fecha_inicio_programado", "2025-03-30".to_owned()),
+        ("fecha_termino_programado", "2025-04-15".to_owned()),
+    ];
+    let body: serde_json::Value = post(other).await.json().await.unwrap();
+    assert_eq!(body["exito"], true);
+    assert_eq!(body["tipo_aviso"], "advertencia", "{body}");
+    let list = body["traslapes"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{body}");
+    assert_eq!(list[0]["ot"], "OT-A");
+    assert_eq!(list[0]["id"], a);
+    assert_eq!(list[0]["sitio"], "Emb. Atlantis Tide");
+    assert_eq!(list[0]["desde"], "30/03/2025");
+    assert_eq!(list[0]["hasta"], "31/03/2025");
+    assert_eq!(list[0]["dias"], 2);
+    assert!(body["id_nuevo"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn w20_yard_phases_on_one_yard_conflict_and_the_page_is_for_every_role() {
+    let app = setup().await;
+    let phase = |from: &'static str, to: &'static str| {
+        vec![
+            ("check_fase_patio", "on"),
+            ("id_patio_fase", "1"),
+            ("fecha_inicio_patio", from),
+            ("fecha_fin_patio", to),
+        ]
+    };
+    on_vessel(
+        &app,
+        "OT-P1",
+        "01/03/2025",
+        "31/03/2025",
+        &phase("01/02/2025", "20/02/2025"),
+    )
+    .await;
+    let mut second = phase("15/02/2025", "28/02/2025");
+    second.push(("id_embarcacion", "8"));
+    let pte = app.create_pte("PTE-OT-P2", "1").await;
+    let mut fields = crate::helpers::initial_fields(pte, "OT-P2");
+    for (k, v) in [
+        ("id_frente", "2"),
+        ("fecha_inicio_programado", "01/03/2025"),
+        ("fecha_termino_programado", "31/03/2025"),
+    ]
+    .into_iter()
+    .chain(second)
+    {
+        crate::helpers::set(&mut fields, k, v);
+    }
+    let r = app.post_order(None, &fields).await;
+    let flash = flash_after(&app, r).await;
+    assert!(
+        flash.contains("Traslape con OT-P1 en Patio Altamira (fase en patio) del 15/02/2025 al 20/02/2025 (6 días)"),
+        "{flash}"
+    );
+    let reader = crate::helpers::spawn_second_login(&app, "cora", Role::Consulta).await;
+    let r = reader
+        .get(app.url("/programa?desde=01/02/2025&hasta=31/03/2025"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let rows = texts(&page, "table#traslapes tbody tr");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the two vessels differ; only the yard is double-booked"
+    );
+    assert!(rows[0].contains("Patio Altamira (fases en patio)"));
+    // A date that is not one is said, and the default period is shown.
+    let r = app.get("/programa?desde=99/99/2025").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("no se entendió"));
+}
