@@ -196,10 +196,17 @@ fn svg(
         let label = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
         let _ = write!(
             out,
-            "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"0\" y2=\"{height:.1}\" class=\"tl-month\"/><text x=\"{:.1}\" y=\"16\" class=\"tl-head\">{label} {}</text>",
-            x + 3.0,
-            d.year()
+            "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"0\" y2=\"{height:.1}\" class=\"tl-month\"/>"
         );
+        // A label that would run past the right edge is left out.
+        if x < width - 60.0 {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"16\" class=\"tl-head\">{label} {}</text>",
+                x + 3.0,
+                d.year()
+            );
+        }
         d = d
             .checked_add_months(Months::new(1))
             .unwrap_or(g.to + Duration::days(1));
@@ -271,21 +278,38 @@ fn svg(
                 .map(|(_, bk)| (bk.site_id, k))
         })
         .collect();
+    // One outline per run of double-booked days on a row (overlapping conflicts merged), so a
+    // crowded site draws a few rectangles, not one per pair.
+    let mut spans: BTreeMap<(usize, NaiveDate), NaiveDate> = BTreeMap::new();
     for c in &t.conflicts {
         if let Some(&k) = row_of_site.get(&c.site_id) {
-            let r = &rows[k];
-            #[expect(clippy::cast_precision_loss, reason = "a row has few lanes")]
-            let h = r.lane_count as f64 * LANE_H + 4.0;
-            let x0 = g.x(c.from);
-            let x1 = g.x(c.to + Duration::days(1));
-            let _ = write!(
-                out,
-                "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"tl-conflict\"><title>Traslape de {} días</title></rect>",
-                r.top + 1.0,
-                (x1 - x0).max(2.0),
-                c.days()
-            );
+            let end = spans.entry((k, c.from)).or_insert(c.to);
+            *end = (*end).max(c.to);
         }
+    }
+    let mut merged: Vec<(usize, NaiveDate, NaiveDate)> = Vec::new();
+    for ((k, from), to) in spans {
+        match merged.last_mut() {
+            Some((lk, _, lto)) if *lk == k && from <= *lto + Duration::days(1) => {
+                *lto = (*lto).max(to);
+            }
+            _ => merged.push((k, from, to)),
+        }
+    }
+    for (k, from, to) in merged {
+        let r = &rows[k];
+        #[expect(clippy::cast_precision_loss, reason = "a row has few lanes")]
+        let h = r.lane_count as f64 * LANE_H + 4.0;
+        let x0 = g.x(from);
+        let x1 = g.x(to + Duration::days(1));
+        let _ = write!(
+            out,
+            "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"tl-conflict\"><title>Traslape del {} al {}</title></rect>",
+            r.top + 1.0,
+            (x1 - x0).max(2.0),
+            format::date(Some(from)),
+            format::date(Some(to))
+        );
     }
     if today >= g.from && today <= g.to {
         let x = g.x(today);
@@ -302,6 +326,9 @@ fn svg(
     );
     out
 }
+
+/// Conflicts listed under the chart (the CSV marks every one).
+const CONFLICTS_LISTED: usize = 200;
 
 /// A double booking in the table under the chart.
 pub struct ConflictRow {
@@ -325,6 +352,8 @@ struct TimelinePage {
     note: Option<String>,
     svg: String,
     conflicts: Vec<ConflictRow>,
+    /// Every conflict in the period (the table lists the first `CONFLICTS_LISTED`).
+    total_conflicts: usize,
     shown: usize,
     unplaced: usize,
     fronts: Vec<Entry>,
@@ -344,6 +373,7 @@ fn conflict_rows(t: &Timeline, catalogs: &Catalogs) -> Vec<ConflictRow> {
     };
     t.conflicts
         .iter()
+        .take(CONFLICTS_LISTED)
         .map(|c| ConflictRow {
             site: format!(
                 "{}{}",
@@ -415,6 +445,7 @@ pub async fn page(
             hasta: format::date(Some(to)),
             note,
             conflicts: conflict_rows(&t, &catalogs),
+            total_conflicts: t.conflicts.len(),
             shown: shown.len(),
             unplaced: t.unplaced,
             svg,

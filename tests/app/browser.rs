@@ -499,6 +499,76 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     std::fs::write(shots.join("gantt.pdf"), &pdf).unwrap();
     assert_eq!(pdf_pages(&pdf), sheets, "one printed page per chart sheet");
 
+    // W20: the fleet and yard timeline, with two orders double-booking a vessel around today.
+    let today = Utc::now().date_naive();
+    let day = |offset: i64| {
+        (today + chrono::Duration::days(offset))
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    for (folio, vessel, from, to, front, yard) in [
+        ("OT-FLOTA-1", "8", day(-20), day(25), "2", ""),
+        ("OT-FLOTA-2", "8", day(10), day(60), "2", ""),
+        ("OT-FLOTA-3", "6", day(-5), day(90), "2", ""),
+        ("OT-TIERRA-1", "", day(0), day(45), "1", "2"),
+    ] {
+        app.db(move |c| {
+            let now = Utc::now().naive_utc();
+            let pte = planning_docs::create(
+                c,
+                &PteForm {
+                    oficio_pte: format!("PTE-{folio}"),
+                    descripcion_trabajo: "Obra de la flota".into(),
+                    id_cliente: "1".into(),
+                    responsable_proyecto: "1".into(),
+                },
+                &Actor::console(),
+                now,
+            )
+            .unwrap();
+            faena::services::work_orders::create(
+                c,
+                &faena::domain::work_order::WorkOrderForm {
+                    id_tipo: "4".into(),
+                    id_pte: pte.to_string(),
+                    orden_trabajo: folio.into(),
+                    oficio_ot: format!("PEP-{folio}-2026"),
+                    descripcion_trabajo: "Obra de la flota".into(),
+                    responsable_proyecto: "1".into(),
+                    responsable_cliente: "Ing. Pérez".into(),
+                    id_cliente: "1".into(),
+                    id_frente: front.into(),
+                    id_embarcacion: vessel.into(),
+                    id_patio: yard.into(),
+                    fecha_inicio_programado: from,
+                    fecha_termino_programado: to,
+                    ..Default::default()
+                },
+                &Actor::console(),
+                now,
+            )
+            .unwrap();
+        })
+        .await;
+    }
+    b.goto(&app.url("/programa")).await.unwrap();
+    assert_eq!(
+        b.find_all(Locator::Css("table#traslapes tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "OT-FLOTA-1 and OT-FLOTA-2 share Emb. Sea Pearl for 16 days"
+    );
+    std::fs::write(shots.join("flota.png"), b.screenshot().await.unwrap()).unwrap();
+    let pdf = b.print(PrintConfiguration::default()).await.unwrap();
+    std::fs::write(shots.join("flota.pdf"), &pdf).unwrap();
+    assert_eq!(
+        pdf_pages(&pdf),
+        1,
+        "the timeline and its table on one landscape sheet"
+    );
+
     // An administrator's pages: log out, log in as admin, look at them.
     let root = app.create_user("root", Role::Admin).await;
     click(&b, "form[action='/logout'] button").await;
@@ -563,6 +633,8 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         "/admin/tipo-de-cambio".to_owned(),
         format!("/ot/{id}/programa"),
         format!("/ot/{id}/programa/curva-s"),
+        format!("/ot/{id}/programa/gantt"),
+        "/programa".to_owned(),
     ] {
         b.goto(&app.url(&path)).await.unwrap();
         let widths = b
