@@ -36,6 +36,8 @@ pub struct Version {
     pub progress_client: i32,
     pub created_at: NaiveDateTime,
     pub username: String,
+    /// The project calendar's code (`WorkCalendar::code`).
+    pub calendar: String,
 }
 
 /// Where a version's tasks came from, which says whether their UIDs identify them.
@@ -69,6 +71,7 @@ pub struct NewVersion<'a> {
     pub created_at: NaiveDateTime,
     pub created_by: Option<i32>,
     pub username: &'a str,
+    pub calendar: &'a str,
 }
 
 /// The number the next version of an OT takes.

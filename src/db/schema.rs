@@ -326,6 +326,7 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Nullable<Integer>,
         username -> Text,
+        calendar -> Text,
     }
 }
 

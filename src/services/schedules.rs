@@ -13,6 +13,7 @@ use crate::db::schedules::{
 };
 use crate::db::{DbConn, activity, work_orders, write_transaction};
 use crate::domain::input::FieldErrors;
+use crate::domain::schedule::calendar::WorkCalendar;
 use crate::domain::schedule::compare::matching;
 use crate::domain::schedule::curve::{self, Capture, Point};
 use crate::domain::schedule::excel::{self, TaskKey};
@@ -135,6 +136,7 @@ pub fn import(
     if file_name.is_empty() {
         return Err(ImportError::file("El archivo no tiene nombre."));
     }
+    let calendar = schedule.calendar.code();
     write_transaction(conn, |c| {
         work_orders::lock_row(c, order_id)?;
         let previous = repo::active(c, order_id)?;
@@ -161,6 +163,7 @@ pub fn import(
                 created_at: now,
                 created_by: actor.user_id,
                 username: &actor.username,
+                calendar: &calendar,
             },
         )?;
         let ids = repo::insert_tasks(c, version_id, &schedule.tasks)?;
@@ -314,6 +317,8 @@ pub struct Snapshot {
     /// Oldest first.
     pub captures: Vec<CaptureRow>,
     pub today: NaiveDate,
+    /// The project's working calendar.
+    pub calendar: WorkCalendar,
 }
 
 impl Snapshot {
@@ -342,8 +347,10 @@ impl Snapshot {
         let (r, cl) = curve::values_on(tasks.len(), &points, today);
         let (real, overall_real) = tree.roll(|i| r[i]);
         let (client, overall_client) = tree.roll(|i| cl[i]);
-        let (planned, overall_planned) = curve::planned_on(&tasks, &tree, today);
+        let calendar = WorkCalendar::from_code(&version.calendar);
+        let (planned, overall_planned) = curve::planned_on(&tasks, &tree, &calendar, today);
         Ok(Snapshot {
+            calendar,
             version,
             tasks,
             task_ids,
@@ -366,7 +373,14 @@ impl Snapshot {
             return Vec::new();
         };
         let points = capture_points(&self.task_ids, &self.captures);
-        curve::series(&self.tasks, &self.tree, &points, start, finish, self.today)
+        curve::series(
+            &self.tasks,
+            &self.tree,
+            &self.calendar,
+            &points,
+            (start, finish),
+            self.today,
+        )
     }
 
     pub fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
@@ -396,6 +410,7 @@ impl Snapshot {
             links: self.links.clone(),
             has_weights: self.version.has_weights,
             stable_uids: self.version.stable_uids(),
+            calendar: self.calendar.clone(),
         }
     }
 }

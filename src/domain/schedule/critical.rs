@@ -1,6 +1,6 @@
 //! The critical path (W19), computed by Faena so that every schedule has one, Excel lists
 //! included: a forward and a backward pass over the links with their lags, in working minutes
-//! (Monday to Friday, the file's minutes per day).
+//! (the project calendar, the file's minutes per day).
 //!
 //! Choices, stated: only tasks without children take part (links that touch a summary task are
 //! left out, as their dates follow from their children); a task's start in the file acts as "start
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::calendar::working_days;
+use super::calendar::WorkCalendar;
 use super::{Link, LinkType, Task};
 
 /// A task's place on the critical path.
@@ -42,6 +42,7 @@ pub fn slack(
     tasks: &[Task],
     links: &[Link],
     minutes_per_day: i32,
+    calendar: &WorkCalendar,
     project_start: NaiveDate,
 ) -> Vec<Option<Slack>> {
     let n = tasks.len();
@@ -86,7 +87,7 @@ pub fn slack(
     let mut early_start = vec![0i64; n];
     for &i in &order {
         let offset = if tasks[i].start > project_start {
-            working_days(
+            calendar.working_days(
                 project_start,
                 tasks[i].start.pred_opt().unwrap_or(tasks[i].start),
             ) * mpd
@@ -182,7 +183,7 @@ mod tests {
             link(2, 4, LinkType::FinishStart, 0),
             link(3, 4, LinkType::FinishStart, 1),
         ];
-        let s = slack(&t, &links, 480, start());
+        let s = slack(&t, &links, 480, &WorkCalendar::standard(), start());
         let crit: Vec<bool> = s.iter().map(|x| x.unwrap().critical).collect();
         assert_eq!(crit, vec![true, true, false, true]);
         assert!((s[2].unwrap().total_days - 1.0).abs() < 1e-9);
@@ -202,7 +203,7 @@ mod tests {
             link(1, 2, LinkType::StartStart, 1),
             link(2, 3, LinkType::FinishFinish, 0),
         ];
-        let s = slack(&t, &links, 480, start());
+        let s = slack(&t, &links, 480, &WorkCalendar::standard(), start());
         assert!(s[0].unwrap().critical);
         assert!((s[1].unwrap().total_days - 1.0).abs() < 1e-9);
         assert!((s[2].unwrap().total_days - 1.0).abs() < 1e-9);
@@ -224,9 +225,29 @@ mod tests {
             link(3, 4, LinkType::FinishStart, 0),
             link(1, 4, LinkType::FinishStart, 0),
         ];
-        let s = slack(&t, &links, 480, start());
+        let s = slack(&t, &links, 480, &WorkCalendar::standard(), start());
         assert_eq!(s[0], None, "a summary has no slack of its own");
         assert!(s[1].unwrap().critical && s[2].unwrap().critical && s[3].unwrap().critical);
+    }
+
+    #[test]
+    fn w19_holidays_of_the_project_calendar_count() {
+        // 1 (2 d) from Monday 5; 2 (1 d) starts Thursday 8 in the file. With Tuesday 6 a
+        // holiday, 2 starts after 2 working days instead of 3: 1 has one day of slack, not two.
+        let mut t = vec![
+            task(1, None, "2026-01-05", "2026-01-07"),
+            task(2, None, "2026-01-08", "2026-01-08"),
+        ];
+        days(&mut t[0], 2);
+        days(&mut t[1], 1);
+        let standard = slack(&t, &[], 480, &WorkCalendar::standard(), start());
+        assert!((standard[0].unwrap().total_days - 2.0).abs() < 1e-9);
+        let mut cal = WorkCalendar::standard();
+        let holiday = NaiveDate::from_ymd_opt(2026, 1, 6).unwrap();
+        cal.except(holiday, holiday, false);
+        let with_holiday = slack(&t, &[], 480, &cal, start());
+        assert!((with_holiday[0].unwrap().total_days - 1.0).abs() < 1e-9);
+        assert!(with_holiday[1].unwrap().critical);
     }
 
     #[test]
@@ -238,7 +259,7 @@ mod tests {
         ];
         days(&mut t[0], 5);
         days(&mut t[1], 3);
-        let s = slack(&t, &[], 480, start());
+        let s = slack(&t, &[], 480, &WorkCalendar::standard(), start());
         assert!(s[0].unwrap().critical && s[1].unwrap().critical);
     }
 }

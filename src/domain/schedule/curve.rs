@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::Task;
-use super::calendar::{elapsed_share, monday_of};
+use super::calendar::{WorkCalendar, monday_of};
 use super::rollup::Tree;
 
 /// One progress capture of a leaf task (by its index in the version's tasks).
@@ -48,11 +48,16 @@ pub fn values_on(task_count: usize, captures: &[Capture], on: NaiveDate) -> (Vec
 }
 
 /// Planned % of each task by the end of `on`.
-pub fn planned_on(tasks: &[Task], tree: &Tree, on: NaiveDate) -> (Vec<f64>, f64) {
+pub fn planned_on(
+    tasks: &[Task],
+    tree: &Tree,
+    calendar: &WorkCalendar,
+    on: NaiveDate,
+) -> (Vec<f64>, f64) {
     tree.roll(|i| {
-        tasks
-            .get(i)
-            .map_or(0.0, |t| 100.0 * elapsed_share(t.start, t.finish, on))
+        tasks.get(i).map_or(0.0, |t| {
+            100.0 * calendar.elapsed_share(t.start, t.finish, on)
+        })
     })
 }
 
@@ -61,9 +66,9 @@ pub fn planned_on(tasks: &[Task], tree: &Tree, on: NaiveDate) -> (Vec<f64>, f64)
 pub fn series(
     tasks: &[Task],
     tree: &Tree,
+    calendar: &WorkCalendar,
     captures: &[Capture],
-    start: NaiveDate,
-    finish: NaiveDate,
+    (start, finish): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> Vec<Point> {
     let last = captures
@@ -76,7 +81,7 @@ pub fn series(
     // A long schedule is still a few hundred weeks; the bound only guards absurd dates.
     while week <= last && points.len() < 2_000 {
         let end = week + Duration::days(6);
-        let (_, planned) = planned_on(tasks, tree, end);
+        let (_, planned) = planned_on(tasks, tree, calendar, end);
         let (real, client) = if week <= today {
             let (r, c) = values_on(tasks.len(), captures, end.min(today));
             let (_, real) = tree.roll(|i| r[i]);
@@ -121,9 +126,9 @@ mod tests {
         let points = series(
             &tasks,
             &tree,
+            &WorkCalendar::standard(),
             &captures,
-            d("2026-01-05"),
-            d("2026-01-16"),
+            (d("2026-01-05"), d("2026-01-16")),
             d("2026-01-10"),
         );
         assert_eq!(points.len(), 2);

@@ -390,6 +390,7 @@ pub fn read_tasks(sheets: &[Sheet]) -> Result<Schedule, Vec<Problem>> {
         stable_uids: h.columns.contains_key("uid"),
         tasks,
         links,
+        calendar: super::calendar::WorkCalendar::standard(),
     })
 }
 

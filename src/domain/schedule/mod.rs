@@ -3,9 +3,9 @@
 //! (all-or-nothing), and the arithmetic on top of them: working days, the weighted roll-up of
 //! progress, the S-curve and the comparison of two versions.
 //!
-//! Calendar: the working week is Monday to Friday (MS Project's *Estándar* calendar); holidays
-//! in the file's calendars are not read. Durations keep the file's minutes and its minutes per
-//! day, so a re-export writes back what was read.
+//! Calendar: the project calendar of the MSPDI file (working weekdays and exceptions), else
+//! Monday to Friday. Durations keep the file's minutes and its minutes per day, so a re-export
+//! writes back what was read.
 
 pub mod calendar;
 pub mod compare;
@@ -204,6 +204,8 @@ pub struct Schedule {
     /// The tasks' UIDs come from the file (MSPDI, or an Excel UID column), so they identify a
     /// task across versions; otherwise tasks are matched by WBS and name.
     pub stable_uids: bool,
+    /// The project's working calendar (Monday to Friday unless the file says otherwise).
+    pub calendar: calendar::WorkCalendar,
 }
 
 impl Schedule {
@@ -489,6 +491,7 @@ mod tests {
             links,
             has_weights: false,
             stable_uids: true,
+            calendar: calendar::WorkCalendar::standard(),
         }
     }
 

@@ -11,6 +11,7 @@ use quick_xml::Reader;
 use quick_xml::escape::{escape, resolve_predefined_entity};
 use quick_xml::events::Event;
 
+use super::calendar::WorkCalendar;
 use super::{
     DEFAULT_MINUTES_PER_DAY, LAG_FORMAT_DAYS, Link, LinkType, Problem, Schedule, Task, norm,
     parse_number, weight_from, weight_text,
@@ -56,9 +57,54 @@ struct RawTask {
     ext_value: String,
 }
 
+/// A calendar of the file, as read.
+#[derive(Debug, Default)]
+struct RawCalendar {
+    uid: String,
+    base_uid: String,
+    /// Working or not per weekday, Monday first, when the file says.
+    weekdays: [Option<bool>; 7],
+    /// (from, to, working) exceptions.
+    exceptions: Vec<(NaiveDate, NaiveDate, bool)>,
+    /// The weekday or exception being read: (day type, working, from, to).
+    day_type: Option<i32>,
+    working: bool,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl RawCalendar {
+    fn start_day(&mut self) {
+        self.day_type = None;
+        self.working = false;
+        self.from = None;
+        self.to = None;
+    }
+
+    fn exception(&mut self) {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            self.exceptions.push((from, to, self.working));
+        }
+    }
+
+    /// A `WeekDay`: DayType 1 (Sunday) to 7 (Saturday), or 0 for an exception (MSPDI 2003).
+    fn weekday(&mut self) {
+        match self.day_type {
+            Some(0) => self.exception(),
+            Some(t @ 1..=7) => {
+                let monday_first = usize::try_from((t + 5) % 7).unwrap_or(0);
+                self.weekdays[monday_first] = Some(self.working);
+            }
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Raw {
     minutes_per_day: Option<String>,
+    project_calendar: Option<String>,
+    calendars: Vec<RawCalendar>,
     start: Option<String>,
     finish: Option<String>,
     /// (FieldID, Alias) of the project's extended attribute definitions.
@@ -206,6 +252,33 @@ fn opened(raw: &mut Raw, path: &[String], name: &str) {
             raw.assignment_task.clear();
             raw.assignment_resource.clear();
         }
+        (["Project", "Calendars"], "Calendar") => raw.calendars.push(RawCalendar::default()),
+        (["Project", "Calendars", "Calendar", "WeekDays"], "WeekDay")
+        | (["Project", "Calendars", "Calendar", "Exceptions"], "Exception") => {
+            if let Some(c) = raw.calendars.last_mut() {
+                c.start_day();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A calendar field closed with text `v`.
+fn calendar_field(c: &mut RawCalendar, rest: &[&str], v: &str) {
+    let flag = v == "1" || v.eq_ignore_ascii_case("true");
+    match rest {
+        ["UID"] => c.uid = v.to_owned(),
+        ["BaseCalendarUID"] => c.base_uid = v.to_owned(),
+        ["WeekDays", "WeekDay", "DayType"] => c.day_type = v.parse().ok(),
+        ["WeekDays", "WeekDay", "DayWorking"] | ["Exceptions", "Exception", "DayWorking"] => {
+            c.working = flag;
+        }
+        ["WeekDays", "WeekDay", "TimePeriod", "FromDate"]
+        | ["Exceptions", "Exception", "TimePeriod", "FromDate"] => c.from = parse_datetime(v),
+        ["WeekDays", "WeekDay", "TimePeriod", "ToDate"]
+        | ["Exceptions", "Exception", "TimePeriod", "ToDate"] => c.to = parse_datetime(v),
+        ["WeekDays", "WeekDay"] => c.weekday(),
+        ["Exceptions", "Exception"] => c.exception(),
         _ => {}
     }
 }
@@ -216,6 +289,12 @@ fn closed(raw: &mut Raw, path: &[String], v: &str) {
     let owned = || Some(v.to_owned());
     match p.as_slice() {
         ["Project", "MinutesPerDay"] => raw.minutes_per_day = owned(),
+        ["Project", "CalendarUID"] => raw.project_calendar = owned(),
+        ["Project", "Calendars", "Calendar", rest @ ..] => {
+            if let Some(c) = raw.calendars.last_mut() {
+                calendar_field(c, rest, v);
+            }
+        }
         ["Project", "StartDate"] => raw.start = owned(),
         ["Project", "FinishDate"] => raw.finish = owned(),
         [
@@ -370,6 +449,36 @@ fn weight_field(aliases: &[(String, String)]) -> Option<String> {
         .map(|(f, _)| (*f).clone())
 }
 
+/// The project's calendar: the one named by `CalendarUID` (else the first), its weekdays filled
+/// from its base calendar where it does not say, and the exceptions of both.
+fn project_calendar(raw: &Raw) -> WorkCalendar {
+    let find = |uid: &str| raw.calendars.iter().find(|c| c.uid == uid);
+    let Some(own) = raw
+        .project_calendar
+        .as_deref()
+        .and_then(find)
+        .or_else(|| raw.calendars.first())
+    else {
+        return WorkCalendar::standard();
+    };
+    let base = find(&own.base_uid).filter(|b| b.uid != own.uid);
+    let mut cal = WorkCalendar::standard();
+    for (i, day) in cal.weekdays.iter_mut().enumerate() {
+        if let Some(w) = own.weekdays[i].or_else(|| base.and_then(|b| b.weekdays[i])) {
+            *day = w;
+        }
+    }
+    for (from, to, working) in base
+        .map(|b| b.exceptions.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .chain(&own.exceptions)
+    {
+        cal.except(*from, *to, *working);
+    }
+    cal
+}
+
 fn build(raw: Raw) -> Result<Schedule, Vec<Problem>> {
     let mut problems = Vec::new();
     let minutes_per_day = raw
@@ -507,7 +616,44 @@ fn build(raw: Raw) -> Result<Schedule, Vec<Problem>> {
         tasks,
         links,
         stable_uids: true,
+        calendar: project_calendar(&raw),
     })
+}
+
+/// The project calendar: its weekdays and its exceptions as runs of days.
+fn write_calendar(out: &mut String, cal: &WorkCalendar) {
+    out.push_str(
+        "  <Calendars>\n    <Calendar>\n      <UID>1</UID>\n      <Name>Estándar</Name>\n      \
+         <IsBaseCalendar>1</IsBaseCalendar>\n      <BaseCalendarUID>-1</BaseCalendarUID>\n      \
+         <WeekDays>\n",
+    );
+    for day_type in 1..=7 {
+        let monday_first = usize::try_from((day_type + 5) % 7).unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "        <WeekDay><DayType>{day_type}</DayType><DayWorking>{}</DayWorking></WeekDay>",
+            u8::from(cal.weekdays[monday_first])
+        );
+    }
+    out.push_str("      </WeekDays>\n      <Exceptions>\n");
+    for (set, working) in [(&cal.off, 0), (&cal.on, 1)] {
+        let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        for d in set {
+            match runs.last_mut() {
+                Some((_, to)) if to.succ_opt() == Some(*d) => *to = *d,
+                _ => runs.push((*d, *d)),
+            }
+        }
+        for (from, to) in runs {
+            let _ = writeln!(
+                out,
+                "        <Exception><TimePeriod><FromDate>{}</FromDate><ToDate>{}</ToDate></TimePeriod><DayWorking>{working}</DayWorking></Exception>",
+                xml_date(from, "00:00:00"),
+                xml_date(to, "23:59:00")
+            );
+        }
+    }
+    out.push_str("      </Exceptions>\n    </Calendar>\n  </Calendars>\n");
 }
 
 fn xml_date(d: NaiveDate, time: &str) -> String {
@@ -544,6 +690,8 @@ pub fn write(schedule: &Schedule, title: &str) -> String {
         "  <MinutesPerDay>{}</MinutesPerDay>",
         schedule.minutes_per_day
     );
+    out.push_str("  <CalendarUID>1</CalendarUID>\n");
+    write_calendar(&mut out, &schedule.calendar);
     let _ = writeln!(
         out,
         "  <ExtendedAttributes>\n    <ExtendedAttribute>\n      <FieldID>{WEIGHT_FIELD_ID}</FieldID>\n      \
@@ -726,6 +874,44 @@ mod tests {
         let err = read(broken.as_bytes()).unwrap_err();
         assert!(err[0].text().contains("esquema roto"), "{err:?}");
         assert_eq!(err[0].task_id, Some(2));
+    }
+
+    #[test]
+    fn w19_the_project_calendar_is_read_and_written_back() {
+        let with_calendar = SAMPLE.replace(
+            "<MinutesPerDay>480</MinutesPerDay>",
+            "<MinutesPerDay>480</MinutesPerDay><CalendarUID>3</CalendarUID><Calendars>\
+             <Calendar><UID>1</UID><Name>Estándar</Name><IsBaseCalendar>1</IsBaseCalendar>\
+             <WeekDays><WeekDay><DayType>1</DayType><DayWorking>0</DayWorking></WeekDay>\
+             <WeekDay><DayType>7</DayType><DayWorking>0</DayWorking></WeekDay>\
+             <WeekDay><DayType>0</DayType><DayWorking>0</DayWorking><TimePeriod>\
+             <FromDate>2026-01-06T00:00:00</FromDate><ToDate>2026-01-06T23:59:00</ToDate>\
+             </TimePeriod></WeekDay></WeekDays></Calendar>\
+             <Calendar><UID>3</UID><Name>Obra</Name><IsBaseCalendar>0</IsBaseCalendar>\
+             <BaseCalendarUID>1</BaseCalendarUID><WeekDays><WeekDay><DayType>7</DayType>\
+             <DayWorking>1</DayWorking></WeekDay></WeekDays><Exceptions><Exception>\
+             <TimePeriod><FromDate>2026-01-12T00:00:00</FromDate><ToDate>2026-01-13T23:59:00</ToDate>\
+             </TimePeriod><Name>Paro</Name><DayWorking>0</DayWorking></Exception></Exceptions>\
+             </Calendar></Calendars>",
+        );
+        let s = validate(read(with_calendar.as_bytes()).unwrap()).unwrap();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 1, day).unwrap();
+        assert!(
+            s.calendar.is_working(d(10)),
+            "Saturdays work on the project calendar"
+        );
+        assert!(
+            !s.calendar.is_working(d(11)),
+            "Sundays come from the base calendar"
+        );
+        assert!(
+            !s.calendar.is_working(d(6)),
+            "the base calendar's 2003-style exception"
+        );
+        assert!(!s.calendar.is_working(d(12)) && !s.calendar.is_working(d(13)));
+        assert!(s.calendar.is_working(d(14)));
+        let again = validate(read(write(&s, "Prueba").as_bytes()).unwrap()).unwrap();
+        assert_eq!(again.calendar, s.calendar);
     }
 
     #[test]

@@ -18,7 +18,6 @@ use serde::Deserialize;
 
 use crate::db::work_orders;
 use crate::domain::format;
-use crate::domain::schedule::calendar::is_working;
 use crate::domain::schedule::critical::{Slack, slack};
 use crate::domain::schedule::{LinkType, pct_text};
 use crate::error::AppError;
@@ -133,7 +132,7 @@ impl Chart<'_> {
             }
             match self.scale {
                 Scale::Day => {
-                    if !is_working(d) {
+                    if !self.snap.calendar.is_working(d) {
                         let _ = write!(
                             out,
                             "<rect x=\"{x:.1}\" y=\"20\" width=\"{:.1}\" height=\"{:.1}\" class=\"g-weekend\"/>",
@@ -499,6 +498,7 @@ fn chart(snap: &Snapshot, scale: Scale, depth: Option<i32>) -> Chart<'_> {
             &snap.tasks,
             &snap.links,
             snap.version.minutes_per_day,
+            &snap.calendar,
             project_start,
         ),
     }
@@ -570,7 +570,7 @@ pub async fn page(
         format!("Las {ours} tareas críticas coinciden con las que marca el archivo de MS Project.")
     } else {
         format!(
-            "Faena calculó {ours} tareas críticas y el archivo marca {theirs}; difieren {} (ID: {}). MS Project considera calendarios con feriados, restricciones y la holgura de las tareas resumen, que Faena no lee; Faena toma la fecha de inicio del archivo como «no comenzar antes de».",
+            "Faena calculó {ours} tareas críticas y el archivo marca {theirs}; difieren {} (ID: {}). MS Project considera calendarios de tareas y de recursos, restricciones y vínculos de tareas resumen, que Faena no lee (sí lee el calendario del proyecto); Faena toma la fecha de inicio del archivo como «no comenzar antes de».",
             differ.len(),
             differ
                 .iter()
