@@ -480,7 +480,7 @@ pub async fn csv(
         .collect();
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let csv_error = AppError::internal;
-    w.write_record([
+    crate::web::download::csv_row(&mut w, [
         "folio",
         "sitio",
         "uso",
@@ -494,17 +494,15 @@ pub async fn csv(
     .map_err(csv_error)?;
     for (i, b) in &t.bookings {
         let o = &t.orders[*i];
-        w.write_record([
-            crate::web::download::csv_safe(&o.folio),
-            crate::web::download::csv_safe(&catalogs.name(CatalogKind::Site, Some(b.site_id))),
+        crate::web::download::csv_row(&mut w, [
+            o.folio.clone(),
+            catalogs.name(CatalogKind::Site, Some(b.site_id)),
             b.use_.label().to_owned(),
             format::date(Some(b.from)),
             format::date(Some(b.to)),
             catalogs.name(CatalogKind::Status, Some(o.status_id)),
-            crate::web::download::csv_safe(&catalogs.name(CatalogKind::Client, o.client_id)),
-            crate::web::download::csv_safe(
-                &catalogs.name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
-            ),
+            catalogs.name(CatalogKind::Client, o.client_id),
+            catalogs.name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
             if in_conflict.contains(&(o.id, b.site_id)) && b.use_.exclusive() {
                 "sí".to_owned()
             } else {

@@ -23,12 +23,22 @@ pub fn attachment(name: &str, content_type: &str) -> HttpResponseBuilder {
 }
 
 /// A text cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`, tab or
-/// carriage return gets an apostrophe in front (OWASP's CSV-injection advice).
+/// carriage return gets an apostrophe in front (OWASP's CSV-injection advice); a plain number
+/// (`-5`, `+2.5`) stays a number.
 pub fn csv_safe(text: &str) -> String {
     match text.chars().next() {
+        Some('-' | '+') if text.parse::<f64>().is_ok() => text.to_owned(),
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_owned(),
     }
+}
+
+/// The one way every CSV export writes a row: each cell through `csv_safe`.
+pub fn csv_row<W: std::io::Write, T: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = T>,
+) -> csv::Result<()> {
+    w.write_record(cells.into_iter().map(|c| csv_safe(c.as_ref())))
 }
 
 /// A file name safe for a header: letters, digits, `-`, `_`, `.`.
@@ -53,6 +63,10 @@ mod tests {
         assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_safe("OT-12"), "OT-12");
+        assert_eq!(csv_safe("-5"), "-5");
+        assert_eq!(csv_safe("+2.5"), "+2.5");
+        assert_eq!(csv_safe("-cmd|' /C calc'!A0"), "'-cmd|' /C calc'!A0");
+        assert_eq!(csv_safe("\tx"), "'\tx");
     }
 
     #[test]

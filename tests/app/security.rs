@@ -281,3 +281,48 @@ async fn control_characters_in_searches_and_logins_get_an_answer_not_a_500() {
         assert!(status == 200 || status == 404, "{path}: {status}");
     }
 }
+
+/// Issue 13 §5: a cell a user typed never reaches Excel as a live formula, in any CSV export.
+#[tokio::test]
+async fn csv_exports_neutralise_cells_that_would_start_a_formula() {
+    let app = spawn_app().await;
+    app.logged_in("gus", Role::Gestor).await;
+    let prefixes = ["=", "+", "-", "@", "\t", "\r"];
+    for (n, p) in prefixes.iter().enumerate() {
+        let representative = format!("{p}HYPERLINK(\"http://x\")");
+        app.create_initial(
+            &format!("OT-CSV-{n}"),
+            &[("responsable_cliente", representative.as_str())],
+        )
+        .await;
+    }
+    let csv = app
+        .get("/ot/exportar.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = headers
+        .iter()
+        .position(|h| h == "Responsable del cliente")
+        .unwrap();
+    let cells: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[column].to_owned())
+        .collect();
+    assert_eq!(cells.len(), prefixes.len());
+    for cell in &cells {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} would run as a formula"
+        );
+    }
+    // The four that the form keeps (it trims tabs and line ends) are neutralised.
+    assert_eq!(cells.iter().filter(|c| c.starts_with('\'')).count(), 4, "{cells:?}");
+    // Amounts stay numbers.
+    assert!(!csv.contains("'1234567.89"));
+}

@@ -359,9 +359,9 @@ pub async fn export_csv(
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let plain = |v: i64, scale| format_scaled(v, scale).replace(',', "");
     let csv_error = AppError::internal;
-    w.write_record(EXPORT_HEADER).map_err(csv_error)?;
+    crate::web::download::csv_row(&mut w, EXPORT_HEADER).map_err(csv_error)?;
     for i in &items {
-        w.write_record([
+        crate::web::download::csv_row(&mut w, [
             i.row_number.to_string(),
             i.annex.clone(),
             i.code.clone(),

@@ -110,7 +110,7 @@ pub async fn csv(
             }
             let bytes = chunk(|w| {
                 if first {
-                    w.write_record(HEADER)?;
+                    crate::web::download::csv_row(w, HEADER)?;
                 }
                 let Some(data) = &data else {
                     return Ok(());
@@ -122,7 +122,7 @@ pub async fn csv(
                         data.counts.get(&o.id).copied().unwrap_or_default(),
                         today,
                     );
-                    w.write_record([
+                    crate::web::download::csv_row(w, [
                         o.folio.clone(),
                         o.oficio.clone(),
                         if o.kind_id == kind::REPROGRAMMING {

@@ -870,10 +870,10 @@ pub async fn curve_csv(
     .await??;
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_error = AppError::internal;
-    w.write_record(["semana", "planeado", "real", "cliente"])
+    crate::web::download::csv_row(&mut w, ["semana", "planeado", "real", "cliente"])
         .map_err(csv_error)?;
     for p in &points {
-        w.write_record([
+        crate::web::download::csv_row(&mut w, [
             p.week.format("%Y-%m-%d").to_string(),
             format!("{:.2}", p.planned),
             p.real.map(|v| format!("{v:.2}")).unwrap_or_default(),
