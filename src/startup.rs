@@ -70,7 +70,7 @@ impl Application {
             App::new()
                 .wrap(from_fn(gate::gate))
                 .wrap(session_middleware(&state, key.clone()))
-                .wrap(security_headers())
+                .wrap(security_headers(state.config.secure_cookies))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(
@@ -133,9 +133,17 @@ fn session_middleware(state: &web::Data<AppState>, key: Key) -> SessionMiddlewar
     .build()
 }
 
-/// Headers on every response, errors included.
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// Headers on every response, errors included. `Cache-Control: no-store` unless the response
+/// set its own (static assets do): pages, downloads and the JSON API are never kept by a browser
+/// or a proxy. Behind TLS (`secure_cookies`), HSTS for a year.
+fn security_headers(tls: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new().add(("Cache-Control", "no-store"));
+    let headers = if tls {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    };
+    headers
         .add((
             "Content-Security-Policy",
             "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \

@@ -480,35 +480,41 @@ pub async fn csv(
         .collect();
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let csv_error = AppError::internal;
-    crate::web::download::csv_row(&mut w, [
-        "folio",
-        "sitio",
-        "uso",
-        "desde",
-        "hasta",
-        "estatus",
-        "cliente",
-        "responsable",
-        "traslape",
-    ])
+    crate::web::download::csv_row(
+        &mut w,
+        [
+            "folio",
+            "sitio",
+            "uso",
+            "desde",
+            "hasta",
+            "estatus",
+            "cliente",
+            "responsable",
+            "traslape",
+        ],
+    )
     .map_err(csv_error)?;
     for (i, b) in &t.bookings {
         let o = &t.orders[*i];
-        crate::web::download::csv_row(&mut w, [
-            o.folio.clone(),
-            catalogs.name(CatalogKind::Site, Some(b.site_id)),
-            b.use_.label().to_owned(),
-            format::date(Some(b.from)),
-            format::date(Some(b.to)),
-            catalogs.name(CatalogKind::Status, Some(o.status_id)),
-            catalogs.name(CatalogKind::Client, o.client_id),
-            catalogs.name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
-            if in_conflict.contains(&(o.id, b.site_id)) && b.use_.exclusive() {
-                "sí".to_owned()
-            } else {
-                String::new()
-            },
-        ])
+        crate::web::download::csv_row(
+            &mut w,
+            [
+                o.folio.clone(),
+                catalogs.name(CatalogKind::Site, Some(b.site_id)),
+                b.use_.label().to_owned(),
+                format::date(Some(b.from)),
+                format::date(Some(b.to)),
+                catalogs.name(CatalogKind::Status, Some(o.status_id)),
+                catalogs.name(CatalogKind::Client, o.client_id),
+                catalogs.name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
+                if in_conflict.contains(&(o.id, b.site_id)) && b.use_.exclusive() {
+                    "sí".to_owned()
+                } else {
+                    String::new()
+                },
+            ],
+        )
         .map_err(csv_error)?;
     }
     let body = w

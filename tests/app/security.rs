@@ -296,12 +296,7 @@ async fn csv_exports_neutralise_cells_that_would_start_a_formula() {
         )
         .await;
     }
-    let csv = app
-        .get("/ot/exportar.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get("/ot/exportar.csv").await.text().await.unwrap();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
@@ -322,7 +317,49 @@ async fn csv_exports_neutralise_cells_that_would_start_a_formula() {
         );
     }
     // The four that the form keeps (it trims tabs and line ends) are neutralised.
-    assert_eq!(cells.iter().filter(|c| c.starts_with('\'')).count(), 4, "{cells:?}");
+    assert_eq!(
+        cells.iter().filter(|c| c.starts_with('\'')).count(),
+        4,
+        "{cells:?}"
+    );
     // Amounts stay numbers.
     assert!(!csv.contains("'1234567.89"));
+}
+
+/// Issue 13 §6: nothing authenticated is cached (the JSON API included); static files are;
+/// HSTS behind TLS.
+#[tokio::test]
+async fn responses_are_not_cached_and_hsts_comes_with_tls() {
+    let app = spawn_app().await;
+    app.logged_in("gus", Role::Gestor).await;
+    let cache = |r: &reqwest::Response| {
+        r.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    for path in [
+        "/operaciones/ot/obtener_ot_iniciales/",
+        "/ot",
+        "/api/openapi.json",
+        "/healthz",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(cache(&r), "no-store", "{path}");
+        assert!(r.headers().get("strict-transport-security").is_none());
+    }
+    let r = app.get("/static/css/app.css").await;
+    assert!(
+        cache(&r).contains("max-age"),
+        "static assets keep their cache"
+    );
+    let tls = crate::helpers::spawn_app_with(|c| c.secure_cookies = true).await;
+    let r = tls.get("/login").await;
+    assert_eq!(
+        r.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
 }

@@ -361,18 +361,21 @@ pub async fn export_csv(
     let csv_error = AppError::internal;
     crate::web::download::csv_row(&mut w, EXPORT_HEADER).map_err(csv_error)?;
     for i in &items {
-        crate::web::download::csv_row(&mut w, [
-            i.row_number.to_string(),
-            i.annex.clone(),
-            i.code.clone(),
-            i.description.clone(),
-            i.unit.clone(),
-            plain(i.volume, VOLUME_SCALE),
-            plain(i.price_mxn, PRICE_SCALE),
-            plain(i.price_usd, PRICE_SCALE),
-            format::money_plain(centavos(amount_centavos(i.volume, i.price_mxn))),
-            format::money_plain(centavos(amount_centavos(i.volume, i.price_usd))),
-        ])
+        crate::web::download::csv_row(
+            &mut w,
+            [
+                i.row_number.to_string(),
+                i.annex.clone(),
+                i.code.clone(),
+                i.description.clone(),
+                i.unit.clone(),
+                plain(i.volume, VOLUME_SCALE),
+                plain(i.price_mxn, PRICE_SCALE),
+                plain(i.price_usd, PRICE_SCALE),
+                format::money_plain(centavos(amount_centavos(i.volume, i.price_mxn))),
+                format::money_plain(centavos(amount_centavos(i.volume, i.price_usd))),
+            ],
+        )
         .map_err(csv_error)?;
     }
     let body = w

@@ -122,41 +122,44 @@ pub async fn csv(
                         data.counts.get(&o.id).copied().unwrap_or_default(),
                         today,
                     );
-                    crate::web::download::csv_row(w, [
-                        o.folio.clone(),
-                        o.oficio.clone(),
-                        if o.kind_id == kind::REPROGRAMMING {
-                            "REPROGRAMACION".into()
-                        } else {
-                            "INICIAL".into()
-                        },
-                        o.revision.map(|r| r.to_string()).unwrap_or_default(),
-                        l.pte_folio.clone().unwrap_or_default(),
-                        l.client_name.clone().unwrap_or_default(),
-                        data.catalogs
-                            .name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
-                        front_and_site(&data.catalogs, o),
-                        l.status_name.clone(),
-                        if o.record_state == record_state::TO_DEFINE {
-                            "POR DEFINIR".into()
-                        } else {
-                            "ACTIVA".into()
-                        },
-                        format::date(o.planned_start),
-                        format::date(o.planned_end),
-                        format::date(o.real_start),
-                        format::date(o.real_end),
-                        format::money_plain(o.amount_mxn),
-                        format::money_plain(o.amount_usd),
-                        p.percent.to_string(),
-                        p.time_percent.to_string(),
-                        p.step_percent.to_string(),
-                        p.completed.to_string(),
-                        p.applicable.to_string(),
-                        o.description.clone(),
-                        o.client_representative.clone(),
-                        o.duration_days.map(|d| d.to_string()).unwrap_or_default(),
-                    ])?;
+                    crate::web::download::csv_row(
+                        w,
+                        [
+                            o.folio.clone(),
+                            o.oficio.clone(),
+                            if o.kind_id == kind::REPROGRAMMING {
+                                "REPROGRAMACION".into()
+                            } else {
+                                "INICIAL".into()
+                            },
+                            o.revision.map(|r| r.to_string()).unwrap_or_default(),
+                            l.pte_folio.clone().unwrap_or_default(),
+                            l.client_name.clone().unwrap_or_default(),
+                            data.catalogs
+                                .name(CatalogKind::ProjectManager, Some(o.project_manager_id)),
+                            front_and_site(&data.catalogs, o),
+                            l.status_name.clone(),
+                            if o.record_state == record_state::TO_DEFINE {
+                                "POR DEFINIR".into()
+                            } else {
+                                "ACTIVA".into()
+                            },
+                            format::date(o.planned_start),
+                            format::date(o.planned_end),
+                            format::date(o.real_start),
+                            format::date(o.real_end),
+                            format::money_plain(o.amount_mxn),
+                            format::money_plain(o.amount_usd),
+                            p.percent.to_string(),
+                            p.time_percent.to_string(),
+                            p.step_percent.to_string(),
+                            p.completed.to_string(),
+                            p.applicable.to_string(),
+                            o.description.clone(),
+                            o.client_representative.clone(),
+                            o.duration_days.map(|d| d.to_string()).unwrap_or_default(),
+                        ],
+                    )?;
                 }
                 Ok(())
             });

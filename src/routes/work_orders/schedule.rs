@@ -873,12 +873,15 @@ pub async fn curve_csv(
     crate::web::download::csv_row(&mut w, ["semana", "planeado", "real", "cliente"])
         .map_err(csv_error)?;
     for p in &points {
-        crate::web::download::csv_row(&mut w, [
-            p.week.format("%Y-%m-%d").to_string(),
-            format!("{:.2}", p.planned),
-            p.real.map(|v| format!("{v:.2}")).unwrap_or_default(),
-            p.client.map(|v| format!("{v:.2}")).unwrap_or_default(),
-        ])
+        crate::web::download::csv_row(
+            &mut w,
+            [
+                p.week.format("%Y-%m-%d").to_string(),
+                format!("{:.2}", p.planned),
+                p.real.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                p.client.map(|v| format!("{v:.2}")).unwrap_or_default(),
+            ],
+        )
         .map_err(csv_error)?;
     }
     let body = w
