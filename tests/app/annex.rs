@@ -971,3 +971,29 @@ async fn large_multipart_bodies_are_refused_outside_the_upload_routes() {
         .unwrap();
     assert_eq!(r.status(), 413);
 }
+
+/// Issue 13 §7: a header shaped like a date that is not one refuses the file and names the column.
+#[tokio::test]
+async fn w14_an_impossible_date_in_the_header_is_refused_by_column() {
+    let (app, id) = setup().await;
+    let mut head = header();
+    head.push(X::S("31/02/2025"));
+    let bytes = book(&[(
+        "ANEXO C",
+        vec![
+            head,
+            row("A-1", "Suministro de válvula de 2 pulgadas", "PZA", 1.0),
+        ],
+    )]);
+    let r = upload(&app, id, "a.xlsx", bytes, "nueva").await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        texts(&body, "#error-anexo")
+            .join(" ")
+            .contains("«31/02/2025», que no es una fecha válida"),
+        "{:?}",
+        texts(&body, "#error-anexo")
+    );
+    assert_eq!(stored(&app).await, nothing());
+}

@@ -91,6 +91,31 @@ fn header_day(cell: &Cell) -> Option<NaiveDate> {
     }
 }
 
+/// Text shaped like a date (`dd/mm/yyyy` or `yyyy-mm-dd`), valid or not.
+fn looks_like_date(s: &str) -> bool {
+    let digits = |part: &str, min: usize, max: usize| {
+        (min..=max).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let parts: Vec<&str> = s.split('/').collect();
+    if let [d, m, y] = parts.as_slice() {
+        return digits(d, 1, 2) && digits(m, 1, 2) && digits(y, 4, 4);
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if digits(y, 4, 4) && digits(m, 1, 2) && digits(d, 1, 2))
+}
+
+/// A column's letters as Excel shows them (0 → A, 26 → AA).
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
 /// A row's cells as header names (normalised text; other cells are blank).
 pub(super) fn header_names(row: &[Cell]) -> Vec<String> {
     row.iter()
@@ -134,6 +159,22 @@ pub fn find_layout(sheets: &[Sheet]) -> Result<Layout, String> {
                     r + 1
                 ));
             };
+            // A header shaped like a date that is not one (31/02/2025) would silently lose its
+            // column: refuse the file and name it (W14, all-or-nothing).
+            if let Some((i, text)) = row.iter().enumerate().find_map(|(i, c)| match c {
+                Cell::Text(t) if looks_like_date(t.trim()) && header_day(c).is_none() => {
+                    Some((i, t.trim().to_owned()))
+                }
+                _ => None,
+            }) {
+                return Err(format!(
+                    "La columna {} del encabezado (hoja «{}», fila {}) dice «{text}», que no es \
+                     una fecha válida: corríjala o quite la columna.",
+                    column_letters(i),
+                    sheets[sheet].name,
+                    r + 1
+                ));
+            }
             let days = row
                 .iter()
                 .enumerate()
@@ -225,4 +266,45 @@ pub fn read_rows(sheet: &Sheet, layout: &Layout) -> Vec<RawRow> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod date_header_tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    #[test]
+    fn w14_impossible_dates_in_the_header_are_refused_by_column() {
+        let header = |day: &str| {
+            vec![
+                t("ANEXO"),
+                t("PARTIDA"),
+                t("CONCEPTO"),
+                t("UNIDAD"),
+                t("VOLUMEN PTE"),
+                t("P.U. M.N."),
+                t("01/02/2025"),
+                t(day),
+            ]
+        };
+        for bad in ["31/02/2025", "2025-02-30"] {
+            let sheets = vec![Sheet {
+                name: "ANEXO C".into(),
+                rows: vec![header(bad)],
+            }];
+            let err = find_layout(&sheets).unwrap_err();
+            assert!(err.contains("columna H") && err.contains(bad), "{err}");
+        }
+        let sheets = vec![Sheet {
+            name: "ANEXO C".into(),
+            rows: vec![header("2025-02-28")],
+        }];
+        assert_eq!(find_layout(&sheets).unwrap().days.len(), 2);
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+    }
 }
