@@ -67,14 +67,34 @@ pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<i32> {
 }
 
 /// Counts one more failed login and returns the new count. The caller decides the lock.
-pub fn add_failed_login(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<i32> {
+/// Holds the account's row until the transaction ends (PostgreSQL; SQLite's writer lock already
+/// serialises write transactions).
+pub fn lock_row(conn: &mut DbConn, id: i32) -> QueryResult<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Integer, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Counts a login attempt before its password is checked, and holds the account (`hold`) while
+/// it is checked.
+pub fn reserve_attempt(
+    conn: &mut DbConn,
+    id: i32,
+    failures: i32,
+    hold: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
-            users::failed_logins.eq(users::failed_logins + 1),
+            users::failed_logins.eq(failures),
+            users::locked_until.eq(hold),
             users::updated_at.eq(now),
         ))
-        .returning(users::failed_logins)
-        .get_result(conn)
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn lock_until(conn: &mut DbConn, id: i32, until: NaiveDateTime) -> QueryResult<()> {

@@ -49,7 +49,10 @@ fn log(
 
 /// Checks a login. Spends one argon2 verification whatever happens, so timing does not reveal
 /// whether the username exists. After five consecutive failures the account waits (1, 2, 4, 8,
-/// then 15 minutes); attempts during the wait are refused without looking at the password.
+/// then 15 minutes); attempts during the wait are refused without looking at the password. The
+/// attempt is counted before the password is checked, so parallel attempts check at most five.
+/// The wait is a delay, not a hard lock: whoever knows a username can make its owner wait at
+/// most 15 minutes at a time, and an administrator can lift it (`unlock_user`).
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "accounts::login"))]
 pub fn login(
     conn: &mut DbConn,
@@ -91,26 +94,43 @@ pub fn login(
         user_id: Some(user.id),
         username: user.username.clone(),
     };
-    let locked = user.locked_until.is_some_and(|until| until > now);
-    if !user.active || locked {
-        password::verify_dummy(password_given);
-        let why = if user.active {
-            "cuenta bloqueada temporalmente"
-        } else {
-            "cuenta desactivada"
+    // The attempt is counted, and the account held when it is the one that may lock it, in one
+    // transaction with the row locked, *before* the slow hash: parallel guesses cannot check more
+    // passwords than the lockout allows (issue 13 §2).
+    let reserved = write_transaction(conn, |c| {
+        users::lock_row(c, user.id)?;
+        let Some(fresh) = users::find(c, user.id)? else {
+            return Ok(Err("usuario desconocido"));
         };
-        write_transaction(conn, |c| {
-            log(
-                c,
-                now,
-                &actor,
-                "login_fallido",
-                Some(user.id),
-                Some(why.into()),
-            )
-        })?;
-        return Ok(LoginOutcome::Refused);
-    }
+        if !fresh.active {
+            return Ok(Err("cuenta desactivada"));
+        }
+        if fresh.locked_until.is_some_and(|until| until > now) {
+            return Ok(Err("cuenta bloqueada temporalmente"));
+        }
+        let failures = fresh.failed_logins + 1;
+        let hold = (failures >= account::FREE_LOGIN_ATTEMPTS)
+            .then(|| now + Duration::minutes(account::MAX_LOCK_MINUTES));
+        users::reserve_attempt(c, user.id, failures, hold, now)?;
+        Ok::<_, diesel::result::Error>(Ok(failures))
+    })?;
+    let failures = match reserved {
+        Ok(n) => n,
+        Err(why) => {
+            password::verify_dummy(password_given);
+            write_transaction(conn, |c| {
+                log(
+                    c,
+                    now,
+                    &actor,
+                    "login_fallido",
+                    Some(user.id),
+                    Some(why.into()),
+                )
+            })?;
+            return Ok(LoginOutcome::Refused);
+        }
+    };
     if password_given.len() <= account::MAX_PASSWORD_BYTES
         && password::verify(password_given, &user.password_hash)
     {
@@ -122,7 +142,6 @@ pub fn login(
         return Ok(LoginOutcome::Accepted(user));
     }
     write_transaction(conn, |c| {
-        let failures = users::add_failed_login(c, user.id, now)?;
         log(
             c,
             now,

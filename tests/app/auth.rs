@@ -421,3 +421,47 @@ async fn spawn_second_client(
     assert_eq!(response.status(), 303);
     client
 }
+
+/// Issue 13 §2: 24 parallel guesses on one account check at most five passwords (the attempt is
+/// counted before the hash), and the right password among the refused ones is not accepted.
+#[tokio::test]
+async fn parallel_guesses_check_at_most_five_passwords() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    let token = app.csrf_from("/login").await;
+    let attempt = |password: String| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.client
+                .post(app.url("/login"))
+                .form(&[
+                    ("username", "ana"),
+                    ("password", password.as_str()),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let guesses: Vec<_> = (0..24)
+        .map(|n| attempt(format!("clave-equivocada-{n:03}")))
+        .collect();
+    let statuses = futures_util::future::join_all(guesses).await;
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    let failures = app
+        .db(|c| activity::by_action(c, "login_fallido", 100).unwrap())
+        .await;
+    assert_eq!(failures.len(), 24);
+    let checked = failures
+        .iter()
+        .filter(|e| e.detail.as_deref() == Some("contraseña incorrecta"))
+        .count();
+    assert!(checked <= 5, "{checked} passwords were checked");
+    assert_eq!(checked, 5, "the first five are checked");
+    // Now locked: the right password waits too.
+    assert_eq!(attempt(ana.password.clone()).await, 401);
+}
