@@ -91,6 +91,7 @@ fn main() {
         database_url: url.clone(),
         bind: "127.0.0.1:0".into(),
         secure_cookies: false,
+        trust_proxy: false,
         session_idle: Duration::from_secs(3600),
         session_absolute: Duration::from_secs(3600),
         workers: Some(1),

@@ -26,6 +26,10 @@ pub struct Config {
     /// `FAENA_TODAY` (YYYY-MM-DD): a fixed "today" for progress, for demos and tests. Unset in
     /// production: today is the date in America/Mexico_City.
     pub fixed_today: Option<chrono::NaiveDate>,
+    /// `FAENA_TRUST_PROXY`: `true` behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For` (the last entry is used for the login limits); otherwise the peer
+    /// address is the client's.
+    pub trust_proxy: bool,
 }
 
 /// A setting that could not be read.
@@ -61,6 +65,16 @@ impl Config {
                 });
             }
         };
+        let trust_proxy = match var("FAENA_TRUST_PROXY").as_deref() {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes" | "si" | "sí") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "FAENA_TRUST_PROXY",
+                    reason: format!("«{other}» no es true ni false"),
+                });
+            }
+        };
         let workers = match var("FAENA_WORKERS") {
             None => None,
             some => Some(parse("FAENA_WORKERS", some, 1)?),
@@ -69,6 +83,7 @@ impl Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind: var("FAENA_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
             secure_cookies,
+            trust_proxy,
             session_idle: Duration::from_secs(idle_minutes * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             workers,

@@ -72,7 +72,22 @@ fn parse_role(s: &str) -> Result<Role, String> {
         .map_err(|e: faena::domain::role::UnknownRole| e.to_string())
 }
 
+/// Large allocations (each password check allocates about 19 MiB) go straight to `mmap` and back
+/// to the system when freed. Without this, glibc raises its mmap threshold after the first free
+/// and keeps every thread's freed 19 MiB resident: 128 logins left a server at 1 GiB.
+fn return_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallopt only changes allocator tuning; it is called once, before any thread.
+        let ok = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024) };
+        if ok != 1 {
+            eprintln!("aviso: no se pudo ajustar el umbral de mmap del asignador");
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    return_large_allocations();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

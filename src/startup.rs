@@ -65,6 +65,7 @@ impl Application {
             config,
             clock,
             caches: Default::default(),
+            login: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -2,7 +2,11 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
@@ -70,16 +74,80 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// The client's address for the login limits: the peer, or behind a trusted proxy the last
+/// `X-Forwarded-For` entry (the one the proxy appended).
+fn client_ip(request: &HttpRequest, trust_proxy: bool) -> IpAddr {
+    let forwarded = trust_proxy
+        .then(|| request.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse().ok());
+    forwarded
+        .or_else(|| request.peer_addr().map(|a| a.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// The login form again with a message, a status and `Retry-After`.
+fn come_back_later(
+    ctx: PageCtx,
+    form: &LoginForm,
+    status: StatusCode,
+    message: &str,
+    wait: Duration,
+) -> Result<HttpResponse, AppError> {
+    let mut response = render(
+        status,
+        &LoginPage {
+            ctx,
+            username: form.username.chars().take(50).collect(),
+            next: safe_next(form.next.as_deref()).to_owned(),
+            error: Some(message.to_owned()),
+            notice: None,
+        },
+    )?;
+    if let Ok(v) = header::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Ok(response)
+}
+
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "account::login"))]
 pub async fn login(
     state: web::Data<AppState>,
     session: Session,
     ctx: PageCtx,
+    request: HttpRequest,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let (username, password) = (form.username.clone(), form.password);
+    let ip = client_ip(&request, state.config.trust_proxy);
+    if let Err(wait) = state.login.allow(ip, Instant::now()) {
+        tracing::warn!(%ip, "login attempts over the limit");
+        return come_back_later(
+            ctx,
+            &form,
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Demasiados intentos desde este equipo. Espere {} segundos e intente de nuevo.",
+                wait.as_secs().max(1)
+            ),
+            wait,
+        );
+    }
+    let Some(permit) = state.login.permit().await else {
+        return come_back_later(
+            ctx,
+            &form,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Hay muchos inicios de sesión en este momento. Intente de nuevo en unos segundos.",
+            Duration::from_secs(5),
+        );
+    };
+    let (username, password) = (form.username.clone(), form.password.clone());
     let outcome = blocking(&state, move |c| {
+        // The hashing slot is held while the password is checked.
+        let _permit = permit;
         accounts::login(c, &username, &password, Utc::now().naive_utc())
     })
     .await??;

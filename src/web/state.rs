@@ -15,4 +15,6 @@ pub struct AppState {
     pub clock: Clock,
     /// What pages may reuse while it has not changed (checked against `db::versions`).
     pub caches: Arc<Caches>,
+    /// Bounds on password checks at login (hashing slots, a bucket per client address).
+    pub login: crate::web::auth::login_guard::LoginGuard,
 }

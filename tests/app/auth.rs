@@ -426,15 +426,17 @@ async fn spawn_second_client(
 /// counted before the hash), and the right password among the refused ones is not accepted.
 #[tokio::test]
 async fn parallel_guesses_check_at_most_five_passwords() {
-    let app = spawn_app().await;
+    // From 24 addresses (behind a trusted proxy), so the per-address limit does not stop them.
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
     let ana = app.create_user("ana", Role::Gestor).await;
     let token = app.csrf_from("/login").await;
-    let attempt = |password: String| {
+    let attempt = |password: String, n: u8| {
         let app = &app;
         let token = token.clone();
         async move {
             app.client
                 .post(app.url("/login"))
+                .header("x-forwarded-for", format!("203.0.113.{n}"))
                 .form(&[
                     ("username", "ana"),
                     ("password", password.as_str()),
@@ -447,8 +449,8 @@ async fn parallel_guesses_check_at_most_five_passwords() {
                 .as_u16()
         }
     };
-    let guesses: Vec<_> = (0..24)
-        .map(|n| attempt(format!("clave-equivocada-{n:03}")))
+    let guesses: Vec<_> = (0..24u8)
+        .map(|n| attempt(format!("clave-equivocada-{n:03}"), n))
         .collect();
     let statuses = futures_util::future::join_all(guesses).await;
     assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
@@ -463,5 +465,49 @@ async fn parallel_guesses_check_at_most_five_passwords() {
     assert!(checked <= 5, "{checked} passwords were checked");
     assert_eq!(checked, 5, "the first five are checked");
     // Now locked: the right password waits too.
-    assert_eq!(attempt(ana.password.clone()).await, 401);
+    assert_eq!(attempt(ana.password.clone(), 99).await, 401);
+}
+
+/// Issue 13 §1: one address gets ten attempts at once, then 429 with Retry-After and a Spanish
+/// page; another address is not affected.
+#[tokio::test]
+async fn login_attempts_are_limited_per_client_address() {
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
+    app.create_user("ana", Role::Gestor).await;
+    let token = app.csrf_from("/login").await;
+    let attempt = |from: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.client
+                .post(app.url("/login"))
+                .header("x-forwarded-for", from)
+                .form(&[
+                    ("username", "nadie"),
+                    ("password", "clave-equivocada-123"),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(attempt("198.51.100.7").await.status(), 401);
+    }
+    let r = attempt("198.51.100.7").await;
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=10).contains(&wait), "{wait}");
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Demasiados intentos desde este equipo")
+    );
+    assert_eq!(attempt("198.51.100.8").await.status(), 401);
 }

@@ -21,7 +21,15 @@ fn faena(db: &TestDb) -> Command {
 
 /// Starts `faena serve` and reads its console until it says where it listens.
 fn start_server(db: &TestDb) -> (Child, Vec<String>, String) {
-    let mut child = faena(db)
+    start_server_with(db, &[])
+}
+
+fn start_server_with(db: &TestDb, env: &[(&str, &str)]) -> (Child, Vec<String>, String) {
+    let mut cmd = faena(db);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .arg("serve")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -236,4 +244,72 @@ fn user_passwd_and_disable_work_from_the_console() {
         "la clave nueva de luis",
         &luis.password_hash
     ));
+}
+
+/// Peak resident memory of a process (VmHWM), in MiB.
+fn peak_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Issue 13 §1: 128 simultaneous anonymous logins from 128 addresses (each under its own
+/// limit) hash at most two per core at once: the server's peak memory stays under 200 MiB and
+/// every attempt gets an answer (401, or 503 with Retry-After when no slot came in time).
+#[tokio::test]
+async fn a_login_flood_is_bounded_in_memory() {
+    let db = TestDb::fresh();
+    let (mut server, _, address) = start_server_with(
+        &db,
+        &[("FAENA_TRUST_PROXY", "true"), ("FAENA_WORKERS", "2")],
+    );
+    let pid = server.id();
+    let client = client_with(Default::default());
+    let body = client
+        .get(format!("{address}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_in(&body).unwrap();
+    let before = peak_mib(pid);
+    let attempts = (0..128u32).map(|n| {
+        let (client, address, token) = (client.clone(), address.clone(), token.clone());
+        async move {
+            let r = client
+                .post(format!("{address}/login"))
+                .header("x-forwarded-for", format!("10.1.{}.{}", n / 250, n % 250))
+                .form(&[
+                    ("username", format!("nadie{n}")),
+                    ("password", "clave-equivocada-123".to_owned()),
+                    ("csrf_token", token),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let retry = r.headers().contains_key("retry-after");
+            (r.status().as_u16(), retry)
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let peak = peak_mib(pid);
+    eprintln!("login flood: peak memory {before:.0} -> {peak:.0} MiB");
+    server.kill().ok();
+    server.wait().ok();
+    for (status, retry) in &answers {
+        assert!(*status == 401 || (*status == 503 && *retry), "{status}");
+    }
+    assert!(
+        answers.iter().filter(|(s, _)| *s == 401).count() >= 8,
+        "attempts are served, not all turned away: {answers:?}"
+    );
+    assert!(
+        peak < 200.0,
+        "peak memory {peak:.0} MiB (before the flood {before:.0} MiB)"
+    );
 }

@@ -142,6 +142,7 @@ pub fn test_config(url: &str) -> Config {
         database_url: url.to_owned(),
         bind: "127.0.0.1:0".to_owned(),
         secure_cookies: false,
+        trust_proxy: false,
         session_idle: Duration::from_secs(3600),
         session_absolute: Duration::from_secs(12 * 3600),
         workers: Some(1),
