@@ -54,6 +54,7 @@ fn main() {
         bind: "127.0.0.1:0".into(),
         secure_cookies: false,
         trust_proxy: false,
+        body_timeout: std::time::Duration::from_secs(30),
         session_idle: Duration::from_secs(3600),
         session_absolute: Duration::from_secs(3600),
         workers: Some(2),

@@ -30,6 +30,9 @@ pub struct Config {
     /// `X-Forwarded-For` (the last entry is used for the login limits); otherwise the peer
     /// address is the client's.
     pub trust_proxy: bool,
+    /// `FAENA_BODY_TIMEOUT_SECONDS` (default 30): a request body must arrive whole within this
+    /// time, or the request is answered 408 and its connection freed.
+    pub body_timeout: Duration,
 }
 
 /// A setting that could not be read.
@@ -75,6 +78,11 @@ impl Config {
                 });
             }
         };
+        let body_seconds: u64 = parse(
+            "FAENA_BODY_TIMEOUT_SECONDS",
+            var("FAENA_BODY_TIMEOUT_SECONDS"),
+            30,
+        )?;
         let workers = match var("FAENA_WORKERS") {
             None => None,
             some => Some(parse("FAENA_WORKERS", some, 1)?),
@@ -84,6 +92,7 @@ impl Config {
             bind: var("FAENA_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
             secure_cookies,
             trust_proxy,
+            body_timeout: Duration::from_secs(body_seconds.max(1)),
             session_idle: Duration::from_secs(idle_minutes * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             workers,

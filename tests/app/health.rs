@@ -43,6 +43,10 @@ async fn acknowledged_writes_are_durable() {
                 .value
         })
         .await;
-    let expected = if crate::helpers::on_postgres() { "on" } else { "2" };
+    let expected = if crate::helpers::on_postgres() {
+        "on"
+    } else {
+        "2"
+    };
     assert_eq!(value, expected, "2 is FULL");
 }

@@ -143,6 +143,7 @@ pub fn test_config(url: &str) -> Config {
         bind: "127.0.0.1:0".to_owned(),
         secure_cookies: false,
         trust_proxy: false,
+        body_timeout: std::time::Duration::from_secs(30),
         session_idle: Duration::from_secs(3600),
         session_absolute: Duration::from_secs(12 * 3600),
         workers: Some(1),

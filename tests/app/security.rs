@@ -363,3 +363,55 @@ async fn responses_are_not_cached_and_hsts_comes_with_tls() {
         Some("max-age=31536000")
     );
 }
+
+/// Issue 13 §3: bodies that arrive a byte at a time are cut at the deadline (here 2 s) with a 408,
+/// and the server keeps answering meanwhile.
+#[tokio::test]
+async fn slow_request_bodies_are_cut_at_the_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.body_timeout = std::time::Duration::from_secs(2);
+    })
+    .await;
+    // A signed-in session, so the server reads the body to find the form's token.
+    app.logged_in("gus", Role::Gestor).await;
+    let cookie = app.session_cookie().unwrap();
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut s = tokio::net::TcpStream::connect(&host).await.unwrap();
+        s.write_all(
+            format!(
+                "POST /ot HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Type: \
+                 application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nu"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        slow.push(s);
+    }
+    let started = std::time::Instant::now();
+    // The slow clients keep trickling; the health check still answers.
+    for _ in 0..4 {
+        for s in &mut slow {
+            let _ = s.write_all(b"s").await;
+        }
+        let health = app.get("/healthz").await;
+        assert_eq!(health.status(), 200);
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    }
+    let mut cut = 0;
+    for s in &mut slow {
+        let mut buf = vec![0u8; 512];
+        let read = tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut buf)).await;
+        if let Ok(Ok(n)) = read {
+            let head = String::from_utf8_lossy(&buf[..n]);
+            if n == 0 || head.starts_with("HTTP/1.1 408") {
+                cut += 1;
+            }
+        }
+    }
+    assert_eq!(cut, 40, "every slow body was answered 408 or closed");
+    assert!(started.elapsed() < std::time::Duration::from_secs(12));
+}

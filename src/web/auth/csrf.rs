@@ -51,6 +51,37 @@ pub enum Refusal {
     CrossOrigin,
     BadToken,
     TooLarge,
+    /// The body did not arrive within the deadline.
+    SlowBody,
+}
+
+/// A request body that must arrive whole by `limit` from now: past it the stream yields a
+/// `TimedOut` error and ends, so a client sending a byte at a time cannot hold the connection.
+pub fn with_deadline(payload: Payload, limit: std::time::Duration) -> Payload {
+    use actix_web::error::PayloadError;
+    let deadline = std::time::Instant::now() + limit;
+    let stream = futures_util::stream::unfold(Some(payload), move |state| async move {
+        let mut payload = state?;
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match actix_web::rt::time::timeout(left, payload.next()).await {
+            Ok(Some(item)) => Some((item, Some(payload))),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(PayloadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "request body deadline",
+                ))),
+                None,
+            )),
+        }
+    });
+    Payload::Stream {
+        payload: Box::pin(stream),
+    }
+}
+
+fn is_timeout(e: &actix_web::error::PayloadError) -> bool {
+    matches!(e, actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
 }
 
 /// Checks origin and token; on success the request body is left intact for the handler.
@@ -118,7 +149,13 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, Refusal>
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| Refusal::BadToken)?;
+        let chunk = chunk.map_err(|e| {
+            if is_timeout(&e) {
+                Refusal::SlowBody
+            } else {
+                Refusal::BadToken
+            }
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(Refusal::TooLarge);
         }

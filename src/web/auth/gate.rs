@@ -66,6 +66,12 @@ pub async fn gate(
         req.extensions_mut().insert(u);
     }
 
+    // Every body has a deadline, whoever reads it (the token check below, or the handler).
+    if let Some(state) = req.app_data::<web::Data<AppState>>() {
+        let limit = state.config.body_timeout;
+        let payload = req.take_payload();
+        req.set_payload(csrf::with_deadline(payload, limit));
+    }
     if csrf::is_unsafe(req.method())
         && let Err(refusal) = csrf::verify(&mut req, &session).await
     {
@@ -151,6 +157,10 @@ fn refused(path: &str, why: Refusal) -> HttpResponse {
         Refusal::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "El formulario enviado es demasiado grande.",
+        ),
+        Refusal::SlowBody => (
+            StatusCode::REQUEST_TIMEOUT,
+            "La solicitud tardó demasiado en llegar. Revise su conexión e intente de nuevo.",
         ),
         Refusal::CrossOrigin | Refusal::BadToken => (
             StatusCode::FORBIDDEN,
