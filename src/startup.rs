@@ -50,12 +50,14 @@ fn cookie_key(pool: &Pool) -> anyhow::Result<Key> {
 pub struct Application {
     port: u16,
     server: Server,
+    pool: Pool,
 }
 
 impl Application {
     /// Binds `config.bind` (port 0 picks a free port) and wires the app on `pool`.
     pub fn build(config: Config, pool: Pool) -> anyhow::Result<Application> {
         let key = cookie_key(&pool)?;
+        let purge_pool = pool.clone();
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let workers = config.workers;
@@ -66,6 +68,13 @@ impl Application {
             clock,
             caches: Default::default(),
             login: Default::default(),
+            csrf_key: {
+                use sha2::Digest;
+                let mut h = sha2::Sha256::new();
+                h.update(b"faena-login-csrf-key:");
+                h.update(key.signing());
+                h.finalize().to_vec()
+            },
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -100,6 +109,7 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            pool: purge_pool,
         })
     }
 
@@ -108,7 +118,34 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        purge_expired_sessions(self.pool);
         self.server.await
+    }
+}
+
+/// Deletes expired sessions every ten minutes (logins purge them too), so abandoned sessions do
+/// not pile up between logins. A plain thread: it only sleeps and runs one statement.
+fn purge_expired_sessions(pool: Pool) {
+    let spawned = std::thread::Builder::new()
+        .name("faena-purge".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(600));
+                let purged = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                    crate::db::write_transaction(&mut conn, |c| {
+                        crate::db::sessions::delete_expired(c, Utc::now().naive_utc())
+                    })
+                    .map_err(|e| e.to_string())
+                });
+                match purged {
+                    Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
+                    Err(e) => tracing::warn!(error = %e, "cannot purge expired sessions"),
+                    _ => {}
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start the session purge");
     }
 }
 

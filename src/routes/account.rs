@@ -43,7 +43,9 @@ pub struct LoginQuery {
 
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "account::login_form"))]
 pub async fn login_form(
-    ctx: PageCtx,
+    state: web::Data<AppState>,
+    mut ctx: PageCtx,
+    request: HttpRequest,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
@@ -53,7 +55,16 @@ pub async fn login_form(
         .salida
         .as_ref()
         .map(|_| "Sesión cerrada. Hasta pronto.".to_owned());
-    render(
+    // The form's token is signed from a nonce in a cookie: no session row for a visitor.
+    let existing = csrf::anon_nonce(
+        request
+            .cookie(csrf::ANON_COOKIE)
+            .as_ref()
+            .map(|c| c.value()),
+    );
+    let nonce = existing.clone().unwrap_or_else(csrf::new_token);
+    ctx.csrf = csrf::anon_token(&state.csrf_key, &nonce);
+    let mut response = render(
         StatusCode::OK,
         &LoginPage {
             ctx,
@@ -62,7 +73,17 @@ pub async fn login_form(
             error: None,
             notice,
         },
-    )
+    )?;
+    if existing.is_none() {
+        let cookie = actix_web::cookie::Cookie::build(csrf::ANON_COOKIE, nonce)
+            .path("/")
+            .http_only(true)
+            .secure(state.config.secure_cookies)
+            .same_site(actix_web::cookie::SameSite::Strict)
+            .finish();
+        response.add_cookie(&cookie).map_err(AppError::internal)?;
+    }
+    Ok(response)
 }
 
 #[derive(Debug, Deserialize)]

@@ -69,12 +69,29 @@ impl FromRequest for PageCtx {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let flash = session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok);
+        let user = req.extensions().get::<CurrentUser>().cloned();
+        // A visitor without a session gets the signed token of the nonce cookie (set by the
+        // login page): nothing is stored for them on the server.
+        let token = match &user {
+            Some(_) => csrf::token(&session),
+            None => anonymous_token(req).unwrap_or_default(),
+        };
         ready(Ok(PageCtx {
-            user: req.extensions().get::<CurrentUser>().cloned(),
-            csrf: csrf::token(&session),
+            user,
+            csrf: token,
             flash,
         }))
     }
+}
+
+/// The login form's token from the visitor's nonce cookie, when there is one.
+pub fn anonymous_token(req: &HttpRequest) -> Option<String> {
+    let key = req
+        .app_data::<actix_web::web::Data<crate::web::AppState>>()?
+        .csrf_key
+        .clone();
+    let nonce = csrf::anon_nonce(req.cookie(csrf::ANON_COOKIE).as_ref().map(|c| c.value()))?;
+    Some(csrf::anon_token(&key, &nonce))
 }
 
 /// Renders a template with a status (200 for pages, 422 for a form with errors).

@@ -17,4 +17,6 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// Bounds on password checks at login (hashing slots, a bucket per client address).
     pub login: crate::web::auth::login_guard::LoginGuard,
+    /// The key of the login form's signed token (derived from the cookie key).
+    pub csrf_key: Vec<u8>,
 }

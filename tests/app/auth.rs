@@ -511,3 +511,60 @@ async fn login_attempts_are_limited_per_client_address() {
     );
     assert_eq!(attempt("198.51.100.8").await.status(), 401);
 }
+
+/// Issue 13 §4: visitors who only open the login page leave nothing on the server (the form's
+/// token is signed from a cookie nonce), and the login still works and still needs that token.
+#[tokio::test]
+async fn anonymous_visitors_write_no_session_rows() {
+    use diesel::prelude::*;
+    use faena::db::schema::sessions;
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    let count = || app.db(|c| sessions::table.count().get_result::<i64>(c).unwrap());
+    let before = count().await;
+    let visits = (0..1000).map(|_| {
+        let app = &app;
+        async move {
+            // A new visitor each time: no cookies.
+            let client = client_with(Default::default());
+            client.get(app.url("/login")).send().await.unwrap().status()
+        }
+    });
+    let statuses = futures_util::future::join_all(visits).await;
+    assert!(statuses.iter().all(|s| s.as_u16() == 200));
+    assert_eq!(count().await, before, "no row for anonymous visitors");
+    // The token of one visitor's cookie is not another's.
+    let other = client_with(Default::default());
+    let page = other
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let foreign = crate::helpers::csrf_in(&page).unwrap();
+    let mine = client_with(Default::default());
+    mine.get(app.url("/login")).send().await.unwrap();
+    let r = mine
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "ana"),
+            ("password", ana.password.as_str()),
+            ("csrf_token", foreign.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "a token from another visitor's cookie is refused"
+    );
+    app.login(&ana).await;
+    assert_eq!(
+        count().await,
+        before + 1,
+        "the session row is written at login"
+    );
+}

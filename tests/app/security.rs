@@ -210,37 +210,75 @@ async fn security_headers_are_on_pages_errors_redirects_and_assets() {
     }
 }
 
-#[tokio::test]
-async fn the_session_cookie_is_http_only_and_same_site_lax() {
-    let app = spawn_app().await;
-    let response = app.get("/login").await;
-    let cookie = response
+/// Logs `user` in with a client that keeps no cookies (so a `Secure` cookie is sent over plain
+/// HTTP too) and answers the login response.
+async fn raw_login(
+    app: &crate::helpers::TestApp,
+    user: &crate::helpers::TestUser,
+) -> reqwest::Response {
+    let client = crate::helpers::client_with(Default::default());
+    let page = client.get(app.url("/login")).send().await.unwrap();
+    let nonce = page
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("faena="))
-        .expect("session cookie")
+        .find(|c| c.starts_with("faena_csrf="))
+        .and_then(|c| c.split(';').next())
+        .expect("the login page's nonce cookie")
         .to_owned();
+    let token = crate::helpers::csrf_in(&page.text().await.unwrap()).unwrap();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/login"))
+        .header("cookie", nonce)
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", user.password.as_str()),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn set_cookie(response: &reqwest::Response, prefix: &str) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} cookie"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    let response = raw_login(&app, &ana).await;
+    assert_eq!(response.status(), 303);
+    let cookie = set_cookie(&response, "faena=");
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
     assert!(cookie.contains("Path=/"));
+    let nonce = set_cookie(&app.get("/login").await, "faena_csrf=");
+    assert!(nonce.contains("HttpOnly") && nonce.contains("SameSite=Strict"));
 }
 
 #[tokio::test]
 async fn behind_tls_the_cookie_is_secure_with_the_host_prefix() {
     let app = crate::helpers::spawn_app_with(|c| c.secure_cookies = true).await;
-    let response = app.get("/login").await;
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("__Host-faena="))
-        .expect("__Host- cookie")
-        .to_owned();
+    let ana = app.create_user("ana", Role::Gestor).await;
+    let response = raw_login(&app, &ana).await;
+    assert_eq!(response.status(), 303);
+    let cookie = set_cookie(&response, "__Host-faena=");
     assert!(cookie.contains("Secure"));
     assert!(!cookie.contains("Domain="));
+    assert!(set_cookie(&app.get("/login").await, "faena_csrf=").contains("Secure"));
 }
 
 #[tokio::test]

@@ -23,6 +23,30 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
 /// Largest schedule upload (an MS Project XML of up to 20 MiB, or a workbook).
 pub const MAX_SCHEDULE_UPLOAD_BYTES: usize = 20 * 1024 * 1024 + 64 * 1024;
 
+/// The cookie that carries a visitor's nonce before login (signed double submit: no server
+/// state for anonymous visitors).
+pub const ANON_COOKIE: &str = "faena_csrf";
+
+/// The login form's token for a visitor without a session: HMAC-SHA256 of the nonce in the
+/// visitor's cookie under the server's key. A page from another site can neither read the
+/// cookie nor compute the token.
+pub fn anon_token(key: &[u8], nonce: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(b"faena-login-csrf:");
+    mac.update(nonce.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A well-formed nonce from the visitor's cookie.
+pub fn anon_nonce(value: Option<&str>) -> Option<String> {
+    value
+        .filter(|v| v.len() == 40 && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .map(str::to_owned)
+}
+
 /// The session's token, created on first use.
 pub fn token(session: &Session) -> String {
     if let Ok(Some(existing)) = session.get::<String>(SESSION_KEY) {
@@ -76,7 +100,7 @@ pub fn with_deadline(payload: Payload, limit: std::time::Duration) -> Payload {
         }
     });
     Payload::Stream {
-        payload: Box::pin(stream),
+        payload: Box::pin(futures_util::StreamExt::fuse(stream)),
     }
 }
 
@@ -85,11 +109,23 @@ fn is_timeout(e: &actix_web::error::PayloadError) -> bool {
 }
 
 /// Checks origin and token; on success the request body is left intact for the handler.
-pub async fn verify(req: &mut ServiceRequest, session: &Session) -> Result<(), Refusal> {
+pub async fn verify(
+    req: &mut ServiceRequest,
+    session: &Session,
+    key: &[u8],
+) -> Result<(), Refusal> {
     check_origin(req)?;
+    let anonymous = req
+        .cookie(ANON_COOKIE)
+        .and_then(|c| anon_nonce(Some(c.value())))
+        .map(|nonce| anon_token(key, &nonce));
     let expected = match session.get::<String>(SESSION_KEY) {
         Ok(Some(t)) => t,
-        _ => return Err(Refusal::BadToken),
+        // Before login (only the public POST /login gets here without a session).
+        _ => match anonymous {
+            Some(t) if !t.is_empty() => t,
+            _ => return Err(Refusal::BadToken),
+        },
     };
     let sent = match header_token(req) {
         Some(t) => Some(t),
@@ -225,6 +261,18 @@ async fn multipart_token(headers: &header::HeaderMap, body: Bytes) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_login_token_is_bound_to_the_key_and_the_nonce() {
+        let nonce = new_token();
+        let t = anon_token(b"key-one", &nonce);
+        assert_eq!(t.len(), 64);
+        assert_eq!(t, anon_token(b"key-one", &nonce));
+        assert_ne!(t, anon_token(b"key-two", &nonce));
+        assert_ne!(t, anon_token(b"key-one", &new_token()));
+        assert_eq!(anon_nonce(Some(&nonce)), Some(nonce));
+        assert_eq!(anon_nonce(Some("short")), None);
+    }
 
     #[test]
     fn only_the_upload_routes_take_large_bodies() {

@@ -72,8 +72,12 @@ pub async fn gate(
         let payload = req.take_payload();
         req.set_payload(csrf::with_deadline(payload, limit));
     }
+    let key = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.csrf_key.clone())
+        .unwrap_or_default();
     if csrf::is_unsafe(req.method())
-        && let Err(refusal) = csrf::verify(&mut req, &session).await
+        && let Err(refusal) = csrf::verify(&mut req, &session, &key).await
     {
         tracing::warn!(?refusal, path = %path, "state-changing request refused");
         let response = refused(&path, refusal);
