@@ -34,6 +34,14 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the database (reachable, migrations current, integrity, orphan rows) and the file
+    /// limit; exit status 1 when something fails (for monitoring).
+    Check,
+    /// Copy a SQLite database to FILE, consistently, even while the app serves.
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: std::path::PathBuf,
+    },
     /// Fill the database with realistic demo orders (for trying the app and benchmarks).
     SeedDemo {
         /// How many orders (two thirds initial, one third reprogrammings).
@@ -114,6 +122,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&config, cmd),
+        Command::Check => check(&config),
+        Command::Backup { file } => {
+            let pool = faena::db::build_pool(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            faena::db::health::backup_sqlite(&mut conn, &file).map_err(anyhow::Error::msg)?;
+            println!("Copia escrita en {}", file.display());
+            Ok(())
+        }
         Command::SeedDemo { ots } => {
             let pool = open_database(&config)?;
             let mut conn = pool.get()?;
@@ -129,6 +145,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `faena check`: one line per check; an error exit when any fails.
+fn check(config: &Config) -> anyhow::Result<()> {
+    let pool = faena::db::build_pool(&config.database_url, 1)
+        .map_err(|e| anyhow::anyhow!("base de datos inalcanzable: {e}"))?;
+    let mut conn = pool.get()?;
+    println!(
+        "ok     conexión: {}",
+        if config.database_url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    let mut failed = 0;
+    for f in faena::db::health::check(&mut conn) {
+        println!(
+            "{} {}: {}",
+            if f.ok { "ok    " } else { "FALLA " },
+            f.check,
+            f.detail
+        );
+        failed += usize::from(!f.ok);
+    }
+    match faena::db::health::open_file_limit() {
+        Some(n) if n < 4096 => {
+            println!("FALLA  límite de archivos abiertos: {n} (recomendado 65536: ulimit -n)");
+            failed += 1;
+        }
+        Some(n) => println!("ok     límite de archivos abiertos: {n}"),
+        None => println!("ok     límite de archivos abiertos: no disponible"),
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} comprobaciones fallaron");
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

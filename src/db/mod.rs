@@ -8,6 +8,7 @@ pub mod activity;
 pub mod annexes;
 pub mod caches;
 pub mod catalogs;
+pub mod health;
 pub mod planning_docs;
 pub mod schedules;
 pub mod schema;
@@ -39,8 +40,8 @@ pub enum DbConn {
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub(crate) const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub(crate) const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Which database a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -313,3 +313,58 @@ async fn a_login_flood_is_bounded_in_memory() {
         "peak memory {peak:.0} MiB (before the flood {before:.0} MiB)"
     );
 }
+
+/// `faena check` passes on a sound database and fails (exit 1) on orphan rows; `faena backup`
+/// writes a SQLite copy that opens with the same rows (PostgreSQL is told to use pg_dump).
+#[test]
+fn check_reports_health_and_backup_copies_the_database() {
+    use diesel::prelude::*;
+    use faena::db::schema::{steps, work_orders};
+    let db = TestDb::fresh();
+    let pool = faena::startup::open_database(&test_config(db.url())).unwrap();
+    let mut conn = pool.get().unwrap();
+    faena::seed::seed_demo(&mut conn, 30, chrono::Utc::now().naive_utc()).unwrap();
+    let counts = |conn: &mut faena::db::DbConn| {
+        (
+            work_orders::table.count().get_result::<i64>(conn).unwrap(),
+            steps::table.count().get_result::<i64>(conn).unwrap(),
+        )
+    };
+    let before = counts(&mut conn);
+
+    let out = faena(&db).arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("migraciones: al día"), "{text}");
+    assert!(text.contains("ok     integridad"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copia.db");
+    let out = faena(&db).arg("backup").arg(&copy).output().unwrap();
+    if crate::helpers::on_postgres() {
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+    } else {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let url = format!("sqlite://{}", copy.display());
+        let restored = faena::startup::open_database(&test_config(&url)).unwrap();
+        assert_eq!(counts(&mut restored.get().unwrap()), before);
+        // An existing file is never overwritten.
+        let again = faena(&db).arg("backup").arg(&copy).output().unwrap();
+        assert!(!again.status.success());
+    }
+
+    // An active order without steps is an orphan: the check fails.
+    let victim: i32 = work_orders::table
+        .filter(work_orders::record_state.eq(1))
+        .select(work_orders::id)
+        .first(&mut conn)
+        .unwrap();
+    diesel::delete(steps::table.filter(steps::work_order_id.eq(victim)))
+        .execute(&mut conn)
+        .unwrap();
+    let out = faena(&db).arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!out.status.success());
+    assert!(text.contains("FALLA  huérfanos: 0 pasos sin OT, 1 OT activas sin pasos"), "{text}");
+}
