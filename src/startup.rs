@@ -68,6 +68,7 @@ impl Application {
             clock,
             caches: Default::default(),
             login: Default::default(),
+            in_flight: Default::default(),
             csrf_key: {
                 use sha2::Digest;
                 let mut h = sha2::Sha256::new();

@@ -95,18 +95,9 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// The client's address for the login limits: the peer, or behind a trusted proxy the last
-/// `X-Forwarded-For` entry (the one the proxy appended).
+/// The client's address for the login limits.
 fn client_ip(request: &HttpRequest, trust_proxy: bool) -> IpAddr {
-    let forwarded = trust_proxy
-        .then(|| request.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .and_then(|ip| ip.trim().parse().ok());
-    forwarded
-        .or_else(|| request.peer_addr().map(|a| a.ip()))
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    crate::web::auth::login_guard::client_ip(request.headers(), request.peer_addr(), trust_proxy)
 }
 
 /// The login form again with a message, a status and `Retry-After`.

@@ -19,4 +19,6 @@ pub struct AppState {
     pub login: crate::web::auth::login_guard::LoginGuard,
     /// The key of the login form's signed token (derived from the cookie key).
     pub csrf_key: Vec<u8>,
+    /// Requests in flight per client address.
+    pub in_flight: crate::web::auth::login_guard::InFlight,
 }

@@ -345,7 +345,11 @@ fn check_reports_health_and_backup_copies_the_database() {
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
     } else {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let url = format!("sqlite://{}", copy.display());
         let restored = faena::startup::open_database(&test_config(&url)).unwrap();
         assert_eq!(counts(&mut restored.get().unwrap()), before);
@@ -366,5 +370,8 @@ fn check_reports_health_and_backup_copies_the_database() {
     let out = faena(&db).arg("check").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!out.status.success());
-    assert!(text.contains("FALLA  huérfanos: 0 pasos sin OT, 1 OT activas sin pasos"), "{text}");
+    assert!(
+        text.contains("FALLA  huérfanos: 0 pasos sin OT, 1 OT activas sin pasos"),
+        "{text}"
+    );
 }

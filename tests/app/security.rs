@@ -453,3 +453,55 @@ async fn slow_request_bodies_are_cut_at_the_deadline() {
     assert_eq!(cut, 40, "every slow body was answered 408 or closed");
     assert!(started.elapsed() < std::time::Duration::from_secs(12));
 }
+
+/// Issue 13 §3: one address may hold at most 64 requests at once; beyond that it gets 503 with
+/// Retry-After at once, and other addresses are served.
+#[tokio::test]
+async fn one_address_cannot_hold_every_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.trust_proxy = true;
+        c.body_timeout = std::time::Duration::from_secs(3);
+    })
+    .await;
+    app.logged_in("gus", Role::Gestor).await;
+    let cookie = app.session_cookie().unwrap();
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..70 {
+        let mut s = tokio::net::TcpStream::connect(&host).await.unwrap();
+        s.write_all(
+            format!(
+                "POST /ot HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nX-Forwarded-For: \
+                 192.0.2.9\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                 Content-Length: 1000\r\n\r\nu"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        slow.push(s);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let other = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-forwarded-for", "192.0.2.10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200, "another address is served");
+    let mut turned_away = 0;
+    for s in &mut slow {
+        let mut buf = vec![0u8; 512];
+        if let Ok(Ok(n)) =
+            tokio::time::timeout(std::time::Duration::from_millis(300), s.read(&mut buf)).await
+        {
+            let head = String::from_utf8_lossy(&buf[..n]);
+            if head.starts_with("HTTP/1.1 503") && head.to_lowercase().contains("retry-after") {
+                turned_away += 1;
+            }
+        }
+    }
+    assert_eq!(turned_away, 6, "70 requests, 64 allowed in flight");
+}

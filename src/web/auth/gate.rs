@@ -33,6 +33,36 @@ fn allowed_before_password_change(path: &str) -> bool {
 pub const PASSWORD_PATH: &str = "/cuenta/contrasena";
 
 pub async fn gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // One client address may not hold more than a bounded number of requests at once (slow
+    // bodies included), so it cannot take every connection the process may open.
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return checked(req, next).await;
+    };
+    let ip =
+        super::login_guard::client_ip(req.headers(), req.peer_addr(), state.config.trust_proxy);
+    let Some(_slot) = state.in_flight.enter(ip) else {
+        tracing::warn!(%ip, "too many requests in flight from one address");
+        let path = req.path().to_owned();
+        let mut response = refusal(
+            &path,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Demasiadas solicitudes",
+            "Hay demasiadas solicitudes en curso desde este equipo. Intente de nuevo en unos \
+             segundos.",
+        );
+        response.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from_static("5"),
+        );
+        return Ok(req.into_response(response));
+    };
+    checked(req, next).await
+}
+
+async fn checked(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {

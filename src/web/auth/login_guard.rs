@@ -86,6 +86,73 @@ impl LoginGuard {
     }
 }
 
+/// Requests one client address may have in flight at once (slow bodies included).
+pub const MAX_IN_FLIGHT_PER_ADDRESS: usize = 64;
+
+/// Requests in flight per client address (issue 13 §3): one address cannot take every
+/// connection the process may open.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    counts: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// Holds one request's place; frees it when dropped.
+#[derive(Debug)]
+pub struct InFlightSlot<'a> {
+    owner: &'a InFlight,
+    ip: IpAddr,
+}
+
+impl InFlight {
+    /// A place for one more request from `ip`, or `None` when it has `MAX_IN_FLIGHT_PER_ADDRESS`.
+    pub fn enter(&self, ip: IpAddr) -> Option<InFlightSlot<'_>> {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = counts.entry(ip).or_insert(0);
+        if *n >= MAX_IN_FLIGHT_PER_ADDRESS {
+            return None;
+        }
+        *n += 1;
+        Some(InFlightSlot { owner: self, ip })
+    }
+}
+
+impl Drop for InFlightSlot<'_> {
+    fn drop(&mut self) {
+        let mut counts = self
+            .owner
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = counts.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// The client's address: the peer, or behind a trusted proxy the last `X-Forwarded-For` entry
+/// (the one the proxy appended).
+pub fn client_ip(
+    headers: &actix_web::http::header::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    trust_proxy: bool,
+) -> IpAddr {
+    let forwarded = trust_proxy
+        .then(|| headers.get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse().ok());
+    forwarded
+        .or_else(|| peer.map(|a| a.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +174,18 @@ mod tests {
         );
         assert!(guard.allow(ip, t0 + Duration::from_secs(10)).is_ok());
         assert!(guard.allow(ip, t0 + Duration::from_secs(11)).is_err());
+    }
+
+    #[test]
+    fn an_address_has_at_most_64_requests_in_flight() {
+        let in_flight = InFlight::default();
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let slots: Vec<_> = (0..MAX_IN_FLIGHT_PER_ADDRESS)
+            .map(|_| in_flight.enter(ip).unwrap())
+            .collect();
+        assert!(in_flight.enter(ip).is_none());
+        assert!(in_flight.enter("10.0.0.2".parse().unwrap()).is_some());
+        drop(slots);
+        assert!(in_flight.enter(ip).is_some());
     }
 }
