@@ -9,6 +9,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{knob, peak_mib};
+
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
@@ -22,23 +27,6 @@ use faena::services::planning_docs;
 use faena::services::work_orders;
 use faena::startup::open_database;
 use rust_xlsxwriter::{Format, Workbook};
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Peak resident memory of this process (VmHWM), in MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn workbook(rows: usize, days: usize) -> Vec<u8> {
     let mut wb = Workbook::new();

@@ -9,6 +9,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{knob, median, peak_mib};
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -22,23 +27,6 @@ use faena::services::accounts::{self, NewAccount};
 use faena::services::schedules as service;
 use faena::services::{Actor, planning_docs, work_orders};
 use faena::startup::{Application, open_database};
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Peak resident memory of this process (VmHWM), in MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 /// The n-th working day from 5 January 2026.
 fn working_day(n: usize) -> NaiveDate {
@@ -148,11 +136,6 @@ fn mspdi(phases: usize, leaves: usize, links_wanted: usize) -> (String, usize, u
     (x, tasks + 1, links)
 }
 
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64()
-}
-
 fn main() {
     let phases = knob("PHASES", 50);
     let leaves = knob("LEAVES", 99);
@@ -253,7 +236,7 @@ fn main() {
             username: "bench",
             display_name: Some("Bench"),
             role: Role::Gestor,
-            password: "bench-clave-segura-2026",
+            password: common::PASSWORD,
             must_change_password: false,
         },
         &actor,
@@ -267,36 +250,7 @@ fn main() {
         let app = Application::build(config, pool).unwrap();
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let login = client
-            .get(format!("{base}/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = login
-            .split("name=\"csrf_token\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_owned();
-        let r = client
-            .post(format!("{base}/login"))
-            .form(&[
-                ("username", "bench"),
-                ("password", "bench-clave-segura-2026"),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 303);
+        let client = common::signed_in(&base, "bench").await;
         let mut tab = Vec::new();
         let mut curve = Vec::new();
         let mut gantt = Vec::new();
@@ -339,17 +293,17 @@ fn main() {
     });
     println!(
         "import median {:.3} s (targets: SQLite < 1 s, PostgreSQL < 2 s); peak memory {before:.0} MiB before the imports, {after_imports:.0} MiB after (target < 100 MiB)",
-        median(times)
+        median(times).as_secs_f64()
     );
     println!(
         "Programa tab: median {:.1} ms for {:.1} MiB of HTML (target < 100 ms); S-curve page: median {:.1} ms",
-        median(tab) * 1000.0,
+        median(tab).as_secs_f64() * 1000.0,
         size as f64 / 1_048_576.0,
-        median(curve) * 1000.0
+        median(curve).as_secs_f64() * 1000.0
     );
     println!(
         "Gantt page (week scale, every task): median {:.1} ms, SVG {:.1} MiB (target < 150 ms)",
-        median(gantt) * 1000.0,
+        median(gantt).as_secs_f64() * 1000.0,
         svg as f64 / 1_048_576.0
     );
 }

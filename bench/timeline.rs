@@ -9,6 +9,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{knob, median};
+
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
@@ -19,18 +24,6 @@ use faena::domain::role::Role;
 use faena::services::Actor;
 use faena::services::accounts::{self, NewAccount};
 use faena::startup::{Application, open_database};
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 type Dates = (
     i32,
@@ -188,7 +181,7 @@ fn main() {
             username: "bench",
             display_name: Some("Bench"),
             role: Role::Consulta,
-            password: "bench-clave-segura-2026",
+            password: common::PASSWORD,
             must_change_password: false,
         },
         &Actor::console(),
@@ -202,36 +195,7 @@ fn main() {
         let app = Application::build(config, pool).unwrap();
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let login = client
-            .get(format!("{base}/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = login
-            .split("name=\"csrf_token\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_owned();
-        let r = client
-            .post(format!("{base}/login"))
-            .form(&[
-                ("username", "bench"),
-                ("password", "bench-clave-segura-2026"),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 303);
+        let client = common::signed_in(&base, "bench").await;
         let mut pages = Vec::new();
         let mut body = String::new();
         for _ in 0..runs {
