@@ -617,6 +617,18 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
 
     // Issue 12 §7: on a 390 px phone no page scrolls sideways (wide tables scroll in their box).
     b.set_window_size(390, 844).await.unwrap();
+    // The menu and the list's filters fold behind a button each.
+    b.goto(&app.url("/ot")).await.unwrap();
+    assert!(displayed(&b, "#boton-menu").await);
+    assert!(!displayed(&b, "nav.nav").await, "the menu is folded");
+    assert!(displayed(&b, "#boton-filtros").await);
+    assert!(!displayed(&b, "form.filters").await, "the filters are folded");
+    std::fs::write(shots.join("lista-390.png"), b.screenshot().await.unwrap()).unwrap();
+    click(&b, "#boton-filtros").await;
+    assert!(displayed(&b, "form.filters").await);
+    click(&b, "#boton-menu").await;
+    assert!(displayed(&b, "nav.nav").await);
+    std::fs::write(shots.join("menu-390.png"), b.screenshot().await.unwrap()).unwrap();
     let mut too_wide = Vec::new();
     for path in [
         "/ot".to_owned(),
