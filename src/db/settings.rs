@@ -41,3 +41,23 @@ pub fn get_or_insert_with(
         other => other,
     }
 }
+
+/// Stores `value` under `name` (inserted or replaced); call inside a write transaction.
+pub fn set(conn: &mut DbConn, name: &str, value: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let updated = diesel::update(app_settings::table.find(name))
+        .set((
+            app_settings::value.eq(value),
+            app_settings::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(app_settings::table)
+            .values((
+                app_settings::name.eq(name),
+                app_settings::value.eq(value),
+                app_settings::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

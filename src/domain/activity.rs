@@ -18,6 +18,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("units", "Unidad"),
     ("concepts", "Concepto"),
     ("exchange_rates", "Tipo de cambio"),
+    ("app_settings", "Configuración"),
 ];
 
 /// The actions the log records, as the pages name them.
@@ -52,6 +53,7 @@ const OTHER_FIELDS: &[(&str, &str)] = &[
     ("grupo", "Tipo o categoría"),
     ("comentario", "Comentario"),
     ("rol", "Rol"),
+    ("nombre_empresa", "Nombre de la empresa"),
 ];
 
 fn lookup<'a>(list: &[(&'a str, &'a str)], code: &'a str) -> &'a str {

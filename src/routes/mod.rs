@@ -336,6 +336,12 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/admin/reglas/{id}/eliminar", false, |r| {
             r.to(admin::step_rules::delete_rule)
         }),
+        def(Method::GET, "/admin/empresa", false, |r| {
+            r.to(admin::company::page)
+        }),
+        def(Method::POST, "/admin/empresa", false, |r| {
+            r.to(admin::company::save)
+        }),
         def(Method::GET, "/admin/tipo-de-cambio", false, |r| {
             r.to(admin::exchange_rate::rate_page)
         }),

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod annexes;
 pub mod catalogs;
+pub mod company;
 pub mod concepts;
 pub mod execution;
 pub mod listing;

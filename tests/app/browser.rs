@@ -622,7 +622,10 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     assert!(displayed(&b, "#boton-menu").await);
     assert!(!displayed(&b, "nav.nav").await, "the menu is folded");
     assert!(displayed(&b, "#boton-filtros").await);
-    assert!(!displayed(&b, "form.filters").await, "the filters are folded");
+    assert!(
+        !displayed(&b, "form.filters").await,
+        "the filters are folded"
+    );
     std::fs::write(shots.join("lista-390.png"), b.screenshot().await.unwrap()).unwrap();
     click(&b, "#boton-filtros").await;
     assert!(displayed(&b, "form.filters").await);

@@ -418,3 +418,72 @@ async fn a_renamed_entry_shows_at_once_on_cached_pages_of_every_instance() {
     let list = app.get("/ot").await.text().await.unwrap();
     assert!(list.contains("PEP Exploración") && !list.contains(old));
 }
+
+/// Issue 12 §6: the administrator sets the company's name; every OT printout carries it at the
+/// top (the detail page's print header and the selection print); others cannot change it.
+#[tokio::test]
+async fn the_company_name_heads_every_printout() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let (id, _) = app.create_initial("OT-EMP", &[]).await;
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&page, ".company-name").is_empty(), "none until set");
+
+    let token = app.csrf_from("/admin/empresa").await;
+    let long = "x".repeat(121);
+    let r = app
+        .post_form(
+            "/admin/empresa",
+            &[("csrf_token", &token), ("nombre_empresa", &long)],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        texts(&r.text().await.unwrap(), ".error")
+            .join(" ")
+            .contains("pasa de 120")
+    );
+    let r = app
+        .post_form(
+            "/admin/empresa",
+            &[
+                ("csrf_token", &token),
+                ("nombre_empresa", "  Constructora   del Golfo <S.A.> "),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(
+        texts(&page, ".company-name"),
+        vec!["Constructora del Golfo <S.A.>"]
+    );
+    assert!(!page.contains("<S.A.>"), "escaped");
+    let print = app.get("/ot/imprimir").await.text().await.unwrap();
+    assert_eq!(
+        texts(&print, ".company-name"),
+        vec!["Constructora del Golfo <S.A.>"]
+    );
+
+    let gus = crate::helpers::spawn_second_login(&app, "gus", Role::Gestor).await;
+    let page = gus
+        .get(app.url("/ot"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::helpers::csrf_in(&page).unwrap();
+    let r = gus
+        .post(app.url("/admin/empresa"))
+        .form(&[("csrf_token", token.as_str()), ("nombre_empresa", "Otra")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let entries = app
+        .db(|c| activity::by_action(c, "editar", 20).unwrap())
+        .await;
+    assert!(entries.iter().any(|e| e.table_name == "app_settings"));
+}

@@ -2,6 +2,7 @@
 //! W3 rule table, the concept catalog and the exchange rate.
 
 pub mod catalogs;
+pub mod company;
 pub mod concepts;
 pub mod exchange_rate;
 pub mod step_rules;

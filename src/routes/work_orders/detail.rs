@@ -174,6 +174,8 @@ struct DetailPage {
     schedule: Option<(i32, String, String)>,
     /// Its current double bookings (W20), as sentences.
     conflicts: Vec<String>,
+    /// The company's name for the printout's header ("" for none).
+    company: String,
 }
 
 /// The detail page's query: the page of the annex's items, and whether the printout carries
@@ -452,6 +454,7 @@ pub async fn render_detail(
         let names = crate::db::users::display_names(c, &logins)?;
         let annex = annex::load_view(c, id, annex_page)?;
         let schedule = crate::db::schedules::active(c, id)?;
+        let company = crate::services::company::name(c)?;
         let (found, _) = crate::web::conflicts::load(c, &caches, id)?;
         let conflicts = crate::web::conflicts::sentences(&found, &catalogs);
         Ok((
@@ -463,7 +466,7 @@ pub async fn render_detail(
             children,
             counts,
             (history, names),
-            (annex, schedule, conflicts),
+            (annex, schedule, conflicts, company),
         ))
     })
     .await??;
@@ -476,7 +479,7 @@ pub async fn render_detail(
         children,
         counts,
         (history, names),
-        (annex, schedule, conflicts),
+        (annex, schedule, conflicts, company),
     ) = loaded;
 
     let related = |o: &WorkOrder| RelatedRow {
@@ -569,6 +572,7 @@ pub async fn render_detail(
         print_history: view.print_history,
         annex,
         conflicts,
+        company,
         schedule: schedule.map(|v| {
             (
                 v.number,

@@ -43,6 +43,8 @@ struct PrintPage {
     limit: i64,
     back: String,
     print_date: String,
+    /// The company's name for each order's header ("" for none).
+    company: String,
 }
 
 #[tracing::instrument(
@@ -67,11 +69,11 @@ pub async fn selection(
     filter.offset = 0;
     filter.limit = PRINT_LIMIT;
     let cache = state.caches.clone();
-    let (data, mut steps_by_order) = blocking(&state, move |c| -> Result<_, AppError> {
+    let (data, mut steps_by_order, company) = blocking(&state, move |c| -> Result<_, AppError> {
         let data = load(c, &filter, &cache)?;
         let ids: Vec<i32> = data.listed.iter().map(|l| l.order.id).collect();
         let steps = steps::for_orders(c, &ids)?;
-        Ok((data, steps))
+        Ok((data, steps, crate::services::company::name(c)?))
     })
     .await??;
     let ListData {
@@ -110,6 +112,7 @@ pub async fn selection(
             limit: PRINT_LIMIT,
             back,
             print_date: format::date(Some(today)),
+            company,
         },
     )
 }
