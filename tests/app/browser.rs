@@ -623,6 +623,10 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     assert!(!displayed(&b, "nav.nav").await, "the menu is folded");
     assert!(displayed(&b, "#boton-filtros").await);
     assert!(
+        !displayed(&b, "#lista-ot thead").await,
+        "the orders are cards, without the table's header"
+    );
+    assert!(
         !displayed(&b, "form.filters").await,
         "the filters are folded"
     );
