@@ -140,6 +140,14 @@ fn shorten(s: &str) -> String {
     out
 }
 
+/// A month's short Spanish name as charts and headers show it ("ene", "feb", …).
+pub fn month_short(d: NaiveDate) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
+    ];
+    MONTHS.get(d.month0() as usize).copied().unwrap_or("")
+}
+
 /// Text as search compares it (W12): lower case, accents and ñ folded to their base letters, so
 /// "Reparación", "REPARACION" and "reparacion" are the same words.
 pub fn fold(text: &str) -> String {

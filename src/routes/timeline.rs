@@ -24,9 +24,6 @@ use crate::services::timeline::{Timeline, load};
 use crate::web::page::{PageCtx, render};
 use crate::web::{AppState, blocking, download};
 
-const MONTHS: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
-];
 const LABEL_W: f64 = 210.0;
 const CHART_W: f64 = 1000.0;
 const LANE_H: f64 = 20.0;
@@ -34,9 +31,7 @@ const HEAD_H: f64 = 24.0;
 /// Longest range drawn.
 const MAX_DAYS: i64 = 3 * 366;
 
-fn esc(text: &str) -> String {
-    quick_xml::escape::escape(text).into_owned()
-}
+use crate::web::page::xml_text as esc;
 
 /// The query string (every filter is bookmarkable).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -100,6 +95,7 @@ struct Bar {
 
 /// One row: a site and its bars.
 struct SiteRow {
+    site_id: i32,
     label: String,
     bars: Vec<Bar>,
     lanes: Vec<usize>,
@@ -137,12 +133,13 @@ fn rows(t: &Timeline, catalogs: &Catalogs) -> Vec<SiteRow> {
     let mut top = HEAD_H;
     by_site
         .into_iter()
-        .map(|((_, label, _), bars)| {
+        .map(|((_, label, site_id), bars)| {
             let windows: Vec<(NaiveDate, NaiveDate)> =
                 bars.iter().map(|b| (b.from, b.to)).collect();
             let lanes = lanes(&windows);
             let lane_count = lanes.iter().max().map_or(1, |m| m + 1);
             let row = SiteRow {
+                site_id,
                 label,
                 bars,
                 lanes,
@@ -193,7 +190,7 @@ fn svg(
     let mut d = g.from.with_day(1).unwrap_or(g.from);
     while d <= g.to {
         let x = g.x(d.max(g.from));
-        let label = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+        let label = format::month_short(d);
         let _ = write!(
             out,
             "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"0\" y2=\"{height:.1}\" class=\"tl-month\"/>"
@@ -270,13 +267,7 @@ fn svg(
     let row_of_site: std::collections::HashMap<i32, usize> = rows
         .iter()
         .enumerate()
-        .flat_map(|(k, r)| r.bars.iter().map(move |b| (b, k)))
-        .filter_map(|(b, k)| {
-            t.bookings
-                .iter()
-                .find(|(o, bk)| *o == b.order && bk.from == b.from && bk.use_ == b.use_)
-                .map(|(_, bk)| (bk.site_id, k))
-        })
+        .map(|(k, r)| (r.site_id, k))
         .collect();
     // One outline per run of double-booked days on a row (overlapping conflicts merged), so a
     // crowded site draws a few rectangles, not one per pair.
@@ -364,13 +355,9 @@ struct TimelinePage {
 }
 
 fn conflict_rows(t: &Timeline, catalogs: &Catalogs) -> Vec<ConflictRow> {
-    let folio = |id: i32| {
-        t.orders
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.folio.clone())
-            .unwrap_or_default()
-    };
+    let folios: std::collections::HashMap<i32, &str> =
+        t.orders.iter().map(|o| (o.id, o.folio.as_str())).collect();
+    let folio = |id: i32| folios.get(&id).map(|f| (*f).to_owned()).unwrap_or_default();
     t.conflicts
         .iter()
         .take(CONFLICTS_LISTED)

@@ -94,6 +94,12 @@ pub fn anonymous_token(req: &HttpRequest) -> Option<String> {
     Some(csrf::anon_token(&key, &nonce))
 }
 
+/// User text for markup written by hand (the server-built SVG charts): `<`, `>`, `&`, quotes
+/// escaped.
+pub fn xml_text(text: &str) -> String {
+    quick_xml::escape::escape(text).into_owned()
+}
+
 /// Renders a template with a status (200 for pages, 422 for a form with errors).
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
     let body = page.render()?;

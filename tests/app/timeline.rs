@@ -137,7 +137,6 @@ async fn w20_a_double_booked_vessel_is_warned_drawn_and_listed() {
     );
 
     // Finished orders do not hold the vessel.
-    crate::helpers::set(&mut edit, "fecha_inicio_programado", "25/03/2025");
     app.db(move |c| {
         diesel::update(work_orders::table.find(a))
             .set(work_orders::status_id.eq(10))

@@ -140,6 +140,15 @@ impl Link {
     }
 }
 
+/// The links into each task, by the task's UID (one pass, for writers that go task by task).
+pub fn links_by_successor(links: &[Link]) -> HashMap<i32, Vec<&Link>> {
+    let mut by: HashMap<i32, Vec<&Link>> = HashMap::new();
+    for l in links {
+        by.entry(l.successor_uid).or_default().push(l);
+    }
+    by
+}
+
 /// One task as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
@@ -274,8 +283,25 @@ pub fn validate(mut schedule: Schedule) -> Result<Schedule, Vec<Problem>> {
             schedule.tasks.len()
         ))]);
     }
+    // Dates beyond these would draw charts of thousands of years (the app's date range).
+    let in_range = |d: NaiveDate| (1900..=2100).contains(&chrono::Datelike::year(&d));
+    for d in [schedule.start, schedule.finish].into_iter().flatten() {
+        if !in_range(d) {
+            problems.push(Problem::file(format!(
+                "La fecha del proyecto {} está fuera del rango 1900–2100.",
+                d.format("%d/%m/%Y")
+            )));
+        }
+    }
     let mut seen: HashSet<i32> = HashSet::new();
     for t in &schedule.tasks {
+        if !in_range(t.start) || !in_range(t.finish) {
+            problems.push(Problem::task(
+                Some(t.id),
+                &t.name,
+                "sus fechas están fuera del rango 1900–2100.",
+            ));
+        }
         if !seen.insert(t.uid) {
             problems.push(Problem::task(
                 Some(t.id),
@@ -535,6 +561,19 @@ mod tests {
         assert!(texts[0].contains("UID 1 está repetido"), "{texts:?}");
         assert!(texts[1].contains("anterior al inicio"), "{texts:?}");
         assert!(texts[2].contains("UID 9 no existe"), "{texts:?}");
+    }
+
+    #[test]
+    fn w15_dates_outside_1900_to_2100_are_refused() {
+        let err = validate(schedule(
+            vec![task(1, None, "0001-01-05", "9999-01-09")],
+            vec![],
+        ))
+        .unwrap_err();
+        assert!(
+            err[0].text().contains("fuera del rango 1900–2100"),
+            "{err:?}"
+        );
     }
 
     #[test]

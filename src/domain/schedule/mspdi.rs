@@ -700,6 +700,7 @@ pub fn write(schedule: &Schedule, title: &str) -> String {
     );
     let mut resource_ids: Vec<String> = Vec::new();
     let mut assignments: Vec<(i32, usize)> = Vec::new();
+    let incoming = super::links_by_successor(&schedule.links);
     out.push_str("  <Tasks>\n");
     for t in &schedule.tasks {
         let _ = write!(
@@ -725,7 +726,7 @@ pub fn write(schedule: &Schedule, title: &str) -> String {
             u8::from(t.critical),
             (t.percent_complete + 50) / 100,
         );
-        for l in schedule.links.iter().filter(|l| l.successor_uid == t.uid) {
+        for l in incoming.get(&t.uid).map(Vec::as_slice).unwrap_or_default() {
             let _ = write!(
                 out,
                 "      <PredecessorLink>\n        <PredecessorUID>{}</PredecessorUID>\n        \

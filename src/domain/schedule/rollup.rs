@@ -80,6 +80,21 @@ impl Tree {
         self.children[i].is_empty()
     }
 
+    /// A task's children, by index, in file order.
+    pub fn children(&self, i: usize) -> &[usize] {
+        self.children.get(i).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The top tasks, by index, in file order.
+    pub fn roots(&self) -> &[usize] {
+        &self.roots
+    }
+
+    /// Every task, children before their parents.
+    pub fn post_order(&self) -> &[usize] {
+        &self.post_order
+    }
+
     /// Every task's value (leaves from `leaf`, summaries rolled up) and the overall value.
     pub fn roll(&self, leaf: impl Fn(usize) -> f64) -> (Vec<f64>, f64) {
         let mut value = vec![0.0; self.children.len()];

@@ -98,7 +98,8 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn node(snap: &Snapshot, i: usize, children: &[Vec<usize>]) -> Value {
+fn node(snap: &Snapshot, i: usize) -> Value {
+    let children = snap.tree.children(i);
     let t = &snap.tasks[i];
     #[expect(clippy::cast_precision_loss, reason = "weights are far below 2^53")]
     let weight = t.weight.map_or(0.0, |w| w as f64 / 1e6);
@@ -117,11 +118,11 @@ fn node(snap: &Snapshot, i: usize, children: &[Vec<usize>]) -> Value {
         "uid_project": t.uid,
         "id_project": t.id,
         "padre_uid": t.parent_uid,
-        "es_resumen": !children[i].is_empty(),
+        "es_resumen": !children.is_empty(),
         "hito": t.milestone,
         "critica": t.critical,
         "_attributes": {"expanded": true},
-        "_children": children[i].iter().map(|&c| node(snap, c, children)).collect::<Vec<_>>(),
+        "_children": children.iter().map(|&c| node(snap, c)).collect::<Vec<_>>(),
     })
 }
 
@@ -158,21 +159,7 @@ pub async fn tree(state: web::Data<AppState>, query: web::Query<TreeQuery>) -> A
         Ok(None) => return error(StatusCode::NOT_FOUND, "La OT no existe o fue eliminada."),
         Err(answer) => return answer,
     };
-    let index: std::collections::HashMap<i32, usize> = snap
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.uid, i))
-        .collect();
-    let mut children = vec![Vec::new(); snap.tasks.len()];
-    let mut roots = Vec::new();
-    for (i, t) in snap.tasks.iter().enumerate() {
-        match t.parent_uid.and_then(|p| index.get(&p)) {
-            Some(&p) if p != i => children[p].push(i),
-            _ => roots.push(i),
-        }
-    }
-    let data: Vec<Value> = roots.iter().map(|&r| node(&snap, r, &children)).collect();
+    let data: Vec<Value> = snap.tree.roots().iter().map(|&r| node(&snap, r)).collect();
     HttpResponse::Ok().json(json!({
         "estatus": "ok",
         "version": snap.version.number,

@@ -79,12 +79,8 @@ pub struct AnnexView {
     pub has_rate: bool,
 }
 
-const MONTHS: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
-];
-
 fn month_label(d: NaiveDate) -> String {
-    let m = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+    let m = format::month_short(d);
     format!("{m} {}", d.year())
 }
 

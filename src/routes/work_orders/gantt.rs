@@ -26,9 +26,6 @@ use crate::web::AppState;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
-const MONTHS: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
-];
 const NAME_W: f64 = 250.0;
 const ROW_H: f64 = 22.0;
 const HEAD_H: f64 = 38.0;
@@ -36,9 +33,7 @@ const HEAD_H: f64 = 38.0;
 const PAGE_CHART_W: f64 = 700.0;
 const PAGE_ROWS: usize = 24;
 
-fn esc(text: &str) -> String {
-    quick_xml::escape::escape(text).into_owned()
-}
+use crate::web::page::xml_text as esc;
 
 /// Day, week or month scale: pixels per day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +117,7 @@ impl Chart<'_> {
         while d < to {
             let x = self.x(d);
             if d.day() == 1 || d == from {
-                let label = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+                let label = format::month_short(d);
                 let _ = write!(
                     out,
                     "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"0\" y2=\"{height:.1}\" class=\"g-month\"/><text x=\"{:.1}\" y=\"14\" class=\"g-head\">{label} {}</text>",

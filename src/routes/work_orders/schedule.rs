@@ -33,10 +33,6 @@ use crate::web::{blocking, download, upload};
 /// Session key of a refused capture (post/redirect/get keeps what was typed).
 const CAPTURE_DRAFT: &str = "avance_borrador";
 
-const MONTHS: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
-];
-
 /// A refused capture, kept for the next page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CaptureDraft {
@@ -171,7 +167,7 @@ fn curve_view(points: &[Point], today: NaiveDate) -> Option<CurveView> {
         let key = (end.year(), end.month());
         if last_month != Some(key) {
             last_month = Some(key);
-            let label = MONTHS.get(end.month0() as usize).copied().unwrap_or("");
+            let label = format::month_short(end);
             let label = if end.month() == 1 || months.is_empty() {
                 format!("{label} {}", end.year())
             } else {
@@ -228,47 +224,18 @@ pub struct GridQuery {
 
 fn grid(snap: &Snapshot, depth: Option<i32>, only_late: bool) -> Vec<GridItem> {
     let n = snap.tasks.len();
-    let index: HashMap<i32, usize> = snap
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.uid, i))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut roots = Vec::new();
-    for (i, t) in snap.tasks.iter().enumerate() {
-        match t.parent_uid.and_then(|p| index.get(&p)) {
-            Some(&p) if p != i => children[p].push(i),
-            _ => roots.push(i),
-        }
-    }
+    let tree = &snap.tree;
     let late = |i: usize| snap.real[i] + 0.05 < snap.planned[i];
-    // Which rows show: with the filter, late leaves and the summaries above them.
+    // Which rows show: with the filter, late leaves and the summaries above them (children come
+    // before their parents in the tree's post-order, so one pass decides).
     let mut shown = vec![!only_late; n];
     if only_late {
-        for i in (0..n).rev() {
-            if children[i].is_empty() {
-                shown[i] = late(i);
+        for &i in tree.post_order() {
+            shown[i] = if tree.is_leaf(i) {
+                late(i)
             } else {
-                shown[i] = children[i].iter().any(|&c| shown[c]);
-            }
-        }
-        // Children come after their parent in file order, so one backward pass is not enough
-        // when a file lists a child before its parent; repeat until stable (rare).
-        loop {
-            let mut changed = false;
-            for i in 0..n {
-                if !children[i].is_empty() {
-                    let any = children[i].iter().any(|&c| shown[c]);
-                    if any != shown[i] {
-                        shown[i] = any;
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
+                tree.children(i).iter().any(|&c| shown[c])
+            };
         }
     }
     let mpd = snap.version.minutes_per_day;
@@ -299,7 +266,7 @@ fn grid(snap: &Snapshot, depth: Option<i32>, only_late: bool) -> Vec<GridItem> {
         }
     };
     let mut out = Vec::with_capacity(n + n / 4);
-    let mut stack: Vec<(usize, bool)> = roots.iter().rev().map(|&r| (r, false)).collect();
+    let mut stack: Vec<(usize, bool)> = tree.roots().iter().rev().map(|&r| (r, false)).collect();
     while let Some((i, closing)) = stack.pop() {
         if closing {
             out.push(GridItem::Close);
@@ -308,12 +275,12 @@ fn grid(snap: &Snapshot, depth: Option<i32>, only_late: bool) -> Vec<GridItem> {
         if !shown[i] {
             continue;
         }
-        if children[i].is_empty() {
+        if tree.is_leaf(i) {
             out.push(GridItem::Leaf(row(i)));
         } else {
             out.push(GridItem::Open(row(i)));
             stack.push((i, true));
-            stack.extend(children[i].iter().rev().map(|&c| (c, false)));
+            stack.extend(tree.children(i).iter().rev().map(|&c| (c, false)));
         }
     }
     out
@@ -801,13 +768,15 @@ pub async fn export_xlsx(
         }
         ws.set_freeze_panes(1, 4).map_err(xl)?;
         let ids: HashMap<i32, i32> = snap.tasks.iter().map(|t| (t.uid, t.id)).collect();
+        let incoming = crate::domain::schedule::links_by_successor(&snap.links);
         let mpd = snap.version.minutes_per_day;
         for (r, t) in snap.tasks.iter().enumerate() {
             let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
-            let preds = snap
-                .links
+            let preds = incoming
+                .get(&t.uid)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
                 .iter()
-                .filter(|l| l.successor_uid == t.uid)
                 .map(|l| l.notation(ids.get(&l.predecessor_uid).copied().unwrap_or(0), mpd))
                 .collect::<Vec<_>>()
                 .join(";");
