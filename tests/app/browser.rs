@@ -123,6 +123,21 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
+/// Clicks a button that submits a form and waits until the browser has left the page: the old
+/// document's root goes stale. Waiting only for an element of the next page would race when the
+/// page being left has that element too.
+async fn submit(client: &Client, css: &str) {
+    let old = client.find(Locator::Css("html")).await.unwrap();
+    click(client, css).await;
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("clicking {css} did not load a new page within 10 s");
+}
+
 async fn displayed(client: &Client, css: &str) -> bool {
     client
         .find(Locator::Css(css))
@@ -161,7 +176,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     b.goto(&app.url("/login")).await.unwrap();
     type_into(&b, "#f-username", &ana.username).await;
     type_into(&b, "#f-password", &ana.password).await;
-    click(&b, "form.form button[type=submit]").await;
+    submit(&b, "form.form button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("#total-ot"))
         .await
@@ -213,7 +228,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .unwrap();
     assert_eq!(computed, "Se calculará: 12/04/2025 (inicio + plazo − 1)");
     std::fs::write(shots.join("formulario.png"), b.screenshot().await.unwrap()).unwrap();
-    click(&b, "#ot-form button[type=submit]").await;
+    submit(&b, "#ot-form button[type=submit]").await;
 
     // The detail page shows the order's steps.
     let steps_table = b
@@ -309,7 +324,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         "the land yard shows instead"
     );
     choose(&b, "#f-id_patio", "1").await;
-    click(&b, "#ot-form button[type=submit]").await;
+    submit(&b, "#ot-form button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("table#pasos"))
         .await
@@ -403,7 +418,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     std::fs::write(&file, workbook).unwrap();
     b.goto(&app.url(&format!("/ot/{id}"))).await.unwrap();
     type_into(&b, "#anexo-archivo", file.to_str().unwrap()).await;
-    click(&b, "#importar-anexo button[type=submit]").await;
+    submit(&b, "#importar-anexo button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("#anexo-partidas"))
         .await
@@ -432,7 +447,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .await
         .unwrap();
     type_into(&b, "#programa-archivo", xml.to_str().unwrap()).await;
-    click(&b, "#importar-programa button[type=submit]").await;
+    submit(&b, "#importar-programa button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("#arbol-programa"))
         .await
@@ -445,7 +460,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     type_into(&b, "#f-porcentaje_real", "60").await;
     type_into(&b, "#f-porcentaje_cliente", "50").await;
     type_into(&b, "#f-comentario", "Avance de la semana").await;
-    click(&b, "#form-avance button[type=submit]").await;
+    submit(&b, "#form-avance button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("#resumen-programa"))
         .await
@@ -578,7 +593,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .unwrap();
     type_into(&b, "#f-username", &root.username).await;
     type_into(&b, "#f-password", &root.password).await;
-    click(&b, "form.form button[type=submit]").await;
+    submit(&b, "form.form button[type=submit]").await;
     b.wait()
         .for_element(Locator::Css("#total-ot"))
         .await
