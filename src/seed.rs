@@ -13,7 +13,7 @@ use crate::db::schema::{planning_docs, steps, work_orders};
 use crate::db::{DbConn, write_transaction};
 use crate::domain::codes::{Front, SiteField, kind, ot_status, record_state, step_status};
 use crate::domain::work_order::list_year;
-use crate::domain::work_order::searchable_text;
+use crate::domain::work_order::{SearchParts, searchable_text};
 
 #[derive(Insertable)]
 #[diesel(table_name = planning_docs)]
@@ -214,12 +214,13 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
                 updated_at: now,
             });
             let mut order = order;
-            order.search_text = searchable_text(
-                &order.folio,
-                &order.oficio,
-                &format!("PTE-{pte_id:06}"),
-                &order.description,
-            );
+            order.search_text = searchable_text(SearchParts {
+                folio: &order.folio,
+                oficio: &order.oficio,
+                pte_folio: &format!("PTE-{pte_id:06}"),
+                description: &order.description,
+                client_representative: &order.client_representative,
+            });
             make_steps(&mut rng, &order, &templates, now, &mut steps_rows);
             orders.push(order);
         }
@@ -253,12 +254,13 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
             child.folio = parent.folio.clone();
             child.client_id = parent.client_id;
             start_after(&mut child, parent.planned_end);
-            child.search_text = searchable_text(
-                &child.folio,
-                &child.oficio,
-                &format!("PTE-{:06}", parent.planning_doc_id.unwrap_or_default()),
-                &child.description,
-            );
+            child.search_text = searchable_text(SearchParts {
+                folio: &child.folio,
+                oficio: &child.oficio,
+                pte_folio: &format!("PTE-{:06}", parent.planning_doc_id.unwrap_or_default()),
+                description: &child.description,
+                client_representative: &child.client_representative,
+            });
             make_steps(&mut rng, &child, &templates, now, &mut steps_rows);
             child_rows.push(child);
         }

@@ -509,11 +509,25 @@ impl WorkOrderForm {
     }
 }
 
-/// The text the list's free-text filter searches (W12): folio, oficio, PTE folio and
-/// description, folded here (lower case, no accents: the same on both backends), stored with
-/// the order.
-pub fn searchable_text(folio: &str, oficio: &str, pte_folio: &str, description: &str) -> String {
-    fold(&format!("{folio}\n{oficio}\n{pte_folio}\n{description}"))
+/// What an order's search text is made of (W12): its own words and its PTE's folio. Client and
+/// project-manager names are not copied in: a rename would have to rewrite every order, so the
+/// list matches them through their catalogs instead.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchParts<'a> {
+    pub folio: &'a str,
+    pub oficio: &'a str,
+    pub pte_folio: &'a str,
+    pub description: &'a str,
+    pub client_representative: &'a str,
+}
+
+/// The text the list's free-text filter searches (W12), folded here (lower case, no accents: the
+/// same on both backends), stored with the order and indexed (trigrams) by the database.
+pub fn searchable_text(p: SearchParts<'_>) -> String {
+    fold(&format!(
+        "{}\n{}\n{}\n{}\n{}",
+        p.folio, p.oficio, p.pte_folio, p.description, p.client_representative
+    ))
 }
 
 /// Most words a search combines.

@@ -13,7 +13,7 @@ use diesel::QueryResult;
 
 use crate::db::{DbConn, settings, steps, write_transaction};
 use crate::domain::progress::StepCounts;
-use crate::domain::work_order::searchable_text;
+use crate::domain::work_order::{SearchParts, searchable_text};
 
 /// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
 pub struct ListData {
@@ -30,7 +30,9 @@ pub struct ListData {
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "listing::load"))]
 pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::QueryResult<ListData> {
     let catalogs = caches.catalogs.get(c)?;
-    let (total, listed) = work_orders::list(c, filter, &caches.counts)?;
+    let mut filter = filter.clone();
+    filter.match_names(&catalogs);
+    let (total, listed) = work_orders::list(c, &filter, &caches.counts)?;
     let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
     let counts = steps::counts(c, &ids)?;
     let children = work_orders::reprogramming_counts(c, &ids)?;
@@ -56,14 +58,16 @@ pub struct Pages {
 
 impl Pages {
     pub fn start(c: &mut DbConn, filter: &ListFilter, size: usize) -> diesel::QueryResult<Pages> {
+        let catalogs = Arc::new(Catalogs::load(c)?);
         let mut all = filter.clone();
         all.offset = 0;
         all.limit = i64::MAX;
+        all.match_names(&catalogs);
         Ok(Pages {
             ids: work_orders::page_ids(c, &all)?,
             next: 0,
             size: size.max(1),
-            catalogs: Arc::new(Catalogs::load(c)?),
+            catalogs,
         })
     }
 
@@ -86,11 +90,12 @@ impl Pages {
     }
 }
 
-/// The `app_settings` row that says the stored search texts are folded (W12: accents aside).
-const FOLDED: &str = "search_text_folded";
+/// The `app_settings` row that says the stored search texts are those of `searchable_text` today
+/// (1: folded, accents aside; 2: with the client representative). Bump it when the text changes.
+const FOLDED: &str = "search_text_folded_2";
 
-/// Brings the stored search texts of a database written before searches ignored accents up to
-/// date, once (orders written since are stored folded): 1,000 orders per transaction.
+/// Brings the stored search texts of a database written before the search text last changed up
+/// to date, once (orders written since are stored right): 1,000 orders per transaction.
 /// Returns how many orders it rewrote.
 #[tracing::instrument(
     name = "service",
@@ -108,7 +113,13 @@ pub fn fold_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<u
             let rows = work_orders::search_sources(c, after, 1000)?;
             for r in &rows {
                 let pte = r.pte_folio.as_deref().unwrap_or("");
-                let text = searchable_text(&r.folio, &r.oficio, pte, &r.description);
+                let text = searchable_text(SearchParts {
+                    folio: &r.folio,
+                    oficio: &r.oficio,
+                    pte_folio: pte,
+                    description: &r.description,
+                    client_representative: &r.client_representative,
+                });
                 work_orders::set_search_text(c, r.id, &text)?;
             }
             if !rows.is_empty() {

@@ -69,7 +69,10 @@ fn reprogram(c: &mut DbConn, parent: i32) -> i32 {
 
 async fn total(app: &TestApp, query: &str) -> i64 {
     let body = app.get(&format!("/ot{query}")).await.text().await.unwrap();
-    texts(&body, "#total-ot")[0].parse().unwrap()
+    texts(&body, "#total-ot")[0]
+        .replace(',', "")
+        .parse()
+        .unwrap()
 }
 
 async fn folios(app: &TestApp, query: &str) -> Vec<String> {
@@ -672,7 +675,7 @@ async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
             .unwrap();
         diesel::delete(
             faena::db::schema::app_settings::table
-                .filter(faena::db::schema::app_settings::name.eq("search_text_folded")),
+                .filter(faena::db::schema::app_settings::name.eq("search_text_folded_2")),
         )
         .execute(c)
         .unwrap();
@@ -691,6 +694,103 @@ async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
         .db(|c| faena::services::listing::fold_search_texts(c, Utc::now().naive_utc()).unwrap())
         .await;
     assert_eq!(again, 0, "once");
+}
+
+/// W12 (issue 12 §5): the search also finds the client representative and the client's and
+/// project manager's names (through their catalogs, so a rename is found at once), and the
+/// index stays in step with every edit and deletion.
+#[tokio::test]
+async fn w12_search_finds_names_and_follows_edits_renames_and_deletions() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (pemex, _) = app
+        .create_initial(
+            "OT-PEMEX",
+            &[
+                ("descripcion_trabajo", "Pintura de tanque"),
+                ("responsable_cliente", "Ing. Úrsula Ñeco"),
+            ],
+        )
+        .await;
+    app.create_initial(
+        "OT-B",
+        &[
+            ("descripcion_trabajo", "Pintura de tanque"),
+            ("id_cliente", "5"),
+            ("responsable_proyecto", "2"),
+        ],
+    )
+    .await;
+    let found = async |q: &str| {
+        let mut f = folios(&app, &format!("?q={q}")).await;
+        f.sort();
+        f
+    };
+    assert_eq!(found("ursula").await, ["OT-PEMEX"], "representative");
+    assert_eq!(found("neco tanque").await, ["OT-PEMEX"]);
+    assert_eq!(found("sureste").await, ["OT-B"], "client name");
+    assert_eq!(found("exploracion pintura").await, ["OT-PEMEX"]);
+    assert_eq!(found("ramirez").await, ["OT-B"], "project manager");
+    assert_eq!(found("tanque").await, ["OT-B", "OT-PEMEX"]);
+    assert_eq!(found("ñe").await, ["OT-PEMEX"], "a short word is found too");
+    assert!(found("sureste pemex").await.is_empty(), "every word");
+
+    // Renaming a client: its orders answer to the new name at once, not to the old one.
+    app.db(|c| {
+        let form = faena::domain::catalog::EntryForm {
+            descripcion: "Naviera del Pacífico".into(),
+            grupo: "15".into(),
+            comentario: String::new(),
+        };
+        services::catalogs::update(
+            c,
+            faena::domain::catalog::Catalog::Clients,
+            5,
+            &form,
+            &Actor::console(),
+            Utc::now().naive_utc(),
+        )
+        .unwrap();
+    })
+    .await;
+    assert!(found("sureste").await.is_empty());
+    assert_eq!(found("pacifico").await, ["OT-B"]);
+
+    // Editing the description and deleting an order keep the index in step.
+    app.db(move |c| {
+        let o = faena::db::work_orders::find(c, pemex).unwrap().unwrap();
+        let form = WorkOrderForm {
+            id_tipo: "4".into(),
+            id_pte: o.planning_doc_id.unwrap().to_string(),
+            orden_trabajo: o.folio.clone(),
+            oficio_ot: o.oficio.clone(),
+            descripcion_trabajo: "Reparación de grúa".into(),
+            responsable_proyecto: "1".into(),
+            responsable_cliente: o.client_representative.clone(),
+            id_cliente: "1".into(),
+            version: o.version.to_string(),
+            ..Default::default()
+        };
+        services::work_orders::update(c, pemex, &form, &Actor::console(), Utc::now().naive_utc())
+            .unwrap();
+    })
+    .await;
+    assert_eq!(found("grua").await, ["OT-PEMEX"]);
+    assert_eq!(found("tanque").await, ["OT-B"]);
+    // A row removed from the table leaves the index too (the import and the tests remove rows).
+    app.db(move |c| {
+        diesel::delete(
+            faena::db::schema::steps::table
+                .filter(faena::db::schema::steps::work_order_id.eq(pemex)),
+        )
+        .execute(c)
+        .unwrap();
+        diesel::delete(work_orders::table.find(pemex))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    assert!(found("grua").await.is_empty());
 }
 
 /// Issue 12 §1: rows ticked in the list are printed and exported on their own, whatever their
@@ -746,4 +846,51 @@ async fn w13_the_ticked_rows_are_printed_and_exported_on_their_own() {
             .unwrap()
             .contains("Marque al menos una orden en la lista.")
     );
+}
+
+/// W12 (issue 12 §5): a word found in more than a thousand orders says "más de 1,000" instead of
+/// counting them all, and its pages keep the list's order (newest first by default, oldest first
+/// when asked), the same rows as the unsearched list when every order matches.
+#[tokio::test]
+async fn w12_a_common_searched_word_stops_counting_at_a_thousand_and_keeps_the_order() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Consulta).await;
+    let now = Utc::now().naive_utc();
+    app.db(move |c| faena::seed::seed_demo(c, 1700, now).unwrap())
+        .await;
+    let page = async |q: &str| {
+        let body = app.get(&format!("/ot{q}")).await.text().await.unwrap();
+        (
+            texts(&body, "#total-ot")[0].clone(),
+            texts(&body, "#lista-ot tbody tr td:first-child a"),
+        )
+    };
+    let (all_total, newest) = page("").await;
+    let initials: i64 = all_total.replace(',', "").parse().unwrap();
+    assert!(initials > 1000, "{all_total}");
+    // Every demo folio holds "ot-": the search matches every listed order.
+    let (total, searched) = page("?q=ot-").await;
+    assert_eq!(total, "más de 1,000");
+    assert_eq!(searched, newest, "newest first, like the list");
+    let (_, second) = page("?q=ot-&page=2").await;
+    let (_, second_all) = page("?page=2").await;
+    assert_eq!(second, second_all);
+    let (_, oldest) = page("?q=ot-&orden=id").await;
+    let (_, oldest_all) = page("?orden=id").await;
+    assert_eq!(oldest, oldest_all, "oldest first when asked");
+    let (_, by_folio) = page("?q=ot-&orden=-folio").await;
+    let (_, by_folio_all) = page("?orden=-folio").await;
+    assert_eq!(by_folio, by_folio_all);
+    // A rarer word is counted exactly.
+    let (rare, _) = page("?q=ot-+habitacional").await;
+    let rare: i64 = rare.replace(',', "").parse().unwrap();
+    assert!(rare > 0 && rare < 1000, "{rare}");
+    // The legacy datatable says the same: at most the limit plus one.
+    let t: serde_json::Value = app
+        .get("/operaciones/ot/datatable/?draw=1&start=0&length=10&search%5Bvalue%5D=ot-")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t["recordsFiltered"], 1001);
 }

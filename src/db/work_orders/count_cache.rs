@@ -33,6 +33,7 @@ impl CountCache {
                 f.year,
                 f.parent,
                 &f.text,
+                &f.names,
                 f.overdue_on,
                 f.deleted,
                 &f.ids

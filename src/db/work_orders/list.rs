@@ -9,8 +9,11 @@ use crate::db::DbConn;
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use chrono::NaiveDate;
 
+use crate::db::catalogs::Catalogs;
 use crate::domain::codes::{kind, ot_status, record_state};
+use crate::domain::format::fold;
 use crate::domain::work_order::search_words;
+use diesel::sql_types::{Bool, Text};
 
 /// Sort keys of the list (W12), each sorting by what its column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,8 @@ pub struct ListFilter {
     pub year: Option<i32>,
     pub parent: Option<i32>,
     pub text: Option<String>,
+    /// Per word of `text`, the clients and managers whose names hold it (`match_names`).
+    pub names: Vec<NameMatches>,
     /// "Vencidas": open orders (not TERMINADA or CANCELADA) whose planned end is before this day
     /// (today).
     pub overdue_on: Option<NaiveDate>,
@@ -89,6 +94,7 @@ impl Default for ListFilter {
             year: None,
             parent: None,
             text: None,
+            names: Vec::new(),
             overdue_on: None,
             deleted: false,
             ids: None,
@@ -111,10 +117,77 @@ pub struct ListedOrder {
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
+diesel::table! {
+    /// SQLite's FTS5 trigram index of `work_orders.search_text` (migration 000008): contentless,
+    /// its rowid is the order's id negated (newest first when read ascending).
+    work_order_search (rowid) {
+        rowid -> Integer,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(work_order_search, work_orders);
+diesel::allow_tables_to_appear_in_same_query!(work_order_search, planning_docs);
+diesel::allow_tables_to_appear_in_same_query!(work_order_search, clients);
+diesel::allow_tables_to_appear_in_same_query!(work_order_search, statuses);
+
+/// Most matches a text search counts: beyond it the list says "más de 1,000" (counting every
+/// order that holds a common word would cost more than the page: 125,000 of 1,000,000).
+pub const SEARCH_COUNT_LIMIT: i64 = 1000;
+
+/// How a filter's text search reaches its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// No text, or PostgreSQL: `LIKE '%word%'` over the pg_trgm GIN index.
+    Like,
+    /// SQLite, every word naming a client or manager, or short: `id IN (SELECT … MATCH …)`.
+    FtsSubquery,
+    /// SQLite with plain indexed words: the query reads the FTS5 table first, in its order.
+    FtsDriven,
+}
+
+fn plan(conn: &DbConn, f: &ListFilter) -> Plan {
+    if !matches!(conn, DbConn::Sqlite(_)) {
+        return Plan::Like;
+    }
+    let words = f.text.as_deref().map(search_words).unwrap_or_default();
+    let plain = words.iter().enumerate().any(|(i, w)| {
+        w.chars().count() >= INDEXED_WORD
+            && f.names
+                .get(i)
+                .is_none_or(|n| n.clients.is_empty() && n.project_managers.is_empty())
+    });
+    if plain {
+        Plan::FtsDriven
+    } else {
+        Plan::FtsSubquery
+    }
+}
+
+/// `work_order_search` joined to the orders it indexes.
+macro_rules! fts_source {
+    () => {
+        work_order_search::table.inner_join(work_orders::table.on(diesel::dsl::sql::<Bool>(
+            "work_orders.id = -work_order_search.rowid",
+        )))
+    };
+}
+
+/// The list's joins for names and sorting, after `$source` (which holds `work_orders`).
+macro_rules! with_names {
+    ($source:expr) => {
+        $source
+            .left_join(
+                planning_docs::table
+                    .on(work_orders::planning_doc_id.eq(planning_docs::id.nullable())),
+            )
+            .left_join(clients::table.on(work_orders::client_id.eq(clients::id.nullable())))
+            .inner_join(statuses::table.on(work_orders::status_id.eq(statuses::id)))
+    };
+}
+
 /// Applies the list filters to a query over `work_orders` (alone for the count, joined with the
 /// names for the page). Every filter is on `work_orders` columns, so the count needs no join.
 macro_rules! filtered_list {
-    ($source:expr, $f:expr) => {{
+    ($source:expr, $f:expr, $plan:expr) => {{
         let f: &ListFilter = $f;
         let mut q = $source.into_boxed::<Backend>();
         // W7: deleted orders only when an administrator asks for them ("Eliminadas").
@@ -158,25 +231,140 @@ macro_rules! filtered_list {
         if let Some(y) = f.year {
             q = q.filter(work_orders::list_year.eq(y));
         }
-        if let Some(text) = f.text.as_deref() {
-            // W12: every word, anywhere, accents and case aside (both sides are folded).
-            for word in search_words(text) {
-                q = q.filter(
-                    work_orders::search_text
-                        .like(crate::db::like_pattern(&word))
-                        .escape('\\'),
-                );
-            }
+        for (prefix, value, suffix) in search_conditions(f, $plan) {
+            q = q.filter(
+                diesel::dsl::sql::<Bool>(&prefix)
+                    .bind::<Text, _>(value)
+                    .sql(&suffix),
+            );
         }
         q
     }};
 }
 
-/// The count of the orders matching a filter (sort, offset and limit aside).
+/// The catalog entries whose names hold a search word (W12: client and project-manager names
+/// are searched through their catalogs, so renaming one never rewrites orders).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct NameMatches {
+    pub clients: Vec<i32>,
+    pub project_managers: Vec<i32>,
+}
+
+impl ListFilter {
+    /// Looks up the search words in the client and project-manager names (folded like the
+    /// orders' text), one `NameMatches` per word of `search_words`.
+    pub fn match_names(&mut self, catalogs: &Catalogs) {
+        let words = self.text.as_deref().map(search_words).unwrap_or_default();
+        let matching = |entries: &[crate::db::catalogs::Entry], word: &str| -> Vec<i32> {
+            entries
+                .iter()
+                .filter(|e| fold(&e.description).contains(word))
+                .map(|e| e.id)
+                .collect()
+        };
+        self.names = words
+            .iter()
+            .map(|w| NameMatches {
+                clients: matching(&catalogs.clients, w),
+                project_managers: matching(&catalogs.project_managers, w),
+            })
+            .collect();
+    }
+}
+
+/// Shortest word the trigram index can look up; shorter words are matched row by row among
+/// the orders the other words and filters leave.
+const INDEXED_WORD: usize = 3;
+
+/// The text search of a filter as SQL conditions, each `prefix ? suffix` with one bound text
+/// (W12: every word, anywhere, accents and case aside; both sides are folded). Words of three
+/// characters or more go through the trigram index: on SQLite one FTS5 `MATCH` for every word
+/// that names no client or manager (a phrase per word: trigrams in a row, so a substring), on
+/// PostgreSQL `LIKE` over the pg_trgm GIN index. A word found in client or project-manager names
+/// also matches those orders. Only integers (catalog ids) are written into the SQL text.
+fn search_conditions(f: &ListFilter, plan: Plan) -> Vec<(String, String, String)> {
+    const IN_FTS: &str = "work_orders.id IN (SELECT -rowid FROM work_order_search \
+                          WHERE work_order_search MATCH ";
+    let Some(text) = f.text.as_deref() else {
+        return Vec::new();
+    };
+    let none = NameMatches::default();
+    let mut plain_indexed = Vec::new();
+    let mut out = Vec::new();
+    for (i, word) in search_words(text).into_iter().enumerate() {
+        let names = f.names.get(i).unwrap_or(&none);
+        let mut or_names = String::new();
+        if !names.clients.is_empty() {
+            or_names += &format!(
+                " OR work_orders.client_id IN ({})",
+                crate::db::id_list(&names.clients)
+            );
+        }
+        if !names.project_managers.is_empty() {
+            or_names += &format!(
+                " OR work_orders.project_manager_id IN ({})",
+                crate::db::id_list(&names.project_managers)
+            );
+        }
+        let fts = plan != Plan::Like && word.chars().count() >= INDEXED_WORD;
+        if fts && or_names.is_empty() {
+            plain_indexed.push(fts_phrase(&word));
+        } else if fts {
+            out.push((
+                format!("({IN_FTS}"),
+                fts_phrase(&word),
+                format!("){or_names})"),
+            ));
+        } else {
+            out.push((
+                "(work_orders.search_text LIKE ".to_owned(),
+                crate::db::like_pattern(&word),
+                format!(" ESCAPE '\\'{or_names})"),
+            ));
+        }
+    }
+    if !plain_indexed.is_empty() {
+        let (prefix, suffix) = match plan {
+            Plan::FtsDriven => ("work_order_search MATCH ", ""),
+            _ => (IN_FTS, ")"),
+        };
+        out.insert(
+            0,
+            (
+                prefix.to_owned(),
+                plain_indexed.join(" "),
+                suffix.to_owned(),
+            ),
+        );
+    }
+    out
+}
+
+/// A word as an FTS5 phrase: quoted, inner quotes doubled, so no word is read as an operator.
+fn fts_phrase(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+/// The count of the orders matching a filter (sort, offset and limit aside). A text search
+/// counts up to `SEARCH_COUNT_LIMIT + 1`: more than the limit is "more than a thousand".
 pub fn count(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
-    filtered_list!(work_orders::table, f)
-        .select(count_star())
-        .first(conn)
+    let plan = plan(conn, f);
+    let counted = |ids: Vec<i32>| i64::try_from(ids.len()).unwrap_or(i64::MAX);
+    match plan {
+        _ if f.text.is_none() => filtered_list!(work_orders::table, f, plan)
+            .select(count_star())
+            .first(conn),
+        Plan::FtsDriven => filtered_list!(fts_source!(), f, plan)
+            .select(work_orders::id)
+            .limit(SEARCH_COUNT_LIMIT + 1)
+            .load(conn)
+            .map(counted),
+        _ => filtered_list!(work_orders::table, f, plan)
+            .select(work_orders::id)
+            .limit(SEARCH_COUNT_LIMIT + 1)
+            .load(conn)
+            .map(counted),
+    }
 }
 
 /// One page of the list and the count of all matching orders (from `counts` when still valid).
@@ -190,50 +378,78 @@ pub fn list(
     Ok((total, rows_by_ids(conn, &ids)?))
 }
 
+/// Orders a page query by the filter's sort key (ties by id, in the same direction).
+macro_rules! sorted {
+    ($q:expr, $f:expr) => {{
+        let q = $q;
+        match ($f.sort, $f.descending) {
+            (SortKey::Id, false) => q.order(work_orders::id.asc()),
+            (SortKey::Id, true) => q.order(work_orders::id.desc()),
+            (SortKey::Folio, false) => q.order((work_orders::folio.asc(), work_orders::id.asc())),
+            (SortKey::Folio, true) => q.order((work_orders::folio.desc(), work_orders::id.desc())),
+            (SortKey::Oficio, false) => q.order((work_orders::oficio.asc(), work_orders::id.asc())),
+            (SortKey::Oficio, true) => {
+                q.order((work_orders::oficio.desc(), work_orders::id.desc()))
+            }
+            (SortKey::Pte, false) => q.order((planning_docs::folio.asc(), work_orders::id.asc())),
+            (SortKey::Pte, true) => q.order((planning_docs::folio.desc(), work_orders::id.desc())),
+            (SortKey::Client, false) => {
+                q.order((clients::description.asc(), work_orders::id.asc()))
+            }
+            (SortKey::Client, true) => {
+                q.order((clients::description.desc(), work_orders::id.desc()))
+            }
+            (SortKey::PlannedStart, false) => {
+                q.order((work_orders::planned_start.asc(), work_orders::id.asc()))
+            }
+            (SortKey::PlannedStart, true) => {
+                q.order((work_orders::planned_start.desc(), work_orders::id.desc()))
+            }
+            (SortKey::PlannedEnd, false) => {
+                q.order((work_orders::planned_end.asc(), work_orders::id.asc()))
+            }
+            (SortKey::PlannedEnd, true) => {
+                q.order((work_orders::planned_end.desc(), work_orders::id.desc()))
+            }
+            (SortKey::RealStart, false) => {
+                q.order((work_orders::real_start.asc(), work_orders::id.asc()))
+            }
+            (SortKey::RealStart, true) => {
+                q.order((work_orders::real_start.desc(), work_orders::id.desc()))
+            }
+            (SortKey::RealEnd, false) => {
+                q.order((work_orders::real_end.asc(), work_orders::id.asc()))
+            }
+            (SortKey::RealEnd, true) => {
+                q.order((work_orders::real_end.desc(), work_orders::id.desc()))
+            }
+            (SortKey::Status, false) => {
+                q.order((statuses::description.asc(), work_orders::id.asc()))
+            }
+            (SortKey::Status, true) => {
+                q.order((statuses::description.desc(), work_orders::id.desc()))
+            }
+        }
+    }};
+}
+
 /// The ids of one page of the list (`f.offset`, `f.limit`), in the list's order. Narrow rows
 /// sort cheaply; the full rows come after, for those ids only.
 pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
-    let joined = work_orders::table
-        .left_join(planning_docs::table)
-        .left_join(clients::table)
-        .inner_join(statuses::table);
     // The page's ids first (narrow rows sort cheaply), then the full rows of those ids.
-    let mut q = filtered_list!(joined, f).select(work_orders::id);
-    q = match (f.sort, f.descending) {
-        (SortKey::Id, false) => q.order(work_orders::id.asc()),
-        (SortKey::Id, true) => q.order(work_orders::id.desc()),
-        (SortKey::Folio, false) => q.order((work_orders::folio.asc(), work_orders::id.asc())),
-        (SortKey::Folio, true) => q.order((work_orders::folio.desc(), work_orders::id.desc())),
-        (SortKey::Oficio, false) => q.order((work_orders::oficio.asc(), work_orders::id.asc())),
-        (SortKey::Oficio, true) => q.order((work_orders::oficio.desc(), work_orders::id.desc())),
-        (SortKey::Pte, false) => q.order((planning_docs::folio.asc(), work_orders::id.asc())),
-        (SortKey::Pte, true) => q.order((planning_docs::folio.desc(), work_orders::id.desc())),
-        (SortKey::Client, false) => q.order((clients::description.asc(), work_orders::id.asc())),
-        (SortKey::Client, true) => q.order((clients::description.desc(), work_orders::id.desc())),
-        (SortKey::PlannedStart, false) => {
-            q.order((work_orders::planned_start.asc(), work_orders::id.asc()))
-        }
-        (SortKey::PlannedStart, true) => {
-            q.order((work_orders::planned_start.desc(), work_orders::id.desc()))
-        }
-        (SortKey::PlannedEnd, false) => {
-            q.order((work_orders::planned_end.asc(), work_orders::id.asc()))
-        }
-        (SortKey::PlannedEnd, true) => {
-            q.order((work_orders::planned_end.desc(), work_orders::id.desc()))
-        }
-        (SortKey::RealStart, false) => {
-            q.order((work_orders::real_start.asc(), work_orders::id.asc()))
-        }
-        (SortKey::RealStart, true) => {
-            q.order((work_orders::real_start.desc(), work_orders::id.desc()))
-        }
-        (SortKey::RealEnd, false) => q.order((work_orders::real_end.asc(), work_orders::id.asc())),
-        (SortKey::RealEnd, true) => q.order((work_orders::real_end.desc(), work_orders::id.desc())),
-        (SortKey::Status, false) => q.order((statuses::description.asc(), work_orders::id.asc())),
-        (SortKey::Status, true) => q.order((statuses::description.desc(), work_orders::id.desc())),
-    };
-    q.offset(f.offset).limit(f.limit).load(conn)
+    let plan = plan(conn, f);
+    if plan == Plan::FtsDriven {
+        let q = filtered_list!(with_names!(fts_source!()), f, plan).select(work_orders::id);
+        // Newest first is the index's own order: the query stops at the page's last row.
+        let q = match (f.sort, f.descending) {
+            (SortKey::Id, true) => q.order(work_order_search::rowid.asc()),
+            (SortKey::Id, false) => q.order(work_order_search::rowid.desc()),
+            _ => sorted!(q, f),
+        };
+        return q.offset(f.offset).limit(f.limit).load(conn);
+    }
+    let q = filtered_list!(with_names!(work_orders::table), f, plan).select(work_orders::id);
+    sorted!(q, f).offset(f.offset).limit(f.limit).load(conn)
 }
 
 /// The list rows of some orders, in the order of `ids`.

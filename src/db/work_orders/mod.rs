@@ -6,7 +6,10 @@ mod count_cache;
 mod list;
 
 pub use count_cache::CountCache;
-pub use list::{ListFilter, ListedOrder, SortKey, count, list, page_ids, rows_by_ids};
+pub use list::{
+    ListFilter, ListedOrder, NameMatches, SEARCH_COUNT_LIMIT, SortKey, count, list, page_ids,
+    rows_by_ids,
+};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -235,6 +238,7 @@ pub struct SearchSource {
     pub oficio: String,
     pub pte_folio: Option<String>,
     pub description: String,
+    pub client_representative: String,
 }
 
 /// The search sources of `limit` orders after `after_id`, in id order.
@@ -255,6 +259,7 @@ pub fn search_sources(
             work_orders::oficio,
             planning_docs::folio.nullable(),
             work_orders::description,
+            work_orders::client_representative,
         ))
         .load(conn)
 }

@@ -80,6 +80,7 @@ impl TableQuery {
             deleted: false,
             ids: None,
             text,
+            names: Vec::new(),
             sort,
             descending,
             offset: self

@@ -63,6 +63,8 @@ pub async fn confirm(
     let caches = state.caches.clone();
     let (orders, statuses) = blocking(&state, move |c| -> Result<_, AppError> {
         let catalogs = caches.catalogs.get(c)?;
+        let mut filter = filter;
+        filter.match_names(&catalogs);
         let (_, listed) = work_orders::list(c, &filter, &caches.counts)?;
         let statuses = catalogs
             .ot_statuses()

@@ -109,6 +109,7 @@ impl ListQuery {
             year: filter_year(&self.anio),
             parent: None,
             text: search_text(&self.q),
+            names: Vec::new(),
             overdue_on: (self.vencidas.trim() == "1").then_some(today),
             deleted: admin && self.eliminadas.trim() == "1",
             ids: None,
@@ -168,6 +169,17 @@ pub struct Column {
     pub sorted: &'static str,
 }
 
+/// The list's total in words: grouped digits, or "más de 1,000" when a text search stopped
+/// counting (`SEARCH_COUNT_LIMIT`).
+fn total_text(filter: &ListFilter, total: i64) -> String {
+    let limit = crate::db::work_orders::SEARCH_COUNT_LIMIT;
+    if filter.text.is_some() && total > limit {
+        format!("más de {}", format::group_thousands(limit.unsigned_abs()))
+    } else {
+        format::group_thousands(total.unsigned_abs())
+    }
+}
+
 pub struct PageLink {
     pub label: String,
     pub href: String,
@@ -180,6 +192,8 @@ struct ListPage {
     ctx: PageCtx,
     query: ListQuery,
     total: i64,
+    /// The total as the page says it: "1,234", or "más de 1,000" for a common searched word.
+    total_text: String,
     rows: Vec<Row>,
     columns: Vec<Column>,
     pages: Vec<PageLink>,
@@ -367,6 +381,7 @@ pub async fn list(
                 .as_ref()
                 .is_some_and(|u| u.role.allows(crate::domain::role::Role::Gestor)),
             ctx,
+            total_text: total_text(&filter, total),
             total,
             rows,
             columns,

@@ -17,7 +17,7 @@ use crate::db::work_orders::{OrderFields, WorkOrder};
 use crate::db::{DbConn, planning_docs};
 use crate::domain::codes::{Front, site_category};
 use crate::domain::input::FieldErrors;
-use crate::domain::work_order::{WorkOrderInput, list_year, searchable_text};
+use crate::domain::work_order::{SearchParts, WorkOrderInput, list_year, searchable_text};
 use crate::services::ServiceError;
 
 /// What a create produced.
@@ -140,7 +140,13 @@ pub(super) fn pte_folio(c: &mut DbConn, pte: Option<i32>) -> QueryResult<String>
 /// The stored fields of a valid input.
 pub(super) fn fields_of(input: &WorkOrderInput, pte_folio: &str) -> OrderFields {
     OrderFields {
-        search_text: searchable_text(&input.folio, &input.oficio, pte_folio, &input.description),
+        search_text: searchable_text(SearchParts {
+            folio: &input.folio,
+            oficio: &input.oficio,
+            pte_folio,
+            description: &input.description,
+            client_representative: &input.client_representative,
+        }),
         folio: input.folio.clone(),
         oficio: input.oficio.clone(),
         description: input.description.clone(),
