@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: seeds 100,000 orders into a fresh database, starts the release server, logs in and
 # measures with wrk (bounded: DURATION seconds per case, CONNECTIONS concurrent connections):
-#   list (default), list with a text filter, list with a status filter, detail, create.
+#   list (default), list with a text filter, 50 different searches in turn, list with a status
+#   filter, detail, create.
 # Prints requests/s and p50/p99 latency per case.
 #
 #   bench/run.sh                          # SQLite in a temp folder
@@ -59,6 +60,24 @@ request = function()
 end
 LUA
 
+cat >"$WORK/search.lua" <<'LUA'
+-- 50 different searches in turn (the list's count cache holds each one after its first time;
+-- `cargo bench --bench search` measures them uncached).
+local words = {"reparacion", "repar", "mantenimiento", "rehabilitacion+ductos", "ductos",
+  "valvulas", "sustitucion+de+valvulas", "inspeccion+pintura", "anticorrosiva", "contra+incendio",
+  "incendio", "habitacional", "modulo", "cableado", "instrumentacion", "patin+medicion", "montaje",
+  "frente+12", "ducto+12", "descarga+frente+7", "lineas", "pemex", "exploracion", "intercom",
+  "sureste", "litoral", "ramirez", "lopez", "hernandez", "villanueva", "perez+salas", "mendez",
+  "dominguez", "rios", "ot-2024", "ot-2023-00", "000123", "00042", "pep-spr", "spr-12", "pte-0001",
+  "pendiente", "2025", "reparacion+tanque", "grua", "xyzzy", "plataforma+marina+norte",
+  "mantenimiento+valvulas", "sustit", "reparaci%C3%B3n"}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/ot?q=" .. words[(i % #words) + 1])
+end
+LUA
+
 run_case() {
   local name=$1; shift
   local out
@@ -74,6 +93,7 @@ run_case() {
 echo "== wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per case"
 run_case "list (default)" "$BASE/ot"
 run_case "list ?q=reparación" "$BASE/ot?q=reparaci%C3%B3n"
+run_case "list, 50 searches in turn" -s "$WORK/search.lua" "$BASE/ot"
 run_case "list ?estatus=8" "$BASE/ot?estatus=8"
 run_case "detail /ot/$DETAIL_ID" "$BASE/ot/$DETAIL_ID"
 run_case "create (reprogramming)" -s "$WORK/create.lua" "$BASE/ot"

@@ -700,6 +700,24 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
     .unwrap();
     b.goto(&app.url(&format!("/ot/{id}"))).await.unwrap();
     std::fs::write(shots.join("detalle-390.png"), b.screenshot().await.unwrap()).unwrap();
+    // The steps are cards too: each one the phone's width, its fields labelled, one button.
+    assert!(
+        !displayed(&b, "#pasos thead").await,
+        "no table header on a phone"
+    );
+    let card = b
+        .execute(
+            "const t = document.querySelector('#pasos tbody tr'); t.scrollIntoView(); \
+             const r = t.getBoundingClientRect(); \
+             return [r.left >= 0 && r.right <= window.innerWidth && r.width > 300, \
+                     t.querySelectorAll('button').length, \
+                     getComputedStyle(t.querySelector('td[data-label]'), '::before').content];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(card, serde_json::json!([true, 1, "\"Inicio\""]), "{card}");
+    std::fs::write(shots.join("pasos-390.png"), b.screenshot().await.unwrap()).unwrap();
     assert!(too_wide.is_empty(), "wider than the phone: {too_wide:?}");
     b.close().await.unwrap();
 }

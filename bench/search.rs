@@ -1,0 +1,204 @@
+//! Benchmark of the list's free-text search (W12, issue 12 §5): `seed-demo`'s orders (1,000,000
+//! by default), then one list page (count + page + what the rows show, the same service the
+//! `/ot` page calls) for each of 50 different searches, with fresh caches every time (no cached
+//! count, no cached catalogs), several rounds. Prints p50/p99 over all searches, the slowest
+//! search, and the size of the search index.
+//!
+//!   cargo bench --bench search                            # SQLite in a temp folder
+//!   DATABASE_URL=postgres://… cargo bench --bench search  # an empty PostgreSQL database
+//!   DATABASE_URL=sqlite:///tmp/s.db KEEP=1 cargo bench --bench search   # seed once, rerun
+//! Knobs: OTS (1000000), ROUNDS (5). With KEEP=1 an already seeded database is reused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common.rs"]
+mod common;
+
+use common::knob;
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use faena::config::Config;
+use faena::db::DbConn;
+use faena::db::caches::Caches;
+use faena::routes::work_orders::list::ListQuery;
+use faena::startup::open_database;
+
+/// What people type: words of the descriptions (whole, prefixes, without accents), names of
+/// clients, managers and representatives, folio and oficio fragments, two-word searches, and
+/// words found nowhere.
+const SEARCHES: [&str; 50] = [
+    "reparacion",
+    "reparación",
+    "repar",
+    "mantenimiento",
+    "rehabilitacion ductos",
+    "ductos",
+    "valvulas",
+    "sustitucion de valvulas",
+    "inspeccion pintura",
+    "anticorrosiva",
+    "contra incendio",
+    "incendio",
+    "habitacional",
+    "modulo",
+    "cableado",
+    "instrumentacion",
+    "patin medicion",
+    "montaje",
+    "frente 12",
+    "ducto 12",
+    "descarga frente 7",
+    "lineas",
+    "pemex",
+    "exploracion",
+    "intercom",
+    "sureste",
+    "litoral",
+    "ramirez",
+    "lopez",
+    "hernandez",
+    "villanueva",
+    "perez salas",
+    "mendez",
+    "dominguez",
+    "rios",
+    "ot-2024",
+    "ot-2023-00",
+    "000123",
+    "00042",
+    "pep-spr",
+    "spr-12",
+    "pte-0001",
+    "pendiente",
+    "2025",
+    "reparacion tanque",
+    "grua",
+    "xyzzy",
+    "plataforma marina norte",
+    "mantenimiento valvulas",
+    "sustit",
+];
+
+#[derive(QueryableByName)]
+struct Size {
+    #[diesel(sql_type = BigInt)]
+    bytes: i64,
+}
+
+fn order_count(conn: &mut DbConn) -> i64 {
+    use faena::db::schema::work_orders;
+    work_orders::table.count().get_result(conn).unwrap_or(0)
+}
+
+fn index_bytes(conn: &mut DbConn) -> i64 {
+    let sql = match conn {
+        DbConn::Sqlite(_) => {
+            "SELECT CAST(COALESCE(SUM(pgsize), 0) AS BIGINT) AS bytes FROM dbstat \
+             WHERE name LIKE 'work_order_search%'"
+        }
+        DbConn::Pg(_) => "SELECT pg_relation_size('work_orders_search_trgm') AS bytes",
+    };
+    diesel::sql_query(sql)
+        .get_result::<Size>(conn)
+        .map_or(0, |s| s.bytes)
+}
+
+fn main() {
+    let ots = knob("OTS", 1_000_000);
+    let rounds = knob("ROUNDS", 5).max(1);
+    let dir = tempfile::tempdir().unwrap();
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
+    let config = Config {
+        database_url: url.clone(),
+        bind: "127.0.0.1:0".into(),
+        secure_cookies: false,
+        trust_proxy: false,
+        body_timeout: Duration::from_secs(30),
+        session_idle: Duration::from_secs(3600),
+        session_absolute: Duration::from_secs(3600),
+        workers: Some(2),
+        pool_size: 4,
+        fixed_today: NaiveDate::from_ymd_opt(2026, 6, 15),
+    };
+    let pool = open_database(&config).expect("database");
+    let mut conn = pool.get().unwrap();
+    let keep = std::env::var("KEEP").is_ok_and(|v| v == "1");
+    let existing = order_count(&mut conn);
+    if keep && existing >= i64::try_from(ots).unwrap_or(i64::MAX) {
+        println!("reusing {existing} orders in {url}");
+    } else {
+        let t = Instant::now();
+        faena::seed::seed_demo(&mut conn, ots, Utc::now().naive_utc()).unwrap();
+        println!(
+            "seeded {} orders in {:.1} s",
+            order_count(&mut conn),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    if matches!(*conn, DbConn::Pg(_)) {
+        diesel::sql_query("ANALYZE work_orders")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    let mut all = Vec::new();
+    let mut by_search: Vec<(Duration, &str, i64)> = Vec::new();
+    for round in 0..rounds {
+        for q in SEARCHES {
+            let query = ListQuery {
+                q: q.to_owned(),
+                ..ListQuery::default()
+            };
+            let filter = query.to_filter(today, false);
+            let caches = Caches::default();
+            let t = Instant::now();
+            let data = faena::services::listing::load(&mut conn, &filter, &caches).unwrap();
+            let took = t.elapsed();
+            all.push(took);
+            if round == 0 {
+                by_search.push((took, q, data.total));
+            } else if let Some(entry) = by_search.iter_mut().find(|(_, s, _)| *s == q) {
+                entry.0 = entry.0.max(took);
+            }
+        }
+    }
+    all.sort();
+    let pct = |p: usize| all[(all.len() * p / 100).min(all.len() - 1)];
+    by_search.sort_by(|a, b| b.0.cmp(&a.0));
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "{backend}, {} orders, {} searches × {rounds} rounds, fresh caches each time",
+        order_count(&mut conn),
+        SEARCHES.len()
+    );
+    println!(
+        "list page with a search: p50 {:.1} ms, p99 {:.1} ms",
+        pct(50).as_secs_f64() * 1e3,
+        pct(99).as_secs_f64() * 1e3
+    );
+    println!("slowest searches (worst of the rounds):");
+    for (took, q, total) in by_search.iter().take(5) {
+        println!(
+            "  {:>7.1} ms  «{q}» ({total} found{})",
+            took.as_secs_f64() * 1e3,
+            if *total > faena::db::work_orders::SEARCH_COUNT_LIMIT {
+                ", counted up to the limit"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "search index: {:.1} MiB",
+        index_bytes(&mut conn) as f64 / 1_048_576.0
+    );
+}
