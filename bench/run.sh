@@ -43,15 +43,17 @@ TOKEN=$(curl -s -b "$JAR" "$BASE/ot" | sed -n 's/.*name="csrf_token" value="\([^
 [ -n "$TOKEN" ] || { echo "login failed"; exit 1; }
 
 DETAIL_ID=$(curl -s -b "$JAR" "$BASE/ot" | sed -n 's/.*href="\/ot\/\([0-9]*\)".*/\1/p' | head -n1)
-INITIALS=$((OTS - OTS / 3))
+# 500 initial orders to reprogram (seed-demo interleaves reprogrammings among them).
+PARENTS=$(for p in 1 2 3 4 5; do curl -s -b "$JAR" "$BASE/ot?per=100&page=$p"; done |
+  sed -n 's/.*href="\/ot\/\([0-9]*\)".*/\1/p' | sort -un | head -n 500 | paste -sd, -)
 
 cat >"$WORK/create.lua" <<LUA
 -- Creates reprogrammings of random initial orders: the full create path (W1, W3, W4, steps).
 local token = "$TOKEN"
-local initials = $INITIALS
+local parents = {$PARENTS}
 math.randomseed(os.time())
 request = function()
-  local parent = math.random(1, initials)
+  local parent = parents[math.random(1, #parents)]
   local body = "id_tipo=5&ot_principal=" .. parent ..
     "&oficio_ot=PEP-BENCH-2026&descripcion_trabajo=Reprogramaci%C3%B3n+de+prueba" ..
     "&responsable_proyecto=1&responsable_cliente=Ing.+Bench&id_cliente=1&monto_mxn=1%2C234.50" ..

@@ -140,6 +140,13 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
     }
+    if std::env::var("OPTIMIZE").is_ok() {
+        let t = Instant::now();
+        diesel::sql_query("INSERT INTO work_order_search (work_order_search) VALUES ('optimize')")
+            .execute(&mut conn)
+            .unwrap();
+        println!("optimize: {:.1} s", t.elapsed().as_secs_f64());
+    }
     if matches!(*conn, DbConn::Pg(_)) {
         diesel::sql_query("ANALYZE work_orders")
             .execute(&mut conn)
@@ -169,7 +176,7 @@ fn main() {
     }
     all.sort();
     let pct = |p: usize| all[(all.len() * p / 100).min(all.len() - 1)];
-    by_search.sort_by(|a, b| b.0.cmp(&a.0));
+    by_search.sort_by_key(|s| std::cmp::Reverse(s.0));
     let backend = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {
@@ -195,6 +202,55 @@ fn main() {
             } else {
                 ""
             }
+        );
+    }
+    // Where the slowest search's time goes: the count, the page's ids, the rest of the page.
+    if let Some((_, q, _)) = by_search.first() {
+        let mut filter = ListQuery {
+            q: (*q).to_owned(),
+            ..ListQuery::default()
+        }
+        .to_filter(today, false);
+        let catalogs = faena::db::catalogs::Catalogs::load(&mut conn).unwrap();
+        filter.match_names(&catalogs);
+        if std::env::var("SHOW_SQL").is_ok() {
+            conn.set_instrumentation(|e: diesel::connection::InstrumentationEvent<'_>| {
+                if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = e {
+                    println!("SQL: {query}");
+                }
+            });
+        }
+        for sql in std::env::var("EXPLAIN")
+            .unwrap_or_default()
+            .split(";;")
+            .filter(|s| !s.trim().is_empty())
+        {
+            let sql = sql.to_owned();
+            #[derive(QueryableByName)]
+            struct Plan {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                detail: String,
+            }
+            for p in diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load::<Plan>(&mut conn)
+                .unwrap()
+            {
+                println!("PLAN: {}", p.detail);
+            }
+            let t = Instant::now();
+            diesel::sql_query(&sql).execute(&mut conn).unwrap();
+            println!("that query: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+        let t = Instant::now();
+        faena::db::work_orders::count(&mut conn, &filter).unwrap();
+        let counting = t.elapsed();
+        let t = Instant::now();
+        faena::db::work_orders::page_ids(&mut conn, &filter).unwrap();
+        let paging = t.elapsed();
+        println!(
+            "  «{q}» again: count {:.1} ms, page ids {:.1} ms",
+            counting.as_secs_f64() * 1e3,
+            paging.as_secs_f64() * 1e3
         );
     }
     println!(

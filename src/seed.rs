@@ -182,13 +182,16 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
         .collect();
     let mut seeded = Seeded::default();
 
+    // Ids in creation order: each chunk's initial orders, then their reprogrammings (a
+    // reprogramming comes after its parent, among later initial orders, as in real use).
+    let mut next_order = first_order;
     let mut n = 0usize;
     while n < initial {
         let end = (n + CHUNK).min(initial);
         let (mut ptes, mut orders, mut steps_rows) = (Vec::new(), Vec::new(), Vec::new());
         for i in n..end {
             let pte_id = first_pte + i32::try_from(i).unwrap_or(i32::MAX);
-            let id = first_order + i32::try_from(i).unwrap_or(i32::MAX);
+            let id = next_order + i32::try_from(i - n).unwrap_or(i32::MAX);
             let order = make_order(
                 &mut rng,
                 base,
@@ -232,8 +235,7 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
             }
             children.push(parent.id);
         }
-        let first_child =
-            first_order + i32::try_from(initial + seeded.reprogrammings).unwrap_or(i32::MAX);
+        let first_child = next_order + i32::try_from(end - n).unwrap_or(i32::MAX);
         let mut child_rows = Vec::new();
         for (k, parent_id) in children.iter().enumerate() {
             let Some(parent) = orders.iter().find(|o| o.id == *parent_id) else {
@@ -264,6 +266,7 @@ pub fn seed_demo(conn: &mut DbConn, total: usize, now: NaiveDateTime) -> QueryRe
             make_steps(&mut rng, &child, &templates, now, &mut steps_rows);
             child_rows.push(child);
         }
+        next_order = first_child + i32::try_from(child_rows.len()).unwrap_or(i32::MAX);
         seeded.initial += orders.len();
         seeded.reprogrammings += child_rows.len();
         seeded.steps += steps_rows.len();

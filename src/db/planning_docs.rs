@@ -106,6 +106,41 @@ pub fn page(
     Ok((total, rows))
 }
 
+/// The non-deleted PTE with this exact folio.
+pub fn visible_id_by_folio(conn: &mut DbConn, folio: &str) -> QueryResult<Option<i32>> {
+    planning_docs::table
+        .filter(planning_docs::folio.eq(folio))
+        .filter(planning_docs::record_state.ne(record_state::DELETED))
+        .select(planning_docs::id)
+        .first(conn)
+        .optional()
+}
+
+/// Up to `limit` PTEs a new initial OT can come from (no non-deleted initial OT yet) whose folio
+/// or description holds `q` (case aside), newest first: the form's PTE picker.
+pub fn search_available(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<PlanningDoc>> {
+    let taken = work_orders::table
+        .filter(work_orders::planning_doc_id.eq(planning_docs::id.nullable()))
+        .filter(work_orders::kind_id.eq(kind::INITIAL))
+        .filter(work_orders::record_state.ne(record_state::DELETED));
+    let pattern = super::like_pattern(q);
+    planning_docs::table
+        .filter(planning_docs::record_state.ne(record_state::DELETED))
+        .filter(diesel::dsl::not(diesel::dsl::exists(taken)))
+        .filter(
+            super::lower(planning_docs::folio)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(super::lower(planning_docs::description)
+                    .like(pattern)
+                    .escape('\\')),
+        )
+        .order(planning_docs::id.desc())
+        .limit(limit)
+        .select(PlanningDoc::as_select())
+        .load(conn)
+}
+
 /// PTEs without a non-deleted initial OT, newest first: the ones a new initial OT can come from.
 /// The probe per PTE uses the partial unique index of W2.
 pub fn available_for_initial(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String)>> {

@@ -37,6 +37,13 @@ impl FieldErrors {
         self.0.len()
     }
 
+    /// Adds the other's messages for fields that have none here.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, message) in other.0 {
+            self.add(field, message);
+        }
+    }
+
     /// All messages, in field order, for a summary.
     pub fn messages(&self) -> Vec<String> {
         self.0.values().cloned().collect()

@@ -46,6 +46,11 @@ pub struct WorkOrderForm {
     pub comentario: String,
     pub ot_principal: String,
     pub version: String,
+    /// The HTML form's PTE picker: a PTE's folio, typed or chosen from its suggestions. When
+    /// given it names the PTE (`id_pte`, which the JSON API posts, is then ignored).
+    pub folio_pte: String,
+    /// The HTML form's parent picker: an initial order's folio, like `folio_pte`.
+    pub folio_principal: String,
 }
 
 /// The four site fields of an OT.

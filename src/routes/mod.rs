@@ -119,6 +119,12 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::GET, "/ot/nueva", false, |r| {
             r.to(work_orders::form::new_form)
         }),
+        def(Method::GET, "/ot/opciones/pte", false, |r| {
+            r.to(work_orders::pickers::ptes)
+        }),
+        def(Method::GET, "/ot/opciones/principal", false, |r| {
+            r.to(work_orders::pickers::parents)
+        }),
         def(Method::GET, "/ot/{id}", false, |r| {
             r.to(work_orders::detail::detail)
         }),

@@ -114,3 +114,71 @@
   [start, days, end].forEach(function (el) { el.addEventListener("input", refresh); });
   refresh();
 })();
+
+// The PTE and parent pickers (issue 12 §8): as the user types, suggestions come from the field's
+// `data-picker` route (the 20 newest matches of folio, oficio or description) into its datalist;
+// choosing one pre-fills the form's fields that are still empty, as "Reprogramar" does. The field
+// posts the folio, so without script the typed folio is enough.
+(function () {
+  "use strict";
+  var form = document.getElementById("ot-form");
+  if (!form) { return; }
+
+  function fillEmpty(fill) {
+    Object.keys(fill).forEach(function (name) {
+      var value = fill[name];
+      var field = form.querySelector('[name="' + name + '"]:not([type="hidden"])');
+      if (!field || value === "" || field.disabled) { return; }
+      if (field.type === "checkbox") {
+        if (!field.checked && value) { field.checked = true; field.dispatchEvent(new Event("change")); }
+        return;
+      }
+      if (field.value.trim() !== "") { return; }
+      field.value = value;
+      field.dispatchEvent(new Event("change"));
+    });
+  }
+
+  form.querySelectorAll("input[data-picker]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var source = input.getAttribute("data-picker");
+    var choices = [];
+    var timer = null;
+    var asked = null;
+
+    function ask() {
+      var q = input.value.trim();
+      if (q === asked) { return; }
+      asked = q;
+      fetch(source + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (found) {
+          if (input.value.trim() !== q) { return; }
+          choices = found;
+          list.textContent = "";
+          found.forEach(function (c) {
+            var option = document.createElement("option");
+            option.value = c.folio;
+            option.label = c.label;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () { /* the typed folio still works */ });
+    }
+
+    function chosen() {
+      var folio = input.value.trim();
+      for (var i = 0; i < choices.length; i++) {
+        if (choices[i].folio === folio) { fillEmpty(choices[i].fill); return; }
+      }
+    }
+
+    input.addEventListener("focus", ask);
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 200);
+      chosen();
+    });
+    input.addEventListener("change", chosen);
+  });
+})();

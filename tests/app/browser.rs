@@ -182,6 +182,36 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         .await
         .unwrap();
 
+    // Issue 12 §8: the PTE picker suggests as the user types; choosing one pre-fills the fields
+    // still empty from the PTE (description, client, project manager).
+    b.goto(&app.url("/ot/nueva")).await.unwrap();
+    type_into(&b, "#f-id_pte", "e2e").await;
+    b.wait()
+        .for_element(Locator::Css("#opciones-id_pte option[value='PTE-E2E-1']"))
+        .await
+        .unwrap();
+    let picker = b.find(Locator::Css("#f-id_pte")).await.unwrap();
+    picker.clear().await.unwrap();
+    picker.send_keys("PTE-E2E-1").await.unwrap();
+    let filled = b
+        .execute(
+            "return [document.getElementById('f-descripcion_trabajo').value, \
+                     document.getElementById('f-responsable_proyecto').value, \
+                     document.getElementById('f-id_cliente').value];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        filled,
+        serde_json::json!(["Instalación de sistema contra incendio", "2", "1"])
+    );
+    std::fs::write(
+        shots.join("selector-pte.png"),
+        b.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
     // The form, from the PTE: front BARCO reveals the yard-phase checkbox, which reveals the yard.
     b.goto(&app.url(&format!("/ot/nueva?pte={pte}")))
         .await

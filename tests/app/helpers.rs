@@ -340,7 +340,15 @@ pub fn invalid_fields(body: &str) -> Vec<String> {
     let doc = Html::parse_document(body);
     let sel = Selector::parse(r#"[aria-invalid="true"]"#).expect("selector");
     doc.select(&sel)
-        .filter_map(|e| e.value().attr("name").map(str::to_owned))
+        // The field's id (`f-` + the field), else its name: a picker posts `folio_pte` for the
+        // field `id_pte`.
+        .filter_map(|e| {
+            let v = e.value();
+            v.attr("id")
+                .and_then(|id| id.strip_prefix("f-"))
+                .or(v.attr("name"))
+                .map(str::to_owned)
+        })
         .collect()
 }
 

@@ -1056,3 +1056,111 @@ async fn w4_a_reprogramming_is_offered_the_parents_yard_phase() {
         "dates stay empty"
     );
 }
+
+/// Issue 12 §8: the PTE and parent pickers search every PTE a new order can come from and every
+/// initial order, by folio or description, with no cap (the oldest of 800 is found), each
+/// suggestion carrying what its choice pre-fills; without script the typed folio is enough, and
+/// an unknown one is refused on its field.
+#[tokio::test]
+async fn w1_the_pickers_find_any_pte_or_parent_and_a_typed_folio_is_enough() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |c| faena::seed::seed_demo(c, 1200, now).unwrap())
+        .await;
+    let pte = app.create_pte("PTE-LIBRE-1", "5").await;
+    let json =
+        async |path: &str| -> serde_json::Value { app.get(path).await.json().await.unwrap() };
+    // Only PTEs without their initial order are offered: the seeded ones all have one.
+    let found = json("/ot/opciones/pte?q=libre").await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["folio"], "PTE-LIBRE-1");
+    assert_eq!(found[0]["fill"]["id_cliente"], "5");
+    assert_eq!(
+        found[0]["fill"]["descripcion_trabajo"],
+        "Rehabilitación de ductos de proceso"
+    );
+    assert_eq!(json("/ot/opciones/pte?q=DUCTOS").await, found, "case aside");
+    assert_eq!(
+        json("/ot/opciones/pte?q=PTE-000").await,
+        serde_json::json!([])
+    );
+
+    let (oldest, oldest_folio): (i32, String) = app
+        .db(|c| {
+            work_orders::table
+                .filter(work_orders::kind_id.eq(4))
+                .order(work_orders::id.asc())
+                .select((work_orders::id, work_orders::folio))
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    let parents = json(&format!("/ot/opciones/principal?q={oldest_folio}")).await;
+    assert_eq!(parents[0]["folio"], oldest_folio.as_str(), "{parents}");
+    assert!(
+        parents[0]["fill"]["descripcion_trabajo"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+    let newest = json("/ot/opciones/principal").await;
+    assert_eq!(
+        newest.as_array().unwrap().len(),
+        20,
+        "the 20 newest when nothing is typed"
+    );
+
+    // The form's fields are the pickers: a text input of the folio, no select of 500.
+    let form = app.get("/ot/nueva").await.text().await.unwrap();
+    assert!(form.contains(r#"name="folio_pte""#) && form.contains(r#"name="folio_principal""#));
+    assert!(!form.contains(r#"<select id="f-id_pte""#));
+
+    // Without script: the typed folio names the PTE, or the parent.
+    let mut fields = initial_fields(pte, "OT-LIBRE-1");
+    set(&mut fields, "id_pte", "");
+    set(&mut fields, "folio_pte", " PTE-LIBRE-1 ");
+    let r = app.post_order(None, &fields).await;
+    assert_eq!(r.status(), 303);
+    let created = id_from_location(&r);
+    let order = app
+        .db(move |c| repo::find(c, created).unwrap().unwrap())
+        .await;
+    assert_eq!(order.planning_doc_id, Some(pte));
+    let mut unknown = initial_fields(pte, "OT-LIBRE-2");
+    set(&mut unknown, "id_pte", "");
+    set(&mut unknown, "folio_pte", "PTE-NO-EXISTE");
+    set(&mut unknown, "descripcion_trabajo", " ");
+    let r = app.post_order(None, &unknown).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    let mut marked = invalid_fields(&body);
+    marked.sort();
+    assert_eq!(
+        marked,
+        ["descripcion_trabajo", "id_pte"],
+        "the form's errors together"
+    );
+    assert!(body.contains("No hay una PTE con el folio «PTE-NO-EXISTE»."));
+    assert!(
+        body.contains(r#"value="PTE-NO-EXISTE""#),
+        "the typed folio is kept"
+    );
+
+    let mut child = reprogramming(0);
+    set(&mut child, "ot_principal", "");
+    set(&mut child, "folio_principal", &oldest_folio);
+    let r = app.post_order(None, &child).await;
+    assert_eq!(r.status(), 303);
+    let created = id_from_location(&r);
+    let order = app
+        .db(move |c| repo::find(c, created).unwrap().unwrap())
+        .await;
+    assert_eq!(order.parent_id, Some(oldest));
+
+    // Read-only users get no suggestions.
+    let reader = crate::helpers::spawn_second_login(&app, "carla", Role::Consulta).await;
+    for path in ["/ot/opciones/pte?q=libre", "/ot/opciones/principal"] {
+        let r = reader.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+    }
+}

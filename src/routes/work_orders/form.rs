@@ -27,9 +27,6 @@ use crate::web::page::flash_warn;
 use crate::web::page::{PageCtx, flash, render};
 use crate::web::response::{Refused, refused, see_other};
 
-/// How many PTEs and parents the pickers offer (newest first).
-const PICKER_LIMIT: i64 = 500;
-
 fn site_opts(catalogs: &Catalogs, category: i32, keep: &[&str]) -> Vec<SelectOption> {
     let of_category: Vec<Entry> = catalogs
         .sites
@@ -65,8 +62,9 @@ struct FormPage {
     platforms: Vec<SelectOption>,
     intercoms: Vec<SelectOption>,
     yards: Vec<SelectOption>,
-    ptes: Vec<SelectOption>,
-    parents: Vec<SelectOption>,
+    /// What the pickers show: the folio typed, else the folio of the chosen PTE or parent.
+    pte_folio: String,
+    parent_folio: String,
     cancel: String,
 }
 
@@ -126,64 +124,32 @@ impl FormPage {
 
 struct Choices {
     catalogs: Catalogs,
-    ptes: Vec<SelectOption>,
-    parents: Vec<SelectOption>,
     pte_label: String,
     parent_label: String,
+    parent_folio: String,
 }
 
 fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::result::Error> {
     let catalogs = Catalogs::load(c)?;
-    let mut ptes: Vec<SelectOption> = planning_docs::available_for_initial(c, PICKER_LIMIT)?
-        .into_iter()
-        .map(|(id, folio)| SelectOption {
-            value: id.to_string(),
-            label: folio,
-        })
-        .collect();
     let mut pte_label = String::new();
     if let Ok(id) = f.id_pte.trim().parse::<i32>()
         && let Some(p) = planning_docs::find_visible(c, id)?
     {
-        pte_label = p.folio.clone();
-        if !ptes.iter().any(|o| o.value == f.id_pte.trim()) {
-            ptes.insert(
-                0,
-                SelectOption {
-                    value: id.to_string(),
-                    label: p.folio,
-                },
-            );
-        }
+        pte_label = p.folio;
     }
-    let mut parents: Vec<SelectOption> = work_orders::recent_initials(c, PICKER_LIMIT)?
-        .into_iter()
-        .map(|(id, folio, oficio)| SelectOption {
-            value: id.to_string(),
-            label: format!("{folio} — {oficio}"),
-        })
-        .collect();
     let mut parent_label = String::new();
+    let mut parent_folio = String::new();
     if let Ok(id) = f.ot_principal.trim().parse::<i32>()
         && let Some(p) = work_orders::find(c, id)?
     {
         parent_label = format!("{} — {}", p.folio, p.oficio);
-        if !parents.iter().any(|o| o.value == f.ot_principal.trim()) {
-            parents.insert(
-                0,
-                SelectOption {
-                    value: id.to_string(),
-                    label: parent_label.clone(),
-                },
-            );
-        }
+        parent_folio = p.folio;
     }
     Ok(Choices {
         catalogs,
-        ptes,
-        parents,
         pte_label,
         parent_label,
+        parent_folio,
     })
 }
 
@@ -275,10 +241,18 @@ fn page(ctx: PageCtx, choices: Choices, f: WorkOrderForm, shown: Shown) -> FormP
             site_category::YARD,
             &[f.id_patio.trim(), f.id_patio_fase.trim()],
         ),
+        pte_folio: if f.folio_pte.trim().is_empty() {
+            choices.pte_label.clone()
+        } else {
+            f.folio_pte.clone()
+        },
+        parent_folio: if f.folio_principal.trim().is_empty() {
+            choices.parent_folio
+        } else {
+            f.folio_principal.clone()
+        },
         pte_label: choices.pte_label,
         parent_label: choices.parent_label,
-        ptes: choices.ptes,
-        parents: choices.parents,
         f,
         errors,
         conflict,
@@ -366,6 +340,8 @@ pub fn form_of(o: &WorkOrder) -> WorkOrderForm {
         comentario: o.comment.clone(),
         ot_principal: id(o.parent_id),
         version: o.version.to_string(),
+        folio_pte: String::new(),
+        folio_principal: String::new(),
     }
 }
 

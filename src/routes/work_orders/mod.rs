@@ -9,6 +9,7 @@ pub mod export;
 pub mod form;
 pub mod gantt;
 pub mod list;
+pub mod pickers;
 pub mod print;
 pub mod schedule;
 pub mod tracking;

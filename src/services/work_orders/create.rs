@@ -26,8 +26,51 @@ pub fn create(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, ServiceError> {
-    let input = form.parse(Mode::Create).map_err(ServiceError::Invalid)?;
+    let (form, mut unknown) = resolve_folios(conn, form)?;
+    let input = match form.parse(Mode::Create) {
+        Ok(input) if unknown.is_empty() => input,
+        Ok(_) => return Err(ServiceError::Invalid(unknown)),
+        Err(e) => {
+            unknown.merge(e);
+            return Err(ServiceError::Invalid(unknown));
+        }
+    };
     insert_with_retry(conn, &input, RecordState::Active, actor, now)
+}
+
+/// The HTML form's pickers post folios (issue 12 §8: typed, or chosen from the suggestions of
+/// `/ot/opciones/…`); the JSON API posts ids. A folio names the non-deleted PTE, or the
+/// non-deleted initial order, that has it; an unknown folio is an error on its field.
+fn resolve_folios(
+    conn: &mut DbConn,
+    form: &WorkOrderForm,
+) -> diesel::QueryResult<(WorkOrderForm, FieldErrors)> {
+    let mut form = form.clone();
+    let mut unknown = FieldErrors::default();
+    let pte = form.folio_pte.trim().to_owned();
+    if !pte.is_empty() {
+        match planning_docs::visible_id_by_folio(conn, &pte)? {
+            Some(id) => form.id_pte = id.to_string(),
+            None => {
+                form.id_pte.clear();
+                unknown.add("id_pte", format!("No hay una PTE con el folio «{pte}»."));
+            }
+        }
+    }
+    let parent = form.folio_principal.trim().to_owned();
+    if !parent.is_empty() {
+        match repo::initial_with_folio(conn, &parent, None)? {
+            Some(id) => form.ot_principal = id.to_string(),
+            None => {
+                form.ot_principal.clear();
+                unknown.add(
+                    "ot_principal",
+                    format!("No hay una OT inicial con el folio «{parent}»."),
+                );
+            }
+        }
+    }
+    Ok((form, unknown))
 }
 
 /// Quick creation from a PTE (W2): only the folio (or, for a reprogramming, the parent) is
