@@ -241,8 +241,14 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
     assert_eq!(small.1, 10);
     assert_eq!(big.1, 45);
     assert_eq!(more.1, 50);
-    assert_eq!(small.0, big.0, "page size does not change the query count");
     assert_eq!(small.0, more.0, "data size does not change the query count");
+    // A first page that is not full holds every match: its total needs neither the count nor
+    // the count cache's version read.
+    assert_eq!(
+        big.0,
+        small.0 - 2,
+        "page size does not change the query count"
+    );
     // Cold caches: two version reads, the count and the five catalogs, then the page's rows,
     // PTE folios, step progress and physical progress (13 in all); warm, only the version reads
     // and the page (7).
@@ -254,7 +260,10 @@ async fn w12_warm_caches_save_the_count_and_catalog_queries() {
     let app = spawn_app().await;
     let (cold, warm) = app
         .db(|c| {
-            seed(c, "OT-1", |_| {});
+            // A full first page, so that its total is counted.
+            for i in 0..11 {
+                seed(c, &format!("OT-{i}"), |_| {});
+            }
             let cache = faena::db::caches::Caches::default();
             let mut run = || {
                 let counter = QueryCounter::default();
@@ -267,7 +276,7 @@ async fn w12_warm_caches_save_the_count_and_catalog_queries() {
                 )
                 .unwrap();
                 c.set_instrumentation(QueryCounter::default());
-                assert_eq!(data.total, 1);
+                assert_eq!(data.total, 11);
                 counter.0.load(Ordering::SeqCst)
             };
             (run(), run())
