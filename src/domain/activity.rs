@@ -41,6 +41,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("desbloquear", "Desbloqueo"),
     ("logout", "Cierre de sesión"),
     ("cambio_contrasena", "Cambio de contraseña"),
+    (
+        "contrasena_migrada",
+        "Contraseña del sistema anterior migrada",
+    ),
+    ("migrar", "Migración del sistema anterior"),
     ("tipo_cambio", "Tipo de cambio"),
     ("programa", "Programa de obra"),
     ("avance", "Avance físico"),

@@ -134,8 +134,26 @@ pub fn login(
     if password_given.len() <= account::MAX_PASSWORD_BYTES
         && password::verify(password_given, &user.password_hash)
     {
+        // W21: a password hash kept from the legacy system is replaced by argon2 now that the
+        // password is known (hashed before the transaction: it is the slow part).
+        let rehashed = if password::is_legacy(&user.password_hash) {
+            password::hash(password_given).ok()
+        } else {
+            None
+        };
         write_transaction(conn, |c| {
             users::clear_failed_logins(c, user.id)?;
+            if let Some(hash) = &rehashed {
+                users::set_password(c, user.id, hash, user.must_change_password, now)?;
+                log(
+                    c,
+                    now,
+                    &actor,
+                    "contrasena_migrada",
+                    Some(user.id),
+                    Some("hash del sistema anterior reemplazado por argon2id".into()),
+                )?;
+            }
             sessions::delete_expired(c, now)?;
             log(c, now, &actor, "login", Some(user.id), None)
         })?;
