@@ -9,6 +9,7 @@ pub mod annexes;
 pub mod caches;
 pub mod catalogs;
 pub mod health;
+pub mod legacy;
 pub mod planning_docs;
 pub mod schedules;
 pub mod schema;

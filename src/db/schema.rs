@@ -14,6 +14,16 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email -> Text,
+    }
+}
+
+diesel::table! {
+    legacy_map (source, legacy_id) {
+        source -> Text,
+        legacy_id -> BigInt,
+        faena_id -> Integer,
+        fingerprint -> Text,
     }
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN email;
+DROP TABLE legacy_map;
