@@ -42,6 +42,19 @@ enum Command {
         /// Where to write the copy (must not exist).
         file: std::path::PathBuf,
     },
+    /// Migrate a legacy SASCOP database into this one (W21): read-only on the legacy side,
+    /// idempotent (run it again to bring changes over), every repair and skip reported.
+    ImportLegacy {
+        /// The legacy database: `postgres://…` or the path of its SQLite file.
+        #[arg(long)]
+        from: String,
+        /// Do everything in a transaction that is rolled back, and print the same report.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also write the report (CSV: summary, every repair and skip, new ids, differences).
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
     /// Fill the database with realistic demo orders (for trying the app and benchmarks).
     SeedDemo {
         /// How many orders (two thirds initial, one third reprogrammings).
@@ -130,6 +143,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Copia escrita en {}", file.display());
             Ok(())
         }
+        Command::ImportLegacy {
+            from,
+            dry_run,
+            report,
+        } => import_legacy(&config, &from, dry_run, report.as_deref()),
         Command::SeedDemo { ots } => {
             let pool = open_database(&config)?;
             let mut conn = pool.get()?;
@@ -145,6 +163,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `faena import-legacy`: the migration, a progress line per batch on the terminal, the summary,
+/// and the CSV report when asked for.
+fn import_legacy(
+    config: &Config,
+    from: &str,
+    dry_run: bool,
+    report_file: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let pool = open_database(config)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let mut last = std::time::Instant::now();
+    let mut progress = |table: &str, done: u64, total: u64| {
+        if last.elapsed().as_millis() >= 500 || done >= total {
+            let width = 30u64;
+            let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+            eprint!(
+                "\r{table:<22} [{}{}] {done}/{total}   ",
+                "#".repeat(usize::try_from(filled).unwrap_or(0)),
+                " ".repeat(usize::try_from(width - filled).unwrap_or(0))
+            );
+            if done >= total {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+            last = std::time::Instant::now();
+        }
+    };
+    let report = faena::services::legacy_import::run(
+        &mut conn,
+        from,
+        dry_run,
+        Utc::now().naive_utc(),
+        &mut progress,
+    )?;
+    print!("{}", report.summary());
+    println!("Tiempo: {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(file) = report_file {
+        std::fs::write(file, report.to_csv()?)?;
+        println!("Informe escrito en {}", file.display());
+    }
+    Ok(())
 }
 
 /// `faena check`: one line per check; an error exit when any fails.

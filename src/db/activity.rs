@@ -63,6 +63,14 @@ pub fn record(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Records an entry and returns its id (the legacy migration maps it).
+pub fn record_returning_id(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<i32> {
+    diesel::insert_into(activity_log::table)
+        .values(entry)
+        .returning(activity_log::id)
+        .get_result(conn)
+}
+
 /// The history of one record, newest first.
 pub fn for_record(conn: &mut DbConn, table: &str, record_id: i32) -> QueryResult<Vec<LoggedEntry>> {
     activity_log::table

@@ -969,3 +969,413 @@ pub fn remember(conn: &mut DbConn, source: &str, rows: &[(i64, i32, String)]) ->
     }
     Ok(())
 }
+
+// ---- What the migration writes into Faena ------------------------------------------------
+
+use super::schema::{clients, planning_docs, project_managers, sites, step_templates, steps, users, work_orders};
+
+/// A work order as migrated (every stored field; `id` kept from the legacy row into an empty
+/// database, else `None` for a new id).
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = work_orders, treat_none_as_null = true)]
+pub struct OrderRow {
+    pub id: Option<i32>,
+    pub kind_id: i32,
+    pub planning_doc_id: Option<i32>,
+    pub folio: String,
+    pub oficio: String,
+    pub description: String,
+    pub project_manager_id: i32,
+    pub client_representative: String,
+    pub client_id: Option<i32>,
+    pub status_id: i32,
+    pub record_state: i32,
+    pub parent_id: Option<i32>,
+    pub revision: Option<i32>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub real_start: Option<NaiveDate>,
+    pub real_end: Option<NaiveDate>,
+    pub duration_days: Option<i32>,
+    pub amount_mxn: i64,
+    pub amount_usd: i64,
+    pub front_id: Option<i32>,
+    pub vessel_site_id: Option<i32>,
+    pub platform_site_id: Option<i32>,
+    pub intercom_site_id: Option<i32>,
+    pub yard_site_id: Option<i32>,
+    pub requires_yard: bool,
+    pub yard_start: Option<NaiveDate>,
+    pub yard_end: Option<NaiveDate>,
+    pub comment: String,
+    pub list_year: Option<i32>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A step as migrated.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = steps, treat_none_as_null = true)]
+pub struct StepRow {
+    pub id: Option<i32>,
+    pub work_order_id: i32,
+    pub template_id: i32,
+    pub description: String,
+    pub position: i32,
+    pub status_id: i32,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub delivery_date: Option<NaiveDate>,
+    pub comment: String,
+    pub link: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A PTE as migrated.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = planning_docs, treat_none_as_null = true)]
+pub struct PteRow {
+    pub id: Option<i32>,
+    pub folio: String,
+    pub request_letter: String,
+    pub description: String,
+    pub client_id: Option<i32>,
+    pub project_manager_id: Option<i32>,
+    pub request_date: Option<NaiveDate>,
+    pub delivery_date: Option<NaiveDate>,
+    pub duration_days: Option<i32>,
+    pub status: i32,
+    pub record_state: i32,
+    pub comment: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A catalog entry as migrated (clients, project managers, sites: `group` is the client type or
+/// the site category).
+#[derive(Debug, Clone)]
+pub struct EntryRow {
+    pub id: Option<i32>,
+    pub description: String,
+    pub group: Option<i32>,
+    pub comment: String,
+    pub active: bool,
+}
+
+/// A step template as migrated.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = step_templates, treat_none_as_null = true)]
+pub struct TemplateRow {
+    pub id: Option<i32>,
+    pub set_id: i32,
+    pub description: String,
+    pub sort_order: i32,
+    pub client_type_id: Option<i32>,
+    pub comment: String,
+    pub active: bool,
+}
+
+/// Which catalog an `EntryRow` goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryTable {
+    Clients,
+    Managers,
+    Sites,
+}
+
+/// The existing entries of a catalog: (id, description, group).
+pub fn entries(conn: &mut DbConn, t: EntryTable) -> QueryResult<Vec<(i32, String, Option<i32>)>> {
+    match t {
+        EntryTable::Clients => clients::table
+            .select((clients::id, clients::description, clients::client_type_id))
+            .load(conn),
+        EntryTable::Managers => project_managers::table
+            .select((
+                project_managers::id,
+                project_managers::description,
+                diesel::dsl::sql::<Nullable<Integer>>("NULL"),
+            ))
+            .load(conn),
+        EntryTable::Sites => sites::table
+            .select((sites::id, sites::description, sites::category_id.nullable()))
+            .load(conn),
+    }
+}
+
+/// Inserts or (with `update`) rewrites a catalog entry; returns its id.
+pub fn write_entry(
+    conn: &mut DbConn,
+    t: EntryTable,
+    row: &EntryRow,
+    update: Option<i32>,
+) -> QueryResult<i32> {
+    macro_rules! write {
+        ($table:ident, $group:expr) => {{
+            let values = (
+                $table::description.eq(&row.description),
+                $table::comment.eq(&row.comment),
+                $table::active.eq(row.active),
+            );
+            match (update, row.id) {
+                (Some(id), _) => {
+                    diesel::update($table::table.find(id))
+                        .set(values)
+                        .execute(conn)?;
+                    $group(conn, id)?;
+                    Ok(id)
+                }
+                (None, Some(id)) => {
+                    diesel::insert_into($table::table)
+                        .values(($table::id.eq(id), values))
+                        .execute(conn)?;
+                    $group(conn, id)?;
+                    Ok(id)
+                }
+                (None, None) => {
+                    let id = diesel::insert_into($table::table)
+                        .values(values)
+                        .returning($table::id)
+                        .get_result(conn)?;
+                    $group(conn, id)?;
+                    Ok(id)
+                }
+            }
+        }};
+    }
+    let group = row.group;
+    match t {
+        EntryTable::Clients => write!(clients, |c: &mut DbConn, id: i32| {
+            diesel::update(clients::table.find(id))
+                .set(clients::client_type_id.eq(group))
+                .execute(c)
+        }),
+        EntryTable::Managers => write!(project_managers, |_: &mut DbConn, _: i32| {
+            QueryResult::Ok(0)
+        }),
+        EntryTable::Sites => {
+            // A site needs its category: the caller skips sites without one.
+            let category = group.unwrap_or_default();
+            match (update, row.id) {
+                (Some(id), _) => {
+                    diesel::update(sites::table.find(id))
+                        .set((
+                            sites::description.eq(&row.description),
+                            sites::comment.eq(&row.comment),
+                            sites::active.eq(row.active),
+                            sites::category_id.eq(category),
+                        ))
+                        .execute(conn)?;
+                    Ok(id)
+                }
+                (None, Some(id)) => {
+                    diesel::insert_into(sites::table)
+                        .values((
+                            sites::id.eq(id),
+                            sites::description.eq(&row.description),
+                            sites::comment.eq(&row.comment),
+                            sites::active.eq(row.active),
+                            sites::category_id.eq(category),
+                        ))
+                        .execute(conn)?;
+                    Ok(id)
+                }
+                (None, None) => diesel::insert_into(sites::table)
+                    .values((
+                        sites::description.eq(&row.description),
+                        sites::comment.eq(&row.comment),
+                        sites::active.eq(row.active),
+                        sites::category_id.eq(category),
+                    ))
+                    .returning(sites::id)
+                    .get_result(conn),
+            }
+        }
+    }
+}
+
+/// The existing step templates: (id, set, description).
+pub fn templates(conn: &mut DbConn) -> QueryResult<Vec<(i32, i32, String, i32)>> {
+    step_templates::table
+        .select((
+            step_templates::id,
+            step_templates::set_id,
+            step_templates::description,
+            step_templates::sort_order,
+        ))
+        .load(conn)
+}
+
+macro_rules! upsert_fn {
+    ($(#[$doc:meta])* $name:ident, $row:ty, $table:ident) => {
+        $(#[$doc])*
+        pub fn $name(conn: &mut DbConn, row: &$row, update: Option<i32>) -> QueryResult<i32> {
+            match update {
+                Some(id) => {
+                    diesel::update($table::table.find(id)).set(row).execute(conn)?;
+                    Ok(id)
+                }
+                None => diesel::insert_into($table::table)
+                    .values(row)
+                    .returning($table::id)
+                    .get_result(conn),
+            }
+        }
+    };
+}
+
+upsert_fn!(
+    /// Inserts (id kept when given) or rewrites a step template.
+    write_template, TemplateRow, step_templates
+);
+upsert_fn!(
+    /// Inserts (id kept when given) or rewrites a PTE.
+    write_pte, PteRow, planning_docs
+);
+upsert_fn!(
+    /// Inserts (id kept when given) or rewrites a work order.
+    write_order, OrderRow, work_orders
+);
+upsert_fn!(
+    /// Inserts (id kept when given) or rewrites a step.
+    write_step, StepRow, steps
+);
+
+/// Inserts many new steps at once (the bulk of a migration).
+pub fn insert_steps(conn: &mut DbConn, rows: &[StepRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        if chunk.iter().all(|r| r.id.is_some()) || chunk.iter().all(|r| r.id.is_none()) {
+            match conn {
+                DbConn::Sqlite(c) => diesel::insert_into(steps::table).values(chunk).execute(c)?,
+                DbConn::Pg(c) => diesel::insert_into(steps::table).values(chunk).execute(c)?,
+            };
+        } else {
+            for r in chunk {
+                write_step(conn, r, None)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Initial orders' folios, PTEs and reprogrammings' (parent, revision) among non-deleted orders
+/// (the unique indexes of W2 and W4): (id, kind, PTE, folio, parent, revision).
+pub fn order_keys(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(i32, i32, Option<i32>, String, Option<i32>, Option<i32>)>> {
+    work_orders::table
+        .filter(work_orders::record_state.ne(crate::domain::codes::record_state::DELETED))
+        .select((
+            work_orders::id,
+            work_orders::kind_id,
+            work_orders::planning_doc_id,
+            work_orders::folio,
+            work_orders::parent_id,
+            work_orders::revision,
+        ))
+        .load(conn)
+}
+
+/// Whether Faena holds no orders and no PTEs yet (ids are then kept from the legacy rows).
+pub fn faena_is_empty(conn: &mut DbConn) -> QueryResult<bool> {
+    let orders: i64 = work_orders::table.count().get_result(conn)?;
+    let ptes: i64 = planning_docs::table.count().get_result(conn)?;
+    Ok(orders == 0 && ptes == 0)
+}
+
+/// A user as migrated.
+pub fn write_user(
+    conn: &mut DbConn,
+    row: &super::users::NewUser<'_>,
+    email: &str,
+    update: Option<i32>,
+) -> QueryResult<i32> {
+    match update {
+        Some(id) => {
+            diesel::update(users::table.find(id))
+                .set((
+                    users::display_name.eq(row.display_name),
+                    users::role.eq(row.role),
+                    users::active.eq(row.active),
+                    users::email.eq(email),
+                    users::updated_at.eq(row.updated_at),
+                ))
+                .execute(conn)?;
+            Ok(id)
+        }
+        None => {
+            let id = super::users::insert(conn, row)?;
+            diesel::update(users::table.find(id))
+                .set(users::email.eq(email))
+                .execute(conn)?;
+            Ok(id)
+        }
+    }
+}
+
+/// The id of the Faena user with this username.
+pub fn user_by_name(conn: &mut DbConn, username: &str) -> QueryResult<Option<i32>> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(users::id)
+        .first(conn)
+        .optional()
+}
+
+/// After rows were written with their own ids, PostgreSQL's sequences must move past them.
+pub fn reset_sequences(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Pg(_) = conn {
+        for table in [
+            "clients",
+            "project_managers",
+            "sites",
+            "step_templates",
+            "planning_docs",
+            "work_orders",
+            "steps",
+            "users",
+            "activity_log",
+        ] {
+            conn.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Tally {
+    #[diesel(sql_type = BigInt)]
+    order_id: i64,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+    #[diesel(sql_type = BigInt)]
+    completed: i64,
+    #[diesel(sql_type = BigInt)]
+    not_applicable: i64,
+}
+
+/// Per legacy order: (steps, completed, not applicable), for the verification.
+pub fn legacy_step_tallies(
+    conn: &mut DbConn,
+) -> QueryResult<std::collections::HashMap<i64, (i64, i64, i64)>> {
+    let select = select_list(conn, Step::TABLE, STEP)?;
+    let rows: Vec<Tally> = diesel::sql_query(format!(
+        "SELECT CAST(s.id_ot AS BIGINT) AS order_id, CAST(COUNT(*) AS BIGINT) AS total, \
+         CAST(SUM(CASE WHEN s.estatus_paso = 3 THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
+         CAST(SUM(CASE WHEN s.estatus_paso = 14 THEN 1 ELSE 0 END) AS BIGINT) AS not_applicable \
+         FROM (SELECT {select} FROM {} t) s GROUP BY s.id_ot",
+        Step::TABLE
+    ))
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|t| (t.order_id, (t.total, t.completed, t.not_applicable)))
+        .collect())
+}
+
+impl Step {
+    pub const TABLE: &'static str = "ot_detalle";
+}

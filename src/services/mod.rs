@@ -9,6 +9,7 @@ pub mod catalogs;
 pub mod company;
 pub mod concepts;
 pub mod execution;
+pub mod legacy_import;
 pub mod listing;
 pub mod password;
 pub mod planning_docs;

@@ -272,6 +272,22 @@ pub fn set_search_text(conn: &mut DbConn, id: i32, text: &str) -> QueryResult<()
         .map(drop)
 }
 
+/// Some orders by id, deleted ones included.
+pub fn find_many(
+    conn: &mut DbConn,
+    ids: &[i32],
+) -> QueryResult<std::collections::HashMap<i32, WorkOrder>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<WorkOrder> = work_orders::table
+            .filter(work_orders::id.eq_any(chunk))
+            .select(WorkOrder::as_select())
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|o| (o.id, o)));
+    }
+    Ok(out)
+}
+
 /// The folios of some orders, deleted ones included (the activity log names them).
 pub fn folios(
     conn: &mut DbConn,
