@@ -181,7 +181,10 @@ fn import_legacy(
     let mut progress = |table: &str, done: u64, total: u64| {
         if last.elapsed().as_millis() >= 500 || done >= total {
             let width = 30u64;
-            let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+            let filled = (done * width)
+                .checked_div(total)
+                .unwrap_or(width)
+                .min(width);
             eprint!(
                 "\r{table:<22} [{}{}] {done}/{total}   ",
                 "#".repeat(usize::try_from(filled).unwrap_or(0)),

@@ -972,7 +972,9 @@ pub fn remember(conn: &mut DbConn, source: &str, rows: &[(i64, i32, String)]) ->
 
 // ---- What the migration writes into Faena ------------------------------------------------
 
-use super::schema::{clients, planning_docs, project_managers, sites, step_templates, steps, users, work_orders};
+use super::schema::{
+    clients, planning_docs, project_managers, sites, step_templates, steps, users, work_orders,
+};
 
 /// A work order as migrated (every stored field; `id` kept from the legacy row into an empty
 /// database, else `None` for a new id).

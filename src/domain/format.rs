@@ -132,6 +132,20 @@ pub fn timestamp(t: NaiveDateTime) -> String {
         .to_string()
 }
 
+/// A Mexico City wall-clock time (how the legacy system stored its log) as UTC, the way Faena
+/// stores every timestamp. An hour skipped by a daylight-saving change is read an hour later.
+pub fn mexico_local_to_utc(t: NaiveDateTime) -> NaiveDateTime {
+    use chrono::TimeZone;
+    let zone = chrono_tz::America::Mexico_City;
+    zone.from_local_datetime(&t)
+        .earliest()
+        .or_else(|| {
+            zone.from_local_datetime(&(t + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map_or(t, |local| local.naive_utc())
+}
+
 fn shorten(s: &str) -> String {
     let mut out: String = s.chars().take(40).collect();
     if s.chars().count() > 40 {

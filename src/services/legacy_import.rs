@@ -169,7 +169,13 @@ impl Report {
             ])?;
         }
         for (table, legacy, faena) in &self.remapped {
-            w.write_record(["id_nuevo", table, &legacy.to_string(), &faena.to_string(), ""])?;
+            w.write_record([
+                "id_nuevo",
+                table,
+                &legacy.to_string(),
+                &faena.to_string(),
+                "",
+            ])?;
         }
         for (table, rows) in &self.not_migrated {
             w.write_record(["no_migrada", table, "", "", &format!("{rows} filas")])?;
@@ -393,9 +399,7 @@ impl Migration {
         mut each: impl FnMut(&mut Migration, &mut DbConn, Vec<T>) -> QueryResult<()>,
     ) -> Result<(), ImportError>
     where
-        T: diesel::QueryableByName<<DbConn as diesel::Connection>::Backend>
-            + HasId
-            + 'static,
+        T: diesel::QueryableByName<<DbConn as diesel::Connection>::Backend> + HasId + 'static,
     {
         if !legacy::has_table(old, table)? {
             return Ok(());
@@ -479,9 +483,13 @@ impl Migration {
                         let print = fingerprint(&r);
                         let (mut entry, problem) = r.entry();
                         if which == EntryTable::Sites && entry.group.is_none() {
-                            m.report.skip(table, r.id, problem.unwrap_or_else(|| {
-                                format!("sitio {} sin categoría válida", r.id)
-                            }));
+                            m.report.skip(
+                                table,
+                                r.id,
+                                problem.unwrap_or_else(|| {
+                                    format!("sitio {} sin categoría válida", r.id)
+                                }),
+                            );
                             continue;
                         }
                         if let Some(p) = problem {
@@ -489,13 +497,18 @@ impl Migration {
                         }
                         let (id, created, changed) = match known.get(&r.id) {
                             Some((id, old_print)) if *old_print == print => (*id, false, false),
-                            Some((id, _)) => (legacy::write_entry(c, which, &entry, Some(*id))?, false, true),
+                            Some((id, _)) => (
+                                legacy::write_entry(c, which, &entry, Some(*id))?,
+                                false,
+                                true,
+                            ),
                             None => {
                                 let folded = fold(entry.description.trim());
                                 let same_id = existing.iter().find(|(id, d, _)| {
                                     i64::from(*id) == r.id && fold(d.trim()) == folded
                                 });
-                                let same_name = existing.iter().find(|(_, d, _)| fold(d.trim()) == folded);
+                                let same_name =
+                                    existing.iter().find(|(_, d, _)| fold(d.trim()) == folded);
                                 match same_id.or(same_name) {
                                     Some((id, _, _)) => {
                                         m.report.table(table).matched += 1;
@@ -717,7 +730,11 @@ impl Migration {
         client: bool,
     ) -> Option<i32> {
         let v = value?;
-        let map = if client { &self.clients } else { &self.managers };
+        let map = if client {
+            &self.clients
+        } else {
+            &self.managers
+        };
         match map.get(&v) {
             Some(id) => Some(*id),
             None => {
@@ -909,7 +926,12 @@ impl Migration {
             return None;
         };
         let mut state = r.estatus.unwrap_or(record_state::ACTIVE);
-        if ![record_state::ACTIVE, record_state::DELETED, record_state::TO_DEFINE].contains(&state)
+        if ![
+            record_state::ACTIVE,
+            record_state::DELETED,
+            record_state::TO_DEFINE,
+        ]
+        .contains(&state)
         {
             self.report.repair(
                 T,
@@ -960,25 +982,27 @@ impl Migration {
                     r.id,
                     match rev {
                         None => format!("reprogramación sin número: se le dio el {next}"),
-                        Some(n) => format!("número de reprogramación {n} repetido: se le dio el {next}"),
+                        Some(n) => {
+                            format!("número de reprogramación {n} repetido: se le dio el {next}")
+                        }
                     },
                 );
                 rev = Some(next);
             }
             revision = rev;
-
         } else {
             match r.id_pte_header.map(|p| (p, self.ptes.get(&p).cloned())) {
                 Some((_, Some((id, f)))) => {
                     pte = Some(id);
                     pte_folio = f;
                 }
-                Some((p, None)) => self.report.repair(
-                    T,
-                    r.id,
-                    format!("PTE {p} inexistente: OT inicial sin PTE"),
-                ),
-                None => self.report.repair(T, r.id, "OT inicial sin PTE: se conserva sin PTE"),
+                Some((p, None)) => {
+                    self.report
+                        .repair(T, r.id, format!("PTE {p} inexistente: OT inicial sin PTE"))
+                }
+                None => self
+                    .report
+                    .repair(T, r.id, "OT inicial sin PTE: se conserva sin PTE"),
             }
             let mine = self.orders.get(&r.id).copied();
             if state != record_state::DELETED {
@@ -1000,7 +1024,9 @@ impl Migration {
                     self.report.repair(
                         T,
                         r.id,
-                        format!("folio {folio} repetido entre OT iniciales: se guardó como «{renamed}»"),
+                        format!(
+                            "folio {folio} repetido entre OT iniciales: se guardó como «{renamed}»"
+                        ),
                     );
                     folio = renamed;
                 }
@@ -1043,7 +1069,10 @@ impl Migration {
             self.report.repair(
                 T,
                 r.id,
-                format!("frente {} no es de OT: vacío", r.id_frente.unwrap_or_default()),
+                format!(
+                    "frente {} no es de OT: vacío",
+                    r.id_frente.unwrap_or_default()
+                ),
             );
         }
         let money = |m: &mut Migration, what: &str, v: &Option<String>| -> i64 {
@@ -1149,7 +1178,8 @@ impl Migration {
                 let Some((template, description, position)) =
                     r.id_paso.and_then(|p| m.templates.get(&p).cloned())
                 else {
-                    m.orders_with_skipped_steps.insert(r.id_ot.unwrap_or_default());
+                    m.orders_with_skipped_steps
+                        .insert(r.id_ot.unwrap_or_default());
                     m.report.skip(
                         TABLE,
                         r.id,
@@ -1171,7 +1201,8 @@ impl Migration {
                         s
                     }
                     other => {
-                        m.orders_with_skipped_steps.insert(r.id_ot.unwrap_or_default());
+                        m.orders_with_skipped_steps
+                            .insert(r.id_ot.unwrap_or_default());
                         m.report.skip(
                             TABLE,
                             r.id,
@@ -1252,48 +1283,58 @@ impl Migration {
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> Result<(), ImportError> {
         const TABLE: &str = "registro_actividad";
-        self.pages::<legacy::Activity>(conn, old, TABLE, legacy::ACTIVITY, progress, |m, c, rows| {
-            let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-            let known = legacy::mapped(c, TABLE, &ids)?;
-            let mut remember = Vec::new();
-            for r in rows {
-                let print = fingerprint(&r);
-                if let Some((id, _)) = known.get(&r.id) {
-                    // History is history: an entry once migrated is not rewritten.
-                    m.outcome(TABLE, r.id, *id, false, false);
-                    remember.push((r.id, *id, print));
-                    continue;
+        self.pages::<legacy::Activity>(
+            conn,
+            old,
+            TABLE,
+            legacy::ACTIVITY,
+            progress,
+            |m, c, rows| {
+                let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
+                let known = legacy::mapped(c, TABLE, &ids)?;
+                let mut remember = Vec::new();
+                for r in rows {
+                    let print = fingerprint(&r);
+                    if let Some((id, _)) = known.get(&r.id) {
+                        // History is history: an entry once migrated is not rewritten.
+                        m.outcome(TABLE, r.id, *id, false, false);
+                        remember.push((r.id, *id, print));
+                        continue;
+                    }
+                    let user = r.usuario_id.and_then(|u| m.users.get(&u).cloned());
+                    // tabla_log 4 is `ot`, 5 `ot_detalle`: their records point at migrated rows.
+                    let table = text(&r.afectacion);
+                    let record = r.registro_id.and_then(|id| match r.tabla_log {
+                        Some(4) => m.orders.get(&id).copied(),
+                        _ => i32::try_from(id).ok(),
+                    });
+                    let (table_name, record_id) = match r.tabla_log {
+                        Some(4) => ("work_orders".to_owned(), record),
+                        _ => (format!("anterior:{table}"), record),
+                    };
+                    let entry = activity::NewEntry {
+                        // The legacy log holds Mexico City wall-clock times; Faena stores UTC.
+                        at: r
+                            .fecha
+                            .map_or(m.now, crate::domain::format::mexico_local_to_utc),
+                        user_id: user.as_ref().map(|u| u.0),
+                        username: user.map(|u| u.1).unwrap_or_default(),
+                        action: text(&r.evento),
+                        table_name,
+                        record_id,
+                        field: r.campo.clone().filter(|f| !f.trim().is_empty()),
+                        old_value: r.valor_anterior.clone(),
+                        new_value: r.valor_actual.clone(),
+                        // Stored as text: the history page escapes it like every other value.
+                        detail: r.detalle.clone(),
+                    };
+                    let id = activity::record_returning_id(c, &entry)?;
+                    m.outcome(TABLE, r.id, id, true, true);
+                    remember.push((r.id, id, print));
                 }
-                let user = r.usuario_id.and_then(|u| m.users.get(&u).cloned());
-                // tabla_log 4 is `ot`, 5 `ot_detalle`: their records point at migrated rows.
-                let table = text(&r.afectacion);
-                let record = r.registro_id.and_then(|id| match r.tabla_log {
-                    Some(4) => m.orders.get(&id).copied(),
-                    _ => i32::try_from(id).ok(),
-                });
-                let (table_name, record_id) = match r.tabla_log {
-                    Some(4) => ("work_orders".to_owned(), record),
-                    _ => (format!("anterior:{table}"), record),
-                };
-                let entry = activity::NewEntry {
-                    at: r.fecha.unwrap_or(m.now),
-                    user_id: user.as_ref().map(|u| u.0),
-                    username: user.map(|u| u.1).unwrap_or_default(),
-                    action: text(&r.evento),
-                    table_name,
-                    record_id,
-                    field: r.campo.clone().filter(|f| !f.trim().is_empty()),
-                    old_value: r.valor_anterior.clone(),
-                    new_value: r.valor_actual.clone(),
-                    // Stored as text: the history page escapes it like every other value.
-                    detail: r.detalle.clone(),
-                };
-                let id = activity::record_returning_id(c, &entry)?;
-                m.outcome(TABLE, r.id, id, true, true);
-                remember.push((r.id, id, print));
-            }
-            legacy::remember(c, TABLE, &remember)
-        })
+                legacy::remember(c, TABLE, &remember)
+            },
+        )
     }
 
     /// For every migrated order: steps (total, completed, not applicable), status and amounts,
@@ -1394,8 +1435,12 @@ impl EntryLike for legacy::Client {
     fn entry(&self) -> (EntryRow, Option<String>) {
         let group = self.id_tipo.and_then(|t| i32::try_from(t).ok());
         let valid = group.filter(|g| [15, 16].contains(g));
-        let problem = (group.is_some() && valid.is_none())
-            .then(|| format!("tipo de cliente {} desconocido: vacío", group.unwrap_or_default()));
+        let problem = (group.is_some() && valid.is_none()).then(|| {
+            format!(
+                "tipo de cliente {} desconocido: vacío",
+                group.unwrap_or_default()
+            )
+        });
         (
             EntryRow {
                 id: None,
@@ -1448,4 +1493,3 @@ impl EntryLike for legacy::Site {
         )
     }
 }
-

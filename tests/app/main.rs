@@ -15,6 +15,7 @@ mod catalogs;
 mod cli;
 mod health;
 mod layers;
+mod legacy;
 mod list;
 mod schedules;
 mod schema;

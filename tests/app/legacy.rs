@@ -1,0 +1,500 @@
+//! W21: `faena import-legacy` against a legacy-shaped database (the tables and columns of
+//! `legacy-ot-module.md` §1, Django's column names), on this run's backend, with clean and dirty
+//! rows of every documented kind.
+
+use base64::Engine;
+use chrono::Utc;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use faena::db::schema::{activity_log, clients, planning_docs, steps, users, work_orders};
+use faena::services::legacy_import::{self, Report};
+
+use crate::helpers::{TestApp, TestDb, spawn_app};
+
+/// Django's `make_password` with PBKDF2PasswordHasher: `pbkdf2_sha256$iterations$salt$base64`.
+fn django_hash(password: &str, salt: &str, iterations: u32) -> String {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), salt.as_bytes(), iterations, &mut out);
+    format!(
+        "pbkdf2_sha256${iterations}${salt}${}",
+        base64::engine::general_purpose::STANDARD.encode(out)
+    )
+}
+
+const SCHEMA: &str = "
+CREATE TABLE cliente (id BIGINT PRIMARY KEY, descripcion VARCHAR(100) NOT NULL, id_tipo_id BIGINT,
+    activo BOOLEAN NOT NULL, comentario TEXT);
+CREATE TABLE responsable_proyecto (id BIGINT PRIMARY KEY, descripcion VARCHAR(50) NOT NULL,
+    activo BOOLEAN NOT NULL, comentario TEXT);
+CREATE TABLE sitio (id BIGINT PRIMARY KEY, descripcion VARCHAR(100) NOT NULL, activo BOOLEAN NOT NULL,
+    id_frente_id BIGINT, comentario TEXT);
+CREATE TABLE paso_ot (id BIGINT PRIMARY KEY, descripcion VARCHAR(200) NOT NULL, orden VARCHAR(10),
+    activo BOOLEAN NOT NULL, importancia DOUBLE PRECISION, tipo_id BIGINT, comentario TEXT,
+    id_tipo_cliente_id BIGINT);
+CREATE TABLE pte_header (id BIGINT PRIMARY KEY, id_tipo_id BIGINT, oficio_pte VARCHAR(100) NOT NULL,
+    oficio_solicitud VARCHAR(100), descripcion_trabajo TEXT, fecha_solicitud DATE, fecha_entrega DATE,
+    plazo_dias DOUBLE PRECISION, id_orden_trabajo VARCHAR(100), id_responsable_proyecto_id BIGINT,
+    total_homologado NUMERIC(15,2), estatus INTEGER NOT NULL, prioridad INTEGER, id_cliente_id BIGINT,
+    comentario TEXT);
+CREATE TABLE ot (id BIGINT PRIMARY KEY, id_tipo_id BIGINT NOT NULL, id_pte_header_id BIGINT,
+    orden_trabajo VARCHAR(100) NOT NULL, descripcion_trabajo TEXT NOT NULL,
+    id_responsable_proyecto_id BIGINT NOT NULL, responsable_cliente VARCHAR(200) NOT NULL,
+    oficio_ot VARCHAR(100) NOT NULL, id_estatus_ot_id BIGINT NOT NULL,
+    fecha_inicio_programado DATE, fecha_termino_programado DATE, fecha_inicio_real DATE,
+    fecha_termino_real DATE, estatus INTEGER NOT NULL, num_reprogramacion INTEGER, ot_principal INTEGER,
+    comentario TEXT NOT NULL, monto_mxn NUMERIC(25,2), monto_usd NUMERIC(25,2), id_frente_id BIGINT,
+    id_embarcacion INTEGER, id_plataforma INTEGER, id_intercom INTEGER, id_patio INTEGER,
+    plazo_dias INTEGER, id_cliente_id BIGINT, requiere_patio BOOLEAN NOT NULL,
+    fecha_inicio_patio DATE, fecha_fin_patio DATE);
+CREATE TABLE ot_detalle (id BIGINT PRIMARY KEY, id_ot_id BIGINT NOT NULL, estatus_paso_id BIGINT NOT NULL,
+    id_paso_id BIGINT NOT NULL, fecha_entrega DATE, fecha_inicio DATE, fecha_termino DATE,
+    comentario TEXT, archivo TEXT);
+CREATE TABLE auth_user (id INTEGER PRIMARY KEY, password VARCHAR(128) NOT NULL, last_login TIMESTAMP,
+    is_superuser BOOLEAN NOT NULL, username VARCHAR(150) NOT NULL, first_name VARCHAR(150) NOT NULL,
+    last_name VARCHAR(150) NOT NULL, email VARCHAR(254) NOT NULL, is_staff BOOLEAN NOT NULL,
+    is_active BOOLEAN NOT NULL, date_joined TIMESTAMP NOT NULL);
+CREATE TABLE auth_permission (id INTEGER PRIMARY KEY, name VARCHAR(255), content_type_id INTEGER,
+    codename VARCHAR(100) NOT NULL);
+CREATE TABLE auth_user_user_permissions (id BIGINT PRIMARY KEY, user_id INTEGER NOT NULL,
+    permission_id INTEGER NOT NULL);
+CREATE TABLE auth_group_permissions (id BIGINT PRIMARY KEY, group_id INTEGER NOT NULL,
+    permission_id INTEGER NOT NULL);
+CREATE TABLE auth_user_groups (id BIGINT PRIMARY KEY, user_id INTEGER NOT NULL, group_id INTEGER NOT NULL);
+CREATE TABLE registro_actividad (id BIGINT PRIMARY KEY, registro_id INTEGER, evento TEXT, campo TEXT,
+    valor_anterior TEXT, valor_actual TEXT, afectacion TEXT, fecha TIMESTAMP NOT NULL,
+    usuario_id INTEGER NOT NULL, tabla_log INTEGER, detalle TEXT);
+CREATE TABLE importacion_anexo (id BIGINT PRIMARY KEY, ot_id BIGINT NOT NULL, archivo_excel VARCHAR(100),
+    total_registros INTEGER, es_activo BOOLEAN);
+";
+
+fn data(boss: &str, editor: &str) -> String {
+    format!(
+        "
+INSERT INTO cliente VALUES (1, 'PEMEX Exploración y Producción', 15, TRUE, NULL),
+    (7, 'Naviera del Golfo', 16, TRUE, 'nuevo'), (8, 'Cliente de tipo raro', 99, FALSE, NULL);
+INSERT INTO responsable_proyecto VALUES (1, 'Ing. María Fernanda López', TRUE, NULL),
+    (9, 'Ing. Gestor Anterior', TRUE, NULL);
+INSERT INTO sitio VALUES (50, 'Emb. Anterior', TRUE, 6, NULL), (51, 'Patio Anterior', TRUE, 3, NULL),
+    (52, 'Sitio sin categoría', TRUE, 99, NULL);
+INSERT INTO paso_ot VALUES (1, 'Recepción y revisión de la PTE', '1', TRUE, 0, 4, NULL, 15),
+    (40, 'Paso del sistema anterior', '2', TRUE, 0, 4, NULL, 15),
+    (41, 'Paso de un conjunto raro', 'x', TRUE, 0, 1, NULL, NULL);
+INSERT INTO pte_header (id, oficio_pte, descripcion_trabajo, plazo_dias, id_responsable_proyecto_id,
+    estatus, id_cliente_id) VALUES
+    (100, 'PTE-L-100', 'Rehabilitación de ductos', 30.0, 1, 3, 1),
+    (101, 'PTE-L-101', 'Pintura', 12.5, 9, 1, 7),
+    (102, '', 'Sin folio', NULL, NULL, 1, 404);
+INSERT INTO ot VALUES
+ (500, 4, 100, 'OT-L-500', 'Rehabilitación de ductos', 1, 'Ing. Ruiz', 'PEP-L-500-2023', 8,
+  '2023-01-10', '2023-03-10', '2023-01-12', NULL, 1, NULL, NULL, 'inicial', 1234.50, 10.00, 2,
+  50, NULL, NULL, 51, 60, 1, TRUE, '2022-12-01', '2022-12-20'),
+ (501, 5, 100, 'OT-L-500', 'Primera reprogramación', 1, 'Ing. Ruiz', 'PEP-L-501-2023', 5,
+  '2023-04-01', '2023-05-01', NULL, NULL, 1, 1, 500, '', 99.99, 0, 2, 50, NULL, NULL, NULL, 31, 1,
+  FALSE, NULL, NULL),
+ (502, 5, NULL, 'OT-L-500', 'Reprogramación sin número', 9, 'Ing. Ruiz', 'PEP-L-502-2023', 5,
+  '2023-06-01', '2023-07-01', NULL, NULL, 1, NULL, 500, '', 0, 0, 1, NULL, NULL, NULL, 51, 31, 7,
+  FALSE, NULL, NULL),
+ (503, 5, NULL, 'OT-X', 'Huérfana', 1, 'x', 'PEP-X-2023', 5, NULL, NULL, NULL, NULL, 1, 1, 999, '',
+  0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL),
+ (504, 4, NULL, 'OT-L-504', 'Inicial sin PTE', 9, 'Ing. Vela', 'PENDIENTE', 10, '2021-02-01',
+  '2021-02-28', '2021-02-01', '2021-02-27', 1, NULL, NULL, '', 5000, 0, 1, NULL, NULL, NULL, 51, 28,
+  1, FALSE, NULL, NULL),
+ (505, 4, 101, 'OT-L-500', 'Folio repetido', 9, 'Ing. Vela', 'PEP-L-505-2024', 5, NULL, NULL, NULL,
+  NULL, 1, NULL, NULL, '', 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 7, FALSE, NULL, NULL),
+ (506, 4, NULL, 'OT-L-506', 'Estado de registro raro', 1, 'x', 'PEP-L-506-2024', 5, NULL, NULL,
+  NULL, NULL, 7, NULL, NULL, '', 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1, FALSE, NULL, NULL),
+ (507, 4, NULL, 'OT-L-507', 'Sitio inexistente', 1, 'x', 'PEP-L-507-2024', 8, NULL, NULL, NULL,
+  NULL, -1, NULL, NULL, '', 0, 0, 2, 777, NULL, NULL, NULL, NULL, 1, FALSE, NULL, NULL),
+ (508, 4, NULL, 'OT-L-508', 'Fechas invertidas', 1, 'x', 'PEP-L-508-2024', 8, '2024-05-01',
+  '2024-04-01', NULL, NULL, 1, NULL, NULL, '', 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1, FALSE,
+  NULL, NULL),
+ (509, 99, NULL, 'OT-L-509', 'Tipo raro', 1, 'x', 'x', 8, NULL, NULL, NULL, NULL, 1, NULL, NULL, '',
+  0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1, FALSE, NULL, NULL);
+INSERT INTO ot_detalle VALUES
+ (1000, 500, 3, 1, '2023-01-20', '2023-01-10', '2023-01-20', 'hecho', NULL),
+ (1001, 500, 1, 40, NULL, NULL, NULL, NULL, 'https://drive.example.com/doc'),
+ (1002, 500, 14, 41, NULL, NULL, NULL, NULL, 'file://C:/docs/plano.pdf'),
+ (1003, 500, 1, 404, NULL, NULL, NULL, NULL, NULL),
+ (1004, 503, 1, 1, NULL, NULL, NULL, NULL, NULL),
+ (1005, 504, 99, 1, NULL, NULL, NULL, NULL, NULL),
+ (1006, 501, 3, 1, '2023-04-10', NULL, NULL, NULL, NULL),
+ (1007, 504, 3, 1, '2021-02-10', NULL, NULL, NULL, NULL);
+INSERT INTO auth_user VALUES
+ (1, '{boss}', NULL, TRUE, 'jefe', 'Carmen', 'Ibarra', 'carmen@example.com', TRUE, TRUE,
+  '2020-01-01 00:00:00'),
+ (2, '{editor}', NULL, FALSE, 'gestor1', 'Raúl', 'Soto', 'raul@example.com', FALSE, TRUE,
+  '2020-01-01 00:00:00'),
+ (3, '{editor}', NULL, FALSE, 'lector', '', '', '', FALSE, TRUE, '2020-01-01 00:00:00'),
+ (4, '!sin-clave', NULL, FALSE, 'sinclave', 'Sin', 'Clave', '', FALSE, FALSE, '2020-01-01 00:00:00');
+INSERT INTO auth_permission VALUES (1, 'Can change OT', 1, 'change_ote'), (2, 'Can view OT', 1, 'view_ote');
+INSERT INTO auth_user_user_permissions VALUES (1, 2, 1), (2, 3, 2);
+INSERT INTO registro_actividad VALUES
+ (1, 500, 'editar', 'oficio_ot', 'PEP-VIEJO', 'PEP-L-500-2023', 'ot', '2023-01-11 09:30:00', 1, 4,
+  '<b>cambio</b> de oficio'),
+ (2, 100, 'crear', NULL, NULL, NULL, 'pte_header', '2022-12-01 08:00:00', 2, 0, NULL);
+INSERT INTO importacion_anexo VALUES (1, 500, 'anexo.xlsx', 10, TRUE);
+"
+    )
+}
+
+/// A legacy database on this run's backend, filled with `data`.
+fn legacy_db(boss: &str, editor: &str) -> TestDb {
+    let db = TestDb::fresh();
+    let sql = format!("{SCHEMA}{}", data(boss, editor));
+    match faena::db::Backend::from_url(db.url()) {
+        faena::db::Backend::Postgres(url) => PgConnection::establish(&url)
+            .unwrap()
+            .batch_execute(&sql)
+            .unwrap(),
+        faena::db::Backend::Sqlite(path) => SqliteConnection::establish(&path.to_string_lossy())
+            .unwrap()
+            .batch_execute(&sql)
+            .unwrap(),
+    }
+    db
+}
+
+fn legacy_exec(db: &TestDb, sql: &str) {
+    match faena::db::Backend::from_url(db.url()) {
+        faena::db::Backend::Postgres(url) => PgConnection::establish(&url)
+            .unwrap()
+            .batch_execute(sql)
+            .unwrap(),
+        faena::db::Backend::Sqlite(path) => SqliteConnection::establish(&path.to_string_lossy())
+            .unwrap()
+            .batch_execute(sql)
+            .unwrap(),
+    }
+}
+
+async fn migrate(app: &TestApp, url: &str, dry_run: bool) -> Report {
+    let url = url.to_owned();
+    app.db(move |c| {
+        legacy_import::run(c, &url, dry_run, Utc::now().naive_utc(), &mut |_, _, _| {}).unwrap()
+    })
+    .await
+}
+
+fn table<'a>(r: &'a Report, name: &str) -> &'a legacy_import::TableReport {
+    r.tables.iter().find(|t| t.table == name).unwrap()
+}
+
+fn reasons(r: &Report, table: &str, legacy_id: i64) -> Vec<String> {
+    r.issues
+        .iter()
+        .filter(|i| i.table == table && i.legacy_id == legacy_id)
+        .map(|i| {
+            format!(
+                "{}: {}",
+                if i.skipped { "omitida" } else { "reparada" },
+                i.reason
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_without_duplicates()
+{
+    let boss = django_hash("clave-anterior-2024", "salAnterior01", 1000);
+    let editor = django_hash("otra-clave-anterior", "salAnterior02", 1000);
+    let old = legacy_db(&boss, &editor);
+    let app = spawn_app().await;
+
+    // A dry run writes nothing and says what would happen.
+    let dry = migrate(&app, old.url(), true).await;
+    assert!(dry.dry_run);
+    assert_eq!(table(&dry, "ot").created, 8);
+    let orders: i64 = app
+        .db(|c| work_orders::table.count().get_result(c).unwrap())
+        .await;
+    assert_eq!(orders, 0, "the dry run rolled back");
+
+    let first = migrate(&app, old.url(), false).await;
+    let ot = table(&first, "ot");
+    assert_eq!((ot.read, ot.created), (10, 8), "{}", first.summary());
+    // Skips, each with its reason.
+    assert_eq!(reasons(&first, "ot", 503).len(), 1);
+    assert!(
+        reasons(&first, "ot", 503)[0].starts_with("omitida: reprogramación cuya OT principal 999")
+    );
+    assert!(reasons(&first, "ot", 509)[0].contains("tipo 99 desconocido"));
+    // Repairs, each with its reason.
+    assert!(
+        reasons(&first, "ot", 502)
+            .iter()
+            .any(|r| r.contains("sin número: se le dio el 2"))
+    );
+    assert!(
+        reasons(&first, "ot", 504)
+            .iter()
+            .any(|r| r.contains("OT inicial sin PTE"))
+    );
+    assert!(
+        reasons(&first, "ot", 505)
+            .iter()
+            .any(|r| r.contains("folio OT-L-500 repetido"))
+    );
+    assert!(
+        reasons(&first, "ot", 506)
+            .iter()
+            .any(|r| r.contains("estado de registro 7"))
+    );
+    assert!(
+        reasons(&first, "ot", 507)
+            .iter()
+            .any(|r| r.contains("embarcación 777 inexistente"))
+    );
+    assert!(
+        reasons(&first, "ot", 508)
+            .iter()
+            .any(|r| r.contains("término programado antes"))
+    );
+    assert!(
+        reasons(&first, "ot_detalle", 1002)
+            .iter()
+            .any(|r| r.contains("file://C:/docs"))
+    );
+    assert!(reasons(&first, "ot_detalle", 1003)[0].contains("plantilla 404 inexistente"));
+    assert!(reasons(&first, "ot_detalle", 1004)[0].contains("OT 503 que no se migró"));
+    assert!(reasons(&first, "ot_detalle", 1005)[0].contains("estatus 99 no es de paso"));
+    assert!(reasons(&first, "sitio", 52)[0].starts_with("omitida"));
+    assert!(
+        reasons(&first, "paso_ot", 41)
+            .iter()
+            .any(|r| r.contains("conjunto 1 desconocido"))
+    );
+    assert!(
+        reasons(&first, "pte_header", 102)
+            .iter()
+            .any(|r| r.contains("sin folio"))
+    );
+    assert!(
+        reasons(&first, "auth_user", 4)
+            .iter()
+            .any(|r| r.contains("no migrable"))
+    );
+    assert_eq!(
+        first.not_migrated,
+        vec![("importacion_anexo", 1)],
+        "tables left for later are named"
+    );
+    assert!(first.mismatches.is_empty(), "{:?}", first.mismatches);
+    assert_eq!(first.verified, 8);
+    // Catalog codes: the seeded client 1 and template 1 are the legacy ones; new rows keep ids.
+    assert_eq!(table(&first, "cliente").matched, 1);
+    assert_eq!(table(&first, "paso_ot").matched, 1);
+    let csv = String::from_utf8(first.to_csv().unwrap()).unwrap();
+    assert!(csv.contains("omitida,ot,503,"));
+
+    // Into an empty database the orders, PTEs and steps keep their legacy ids.
+    let (o500, o501, o502, o505, o506, o504) = app
+        .db(|c| {
+            let f = |id: i32, c: &mut faena::db::DbConn| {
+                faena::db::work_orders::find(c, id).unwrap().unwrap()
+            };
+            (
+                f(500, c),
+                f(501, c),
+                f(502, c),
+                f(505, c),
+                f(506, c),
+                f(504, c),
+            )
+        })
+        .await;
+    assert_eq!(o500.folio, "OT-L-500");
+    assert_eq!((o500.amount_mxn, o500.amount_usd), (123_450, 1_000));
+    assert_eq!(
+        (o500.vessel_site_id, o500.yard_site_id),
+        (Some(50), Some(51))
+    );
+    assert!(o500.requires_yard);
+    assert_eq!(o500.planning_doc_id, Some(100));
+    assert_eq!((o501.parent_id, o501.revision), (Some(500), Some(1)));
+    assert_eq!(
+        o501.planning_doc_id,
+        Some(100),
+        "a reprogramming takes its parent's PTE"
+    );
+    assert_eq!(o502.revision, Some(2));
+    assert_eq!(o505.folio, "OT-L-500 (anterior 505)");
+    assert_eq!(
+        o506.record_state, 0,
+        "an invisible legacy state is a deleted order"
+    );
+    assert_eq!((o504.status_id, o504.planning_doc_id), (10, None));
+    let (step_ids, link, client7): (Vec<i32>, Option<String>, String) = app
+        .db(|c| {
+            (
+                steps::table
+                    .filter(steps::work_order_id.eq(500))
+                    .order(steps::id)
+                    .select(steps::id)
+                    .load(c)
+                    .unwrap(),
+                steps::table
+                    .find(1002)
+                    .select(steps::link)
+                    .first(c)
+                    .unwrap(),
+                clients::table
+                    .find(7)
+                    .select(clients::description)
+                    .first(c)
+                    .unwrap(),
+            )
+        })
+        .await;
+    assert_eq!(
+        step_ids,
+        [1000, 1001, 1002],
+        "steps as they were, none generated"
+    );
+    assert_eq!(link, None);
+    assert_eq!(client7, "Naviera del Golfo");
+
+    // Users: roles mapped, the legacy password accepted once and replaced by argon2.
+    let roles: Vec<(String, String, bool)> = app
+        .db(|c| {
+            users::table
+                .filter(users::username.ne("admin"))
+                .order(users::username)
+                .select((users::username, users::role, users::must_change_password))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        roles,
+        [
+            ("gestor1".to_owned(), "gestor".to_owned(), false),
+            ("jefe".to_owned(), "admin".to_owned(), false),
+            ("lector".to_owned(), "consulta".to_owned(), false),
+            ("sinclave".to_owned(), "consulta".to_owned(), true),
+        ]
+    );
+    let wrong = app.login_raw("jefe", "no-es-la-clave").await;
+    assert_ne!(crate::helpers::location(&wrong), "/");
+    let ok = app.login_raw("jefe", "clave-anterior-2024").await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(crate::helpers::location(&ok), "/");
+    let stored: String = app
+        .db(|c| {
+            users::table
+                .filter(users::username.eq("jefe"))
+                .select(users::password_hash)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+
+    // The legacy history is on the order's page, its HTML shown as text.
+    let (detail, at): (Option<String>, String) = app
+        .db(|c| {
+            activity_log::table
+                .filter(activity_log::table_name.eq("work_orders"))
+                .filter(activity_log::record_id.eq(500))
+                .select((activity_log::detail, activity_log::at))
+                .first::<(Option<String>, chrono::NaiveDateTime)>(c)
+                .map(|(d, a)| (d, a.to_string()))
+                .unwrap()
+        })
+        .await;
+    assert_eq!(detail.as_deref(), Some("<b>cambio</b> de oficio"));
+    assert_eq!(
+        at, "2023-01-11 15:30:00",
+        "the legacy's Mexico City time, stored as UTC"
+    );
+    let page = app.get("/ot/500").await.text().await.unwrap();
+    let rows = crate::helpers::texts(&page, "#historial tbody tr");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("11/01/2023 09:30") && r.contains("<b>cambio</b> de oficio")),
+        "shown as text, at its legacy time: {rows:?}"
+    );
+    assert!(!page.contains("<b>cambio</b>"), "escaped in the HTML");
+
+    // Again: nothing duplicated; a row changed since is updated.
+    legacy_exec(
+        &old,
+        "UPDATE ot SET descripcion_trabajo = 'Inicial sin PTE, corregida' WHERE id = 504",
+    );
+    let again = migrate(&app, old.url(), false).await;
+    let ot = table(&again, "ot");
+    assert_eq!(
+        (ot.created, ot.updated, ot.unchanged),
+        (0, 1, 7),
+        "{}",
+        again.summary()
+    );
+    assert_eq!(table(&again, "ot_detalle").created, 0);
+    assert_eq!(table(&again, "registro_actividad").created, 0);
+    let (orders, ptes, steps_n): (i64, i64, i64) = app
+        .db(|c| {
+            (
+                work_orders::table.count().get_result(c).unwrap(),
+                planning_docs::table.count().get_result(c).unwrap(),
+                steps::table.count().get_result(c).unwrap(),
+            )
+        })
+        .await;
+    assert_eq!((orders, ptes, steps_n), (8, 3, 5));
+    let description: String = app
+        .db(|c| {
+            work_orders::table
+                .find(504)
+                .select(work_orders::description)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(description, "Inicial sin PTE, corregida");
+    // The search index follows migrated rows too.
+    let body = app.get("/ot?q=corregida").await.text().await.unwrap();
+    assert!(body.contains("OT-L-504"));
+}
+
+#[tokio::test]
+async fn w21_into_a_database_with_orders_the_ids_are_new_and_the_report_maps_them() {
+    let old = legacy_db("!x", "!x");
+    let app = spawn_app().await;
+    app.logged_in("ana", faena::domain::role::Role::Gestor)
+        .await;
+    let (existing, _) = app.create_initial("OT-PROPIA", &[]).await;
+    let report = migrate(&app, old.url(), false).await;
+    assert_eq!(table(&report, "ot").created, 8);
+    let mapped = report
+        .remapped
+        .iter()
+        .find(|(t, legacy, _)| *t == "ot" && *legacy == 500)
+        .map(|(_, _, id)| *id)
+        .unwrap();
+    assert_ne!(mapped, 500);
+    assert!(mapped > existing);
+    let folio: String = app
+        .db(move |c| {
+            work_orders::table
+                .find(mapped)
+                .select(work_orders::folio)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(folio, "OT-L-500");
+    let csv = String::from_utf8(report.to_csv().unwrap()).unwrap();
+    assert!(csv.contains(&format!("id_nuevo,ot,500,{mapped},")));
+    // A legacy URL that is not a SASCOP database is refused with a message.
+    let empty = TestDb::fresh();
+    legacy_exec(&empty, "CREATE TABLE otra (id INTEGER)");
+    let url = empty.url().to_owned();
+    let refused = app
+        .db(move |c| {
+            legacy_import::run(c, &url, false, Utc::now().naive_utc(), &mut |_, _, _| {})
+                .err()
+                .map(|e| e.to_string())
+        })
+        .await;
+    assert!(refused.is_some_and(|e| e.contains("no tiene la tabla ot")));
+}
