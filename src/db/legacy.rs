@@ -923,29 +923,38 @@ pub fn mapped(
     Ok(out)
 }
 
-/// Every mapped row of a table: legacy id → Faena id.
-pub fn all_mapped(
-    conn: &mut DbConn,
-    source: &str,
-) -> QueryResult<std::collections::HashMap<i64, i32>> {
+/// The legacy tables some of whose rows were migrated. On PostgreSQL the map's statistics are
+/// refreshed first, so that the lookups of a re-run use its primary key.
+pub fn mapped_sources(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<String>> {
+    if let DbConn::Pg(_) = conn {
+        conn.batch_execute("ANALYZE legacy_map")?;
+    }
     Ok(legacy_map::table
-        .filter(legacy_map::source.eq(source))
-        .select((legacy_map::legacy_id, legacy_map::faena_id))
-        .load::<(i64, i32)>(conn)?
+        .select(legacy_map::source)
+        .distinct()
+        .load::<String>(conn)?
         .into_iter()
         .collect())
 }
 
-/// Records (or updates) what legacy rows became.
-pub fn remember(conn: &mut DbConn, source: &str, rows: &[(i64, i32, String)]) -> QueryResult<()> {
+/// Records what legacy rows became; with `replace`, rows recorded before are replaced (a
+/// re-run), else they are all new (a table migrated for the first time: no lookups).
+pub fn remember(
+    conn: &mut DbConn,
+    source: &str,
+    rows: &[(i64, i32, String)],
+    replace: bool,
+) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|r| r.0).collect();
-        diesel::delete(
-            legacy_map::table
-                .filter(legacy_map::source.eq(source))
-                .filter(legacy_map::legacy_id.eq_any(&ids)),
-        )
-        .execute(conn)?;
+        if replace {
+            let ids: Vec<i64> = chunk.iter().map(|r| r.0).collect();
+            diesel::delete(
+                legacy_map::table
+                    .filter(legacy_map::source.eq(source))
+                    .filter(legacy_map::legacy_id.eq_any(&ids)),
+            )
+            .execute(conn)?;
+        }
         let values: Vec<_> = chunk
             .iter()
             .map(|(l, f, p)| {
@@ -1243,6 +1252,21 @@ upsert_fn!(
     write_step, StepRow, steps
 );
 
+/// Inserts many new orders with their own ids at once.
+pub fn insert_orders(conn: &mut DbConn, rows: &[OrderRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(200) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(work_orders::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(work_orders::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
 /// Inserts many new steps at once (the bulk of a migration).
 pub fn insert_steps(conn: &mut DbConn, rows: &[StepRow]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
@@ -1260,11 +1284,12 @@ pub fn insert_steps(conn: &mut DbConn, rows: &[StepRow]) -> QueryResult<()> {
     Ok(())
 }
 
+/// (id, kind, PTE, folio, parent, revision) of an order.
+pub type OrderKeys = (i32, i32, Option<i32>, String, Option<i32>, Option<i32>);
+
 /// Initial orders' folios, PTEs and reprogrammings' (parent, revision) among non-deleted orders
 /// (the unique indexes of W2 and W4): (id, kind, PTE, folio, parent, revision).
-pub fn order_keys(
-    conn: &mut DbConn,
-) -> QueryResult<Vec<(i32, i32, Option<i32>, String, Option<i32>, Option<i32>)>> {
+pub fn order_keys(conn: &mut DbConn) -> QueryResult<Vec<OrderKeys>> {
     work_orders::table
         .filter(work_orders::record_state.ne(crate::domain::codes::record_state::DELETED))
         .select((

@@ -282,6 +282,8 @@ struct Migration {
     order_ptes: HashMap<i32, Option<i32>>,
     /// Faena PTE id → folio.
     pte_folios: HashMap<i32, String>,
+    /// The legacy tables migrated into this database before (a re-run).
+    mapped_sources: HashSet<String>,
     /// Legacy orders some of whose steps were skipped (reported; not compared).
     orders_with_skipped_steps: HashSet<i64>,
     initial_folios: HashMap<String, i32>,
@@ -315,6 +317,7 @@ impl Migration {
             order_ptes: HashMap::new(),
             pte_folios: HashMap::new(),
             orders_with_skipped_steps: HashSet::new(),
+            mapped_sources: legacy::mapped_sources(conn)?,
             initial_folios: HashMap::new(),
             initial_ptes: HashMap::new(),
             revisions: HashMap::new(),
@@ -332,6 +335,20 @@ impl Migration {
             }
         }
         Ok(m)
+    }
+
+    /// What rows of this page were migrated before. A table never migrated into this database
+    /// needs no lookups (a first migration reads none).
+    fn known(
+        &self,
+        conn: &mut DbConn,
+        source: &str,
+        legacy_ids: &[i64],
+    ) -> QueryResult<HashMap<i64, (i32, String)>> {
+        if !self.mapped_sources.contains(source) {
+            return Ok(HashMap::new());
+        }
+        legacy::mapped(conn, source, legacy_ids)
     }
 
     /// One batch: its own transaction, or (dry run) the outer one.
@@ -477,7 +494,7 @@ impl Migration {
             ($ty:ty) => {
                 self.pages::<$ty>(conn, old, table, cols, progress, |m, c, rows| {
                     let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-                    let known = legacy::mapped(c, table, &ids)?;
+                    let known = m.known(c, table, &ids)?;
                     let mut remember = Vec::new();
                     for r in rows {
                         let print = fingerprint(&r);
@@ -532,7 +549,7 @@ impl Migration {
                         m.map_entry(which, r.id, id);
                         remember.push((r.id, id, print));
                     }
-                    legacy::remember(c, table, &remember)
+                    legacy::remember(c, table, &remember, m.mapped_sources.contains(table))
                 })
             };
         }
@@ -561,7 +578,7 @@ impl Migration {
         let mut existing = legacy::templates(conn)?;
         self.pages::<legacy::Template>(conn, old, TABLE, legacy::TEMPLATE, progress, |m, c, rows| {
             let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-            let known = legacy::mapped(c, TABLE, &ids)?;
+            let known = m.known(c, TABLE, &ids)?;
             let mut remember = Vec::new();
             for r in rows {
                 let print = fingerprint(&r);
@@ -642,7 +659,7 @@ impl Migration {
                 m.templates.insert(r.id, (id, description, sort_order));
                 remember.push((r.id, id, print));
             }
-            legacy::remember(c, TABLE, &remember)
+            legacy::remember(c, TABLE, &remember, m.mapped_sources.contains(TABLE))
         })
     }
 
@@ -655,7 +672,7 @@ impl Migration {
         const TABLE: &str = "pte_header";
         self.pages::<legacy::Pte>(conn, old, TABLE, legacy::PTE, progress, |m, c, rows| {
             let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-            let known = legacy::mapped(c, TABLE, &ids)?;
+            let known = m.known(c, TABLE, &ids)?;
             let mut remember = Vec::new();
             for r in rows {
                 let print = fingerprint(&r);
@@ -707,7 +724,7 @@ impl Migration {
                 m.ptes.insert(r.id, (id, folio));
                 remember.push((r.id, id, print));
             }
-            legacy::remember(c, TABLE, &remember)
+            legacy::remember(c, TABLE, &remember, m.mapped_sources.contains(TABLE))
         })
     }
 
@@ -755,7 +772,7 @@ impl Migration {
         let editors = legacy::order_editors(old)?;
         self.pages::<legacy::User>(conn, old, TABLE, legacy::USER, progress, |m, c, rows| {
             let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-            let known = legacy::mapped(c, TABLE, &ids)?;
+            let known = m.known(c, TABLE, &ids)?;
             let mut remember = Vec::new();
             for r in rows {
                 let print = fingerprint(&r);
@@ -817,7 +834,7 @@ impl Migration {
                 m.users.insert(r.id, (id, username));
                 remember.push((r.id, id, print));
             }
-            legacy::remember(c, TABLE, &remember)
+            legacy::remember(c, TABLE, &remember, m.mapped_sources.contains(TABLE))
         })
     }
 
@@ -831,8 +848,10 @@ impl Migration {
         for pass in [kind::INITIAL, kind::REPROGRAMMING] {
             self.pages::<legacy::Order>(conn, old, "ot", legacy::ORDER, progress, |m, c, rows| {
                 let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-                let known = legacy::mapped(c, "ot", &ids)?;
+                let known = m.known(c, "ot", &ids)?;
                 let mut remember = Vec::new();
+                // New orders with their own ids go in together at the end of the page.
+                let mut fresh = Vec::new();
                 for r in rows {
                     let is_child = r.id_tipo == Some(i64::from(kind::REPROGRAMMING));
                     if (pass == kind::REPROGRAMMING) != is_child {
@@ -847,7 +866,13 @@ impl Migration {
                             }
                             None => {
                                 row.id = m.kept_id(r.id);
-                                (legacy::write_order(c, &row, None)?, true, true)
+                                match row.id {
+                                    Some(id) => {
+                                        fresh.push(row.clone());
+                                        (id, true, true)
+                                    }
+                                    None => (legacy::write_order(c, &row, None)?, true, true),
+                                }
                             }
                         };
                         m.outcome("ot", r.id, id, created, changed);
@@ -856,7 +881,8 @@ impl Migration {
                         remember.push((r.id, id, print));
                     }
                 }
-                legacy::remember(c, "ot", &remember)
+                legacy::insert_orders(c, &fresh)?;
+                legacy::remember(c, "ot", &remember, m.mapped_sources.contains("ot"))
             })?;
             // The rows were read twice: count them once.
             if pass == kind::REPROGRAMMING {
@@ -1157,7 +1183,7 @@ impl Migration {
         const TABLE: &str = "ot_detalle";
         self.pages::<legacy::Step>(conn, old, TABLE, legacy::STEP, progress, |m, c, rows| {
             let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-            let known = legacy::mapped(c, TABLE, &ids)?;
+            let known = m.known(c, TABLE, &ids)?;
             let mut remember = Vec::new();
             let mut fresh = Vec::new();
             for r in rows {
@@ -1272,7 +1298,7 @@ impl Migration {
                     remember.push((legacy_id, id, print));
                 }
             }
-            legacy::remember(c, TABLE, &remember)
+            legacy::remember(c, TABLE, &remember, m.mapped_sources.contains(TABLE))
         })
     }
 
@@ -1291,7 +1317,7 @@ impl Migration {
             progress,
             |m, c, rows| {
                 let ids: Vec<i64> = rows.iter().map(HasId::id).collect();
-                let known = legacy::mapped(c, TABLE, &ids)?;
+                let known = m.known(c, TABLE, &ids)?;
                 let mut remember = Vec::new();
                 for r in rows {
                     let print = fingerprint(&r);
@@ -1332,7 +1358,7 @@ impl Migration {
                     m.outcome(TABLE, r.id, id, true, true);
                     remember.push((r.id, id, print));
                 }
-                legacy::remember(c, TABLE, &remember)
+                legacy::remember(c, TABLE, &remember, m.mapped_sources.contains(TABLE))
             },
         )
     }

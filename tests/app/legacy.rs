@@ -21,51 +21,7 @@ fn django_hash(password: &str, salt: &str, iterations: u32) -> String {
     )
 }
 
-const SCHEMA: &str = "
-CREATE TABLE cliente (id BIGINT PRIMARY KEY, descripcion VARCHAR(100) NOT NULL, id_tipo_id BIGINT,
-    activo BOOLEAN NOT NULL, comentario TEXT);
-CREATE TABLE responsable_proyecto (id BIGINT PRIMARY KEY, descripcion VARCHAR(50) NOT NULL,
-    activo BOOLEAN NOT NULL, comentario TEXT);
-CREATE TABLE sitio (id BIGINT PRIMARY KEY, descripcion VARCHAR(100) NOT NULL, activo BOOLEAN NOT NULL,
-    id_frente_id BIGINT, comentario TEXT);
-CREATE TABLE paso_ot (id BIGINT PRIMARY KEY, descripcion VARCHAR(200) NOT NULL, orden VARCHAR(10),
-    activo BOOLEAN NOT NULL, importancia DOUBLE PRECISION, tipo_id BIGINT, comentario TEXT,
-    id_tipo_cliente_id BIGINT);
-CREATE TABLE pte_header (id BIGINT PRIMARY KEY, id_tipo_id BIGINT, oficio_pte VARCHAR(100) NOT NULL,
-    oficio_solicitud VARCHAR(100), descripcion_trabajo TEXT, fecha_solicitud DATE, fecha_entrega DATE,
-    plazo_dias DOUBLE PRECISION, id_orden_trabajo VARCHAR(100), id_responsable_proyecto_id BIGINT,
-    total_homologado NUMERIC(15,2), estatus INTEGER NOT NULL, prioridad INTEGER, id_cliente_id BIGINT,
-    comentario TEXT);
-CREATE TABLE ot (id BIGINT PRIMARY KEY, id_tipo_id BIGINT NOT NULL, id_pte_header_id BIGINT,
-    orden_trabajo VARCHAR(100) NOT NULL, descripcion_trabajo TEXT NOT NULL,
-    id_responsable_proyecto_id BIGINT NOT NULL, responsable_cliente VARCHAR(200) NOT NULL,
-    oficio_ot VARCHAR(100) NOT NULL, id_estatus_ot_id BIGINT NOT NULL,
-    fecha_inicio_programado DATE, fecha_termino_programado DATE, fecha_inicio_real DATE,
-    fecha_termino_real DATE, estatus INTEGER NOT NULL, num_reprogramacion INTEGER, ot_principal INTEGER,
-    comentario TEXT NOT NULL, monto_mxn NUMERIC(25,2), monto_usd NUMERIC(25,2), id_frente_id BIGINT,
-    id_embarcacion INTEGER, id_plataforma INTEGER, id_intercom INTEGER, id_patio INTEGER,
-    plazo_dias INTEGER, id_cliente_id BIGINT, requiere_patio BOOLEAN NOT NULL,
-    fecha_inicio_patio DATE, fecha_fin_patio DATE);
-CREATE TABLE ot_detalle (id BIGINT PRIMARY KEY, id_ot_id BIGINT NOT NULL, estatus_paso_id BIGINT NOT NULL,
-    id_paso_id BIGINT NOT NULL, fecha_entrega DATE, fecha_inicio DATE, fecha_termino DATE,
-    comentario TEXT, archivo TEXT);
-CREATE TABLE auth_user (id INTEGER PRIMARY KEY, password VARCHAR(128) NOT NULL, last_login TIMESTAMP,
-    is_superuser BOOLEAN NOT NULL, username VARCHAR(150) NOT NULL, first_name VARCHAR(150) NOT NULL,
-    last_name VARCHAR(150) NOT NULL, email VARCHAR(254) NOT NULL, is_staff BOOLEAN NOT NULL,
-    is_active BOOLEAN NOT NULL, date_joined TIMESTAMP NOT NULL);
-CREATE TABLE auth_permission (id INTEGER PRIMARY KEY, name VARCHAR(255), content_type_id INTEGER,
-    codename VARCHAR(100) NOT NULL);
-CREATE TABLE auth_user_user_permissions (id BIGINT PRIMARY KEY, user_id INTEGER NOT NULL,
-    permission_id INTEGER NOT NULL);
-CREATE TABLE auth_group_permissions (id BIGINT PRIMARY KEY, group_id INTEGER NOT NULL,
-    permission_id INTEGER NOT NULL);
-CREATE TABLE auth_user_groups (id BIGINT PRIMARY KEY, user_id INTEGER NOT NULL, group_id INTEGER NOT NULL);
-CREATE TABLE registro_actividad (id BIGINT PRIMARY KEY, registro_id INTEGER, evento TEXT, campo TEXT,
-    valor_anterior TEXT, valor_actual TEXT, afectacion TEXT, fecha TIMESTAMP NOT NULL,
-    usuario_id INTEGER NOT NULL, tabla_log INTEGER, detalle TEXT);
-CREATE TABLE importacion_anexo (id BIGINT PRIMARY KEY, ot_id BIGINT NOT NULL, archivo_excel VARCHAR(100),
-    total_registros INTEGER, es_activo BOOLEAN);
-";
+const SCHEMA: &str = include_str!("../fixtures/legacy_schema.sql");
 
 fn data(boss: &str, editor: &str) -> String {
     format!(
