@@ -173,28 +173,30 @@ fn import_legacy(
     dry_run: bool,
     report_file: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    use std::io::Write;
     let pool = open_database(config)?;
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
-    let mut last = std::time::Instant::now();
+    // One progress bar per legacy table, on standard error (hidden when it is not a terminal).
+    let style = indicatif::ProgressStyle::with_template(
+        "{prefix:<22} [{bar:30}] {pos}/{len} filas  {per_sec}  {elapsed}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("#>-");
+    let mut bar: Option<(String, indicatif::ProgressBar)> = None;
     let mut progress = |table: &str, done: u64, total: u64| {
-        if last.elapsed().as_millis() >= 500 || done >= total {
-            let width = 30u64;
-            let filled = (done * width)
-                .checked_div(total)
-                .unwrap_or(width)
-                .min(width);
-            eprint!(
-                "\r{table:<22} [{}{}] {done}/{total}   ",
-                "#".repeat(usize::try_from(filled).unwrap_or(0)),
-                " ".repeat(usize::try_from(width - filled).unwrap_or(0))
-            );
-            if done >= total {
-                eprintln!();
+        if bar.as_ref().is_none_or(|(t, _)| t != table) {
+            if let Some((_, b)) = bar.take() {
+                b.finish();
             }
-            let _ = std::io::stderr().flush();
-            last = std::time::Instant::now();
+            let b = indicatif::ProgressBar::new(total).with_style(style.clone());
+            b.set_prefix(table.to_owned());
+            bar = Some((table.to_owned(), b));
+        }
+        if let Some((_, b)) = &bar {
+            b.set_position(done);
+            if done >= total {
+                b.finish();
+            }
         }
     };
     let report = faena::services::legacy_import::run(

@@ -454,3 +454,53 @@ async fn w21_into_a_database_with_orders_the_ids_are_new_and_the_report_maps_the
         .await;
     assert!(refused.is_some_and(|e| e.contains("no tiene la tabla ot")));
 }
+
+/// `faena import-legacy` on the command line: a dry run prints the summary and writes the CSV
+/// report, and leaves the database as it was; a bad source is a clear error and a failure exit.
+#[test]
+fn w21_the_command_line_dry_run_prints_the_report_and_writes_nothing() {
+    let old = legacy_db("!x", "!x");
+    let db = TestDb::fresh();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("informe.csv");
+    let faena = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_faena"))
+            .env("DATABASE_URL", db.url())
+            .env("RUST_LOG", "warn")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = faena(&[
+        "import-legacy",
+        "--from",
+        old.url(),
+        "--dry-run",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Simulación (--dry-run): nada se escribió."));
+    assert!(
+        stdout.contains("omitidas 1: reprogramación cuya OT principal N no existe o no es inicial"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(csv.starts_with("seccion,tabla,id_anterior,id_faena,detalle"));
+    assert!(csv.contains("reparada,ot,502,"));
+    let pool = faena::startup::open_database(&crate::helpers::test_config(db.url())).unwrap();
+    let orders: i64 = faena::db::schema::work_orders::table
+        .count()
+        .get_result(&mut pool.get().unwrap())
+        .unwrap();
+    assert_eq!(orders, 0);
+
+    let out = faena(&["import-legacy", "--from", "/no/existe/sascop.db"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no existe el archivo"));
+}
