@@ -1406,3 +1406,387 @@ pub fn legacy_step_tallies(
 impl Step {
     pub const TABLE: &'static str = "ot_detalle";
 }
+
+// ---- Units, the master concept catalog and the annex imports (legacy §1.4, §1.6) -----------
+
+/// `unidad_medida`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Unit {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub descripcion: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub clave: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub activo: Option<bool>,
+}
+
+pub const UNIT: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "descripcion",
+        names: &["descripcion"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "clave",
+        names: &["clave"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "activo",
+        names: &["activo"],
+        read: Read::Raw("NULL"),
+    },
+];
+
+/// `contrato_concepto_maestro`: prices read as text (exact).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Concept {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub partida_ordinaria: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub partida_extraordinaria: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub descripcion: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub unidad_medida: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub precio_unitario_mn: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub precio_unitario_usd: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub activo: Option<bool>,
+}
+
+pub const CONCEPT: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "partida_ordinaria",
+        names: &["partida_ordinaria"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "partida_extraordinaria",
+        names: &["partida_extraordinaria"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "descripcion",
+        names: &["descripcion"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "unidad_medida",
+        names: &["unidad_medida_id", "unidad_medida", "id_unidad_medida_id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "precio_unitario_mn",
+        names: &["precio_unitario_mn"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "precio_unitario_usd",
+        names: &["precio_unitario_usd"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "activo",
+        names: &["activo"],
+        read: Read::Raw("NULL"),
+    },
+];
+
+/// `importacion_anexo`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AnnexImport {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub ot: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub archivo_excel: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub fecha_carga: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub usuario_carga: Option<i64>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub total_registros: Option<i32>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub es_activo: Option<bool>,
+}
+
+pub const ANNEX_IMPORT: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "ot",
+        names: &["ot_id", "ot", "id_ot_id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "archivo_excel",
+        names: &["archivo_excel"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "fecha_carga",
+        names: &["fecha_carga"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "usuario_carga",
+        names: &["usuario_carga_id", "usuario_carga"],
+        read: Read::Big,
+    },
+    Col {
+        field: "total_registros",
+        names: &["total_registros"],
+        read: Read::Int,
+    },
+    Col {
+        field: "es_activo",
+        names: &["es_activo"],
+        read: Read::Raw("NULL"),
+    },
+];
+
+/// `partida_anexo_importada`: volumes and prices read as text (exact).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AnnexItem {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub importacion_anexo: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub id_partida: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub descripcion_concepto: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub anexo: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub unidad_medida: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub volumen_proyectado: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub precio_unitario_mn: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub precio_unitario_usd: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub orden_fila: Option<i32>,
+}
+
+pub const ANNEX_ITEM: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "importacion_anexo",
+        names: &["importacion_anexo_id", "importacion_anexo"],
+        read: Read::Big,
+    },
+    Col {
+        field: "id_partida",
+        names: &["id_partida"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "descripcion_concepto",
+        names: &["descripcion_concepto"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "anexo",
+        names: &["anexo"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "unidad_medida",
+        names: &["unidad_medida_id", "unidad_medida"],
+        read: Read::Big,
+    },
+    Col {
+        field: "volumen_proyectado",
+        names: &["volumen_proyectado"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "precio_unitario_mn",
+        names: &["precio_unitario_mn"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "precio_unitario_usd",
+        names: &["precio_unitario_usd"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "orden_fila",
+        names: &["orden_fila"],
+        read: Read::Int,
+    },
+];
+
+/// `partida_proyectada`, the daily programmed volumes.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AnnexDaily {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub partida_anexo: Option<i64>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub fecha: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub volumen_programado: Option<String>,
+}
+
+pub const ANNEX_DAILY: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "partida_anexo",
+        names: &["partida_anexo_id", "partida_anexo"],
+        read: Read::Big,
+    },
+    Col {
+        field: "fecha",
+        names: &["fecha"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "volumen_programado",
+        names: &["volumen_programado"],
+        read: Read::AsText,
+    },
+];
+
+use super::schema::{annex_imports, annex_items, units};
+
+/// Faena's units: (id, clave).
+pub fn units_by_clave(conn: &mut DbConn) -> QueryResult<Vec<(i32, String)>> {
+    units::table.select((units::id, units::clave)).load(conn)
+}
+
+/// Adds a unit or rewrites one (`update`).
+pub fn write_unit(
+    conn: &mut DbConn,
+    clave: &str,
+    description: &str,
+    active: bool,
+    update: Option<i32>,
+) -> QueryResult<i32> {
+    match update {
+        Some(id) => {
+            diesel::update(units::table.find(id))
+                .set((
+                    units::clave.eq(clave),
+                    units::description.eq(description),
+                    units::active.eq(active),
+                ))
+                .execute(conn)?;
+            Ok(id)
+        }
+        None => diesel::insert_into(units::table)
+            .values((
+                units::clave.eq(clave),
+                units::description.eq(description),
+                units::active.eq(active),
+            ))
+            .returning(units::id)
+            .get_result(conn),
+    }
+}
+
+/// An annex item as migrated.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = annex_items)]
+pub struct AnnexItemRow {
+    pub import_id: i32,
+    pub row_number: i32,
+    pub annex: String,
+    pub code: String,
+    pub description: String,
+    pub unit: String,
+    pub volume: i64,
+    pub price_mxn: i64,
+    pub price_usd: i64,
+}
+
+/// Adds an annex item or rewrites one (`update`).
+pub fn write_annex_item(
+    conn: &mut DbConn,
+    row: &AnnexItemRow,
+    update: Option<i32>,
+) -> QueryResult<i32> {
+    match update {
+        Some(id) => {
+            diesel::update(annex_items::table.find(id))
+                .set(row)
+                .execute(conn)?;
+            Ok(id)
+        }
+        None => diesel::insert_into(annex_items::table)
+            .values(row)
+            .returning(annex_items::id)
+            .get_result(conn),
+    }
+}
+
+/// The row numbers already taken in an import.
+pub fn annex_rows(conn: &mut DbConn, import: i32) -> QueryResult<Vec<i32>> {
+    annex_items::table
+        .filter(annex_items::import_id.eq(import))
+        .select(annex_items::row_number)
+        .load(conn)
+}
+
+/// The annex import an item belongs to.
+pub fn import_of_item(conn: &mut DbConn, item: i32) -> QueryResult<Option<i32>> {
+    annex_items::table
+        .find(item)
+        .select(annex_items::import_id)
+        .first(conn)
+        .optional()
+}
+
+/// The migrated imports' item counts and daily span (after their items and days are in).
+pub fn refresh_imports(conn: &mut DbConn, ids: &[i32], now: NaiveDateTime) -> QueryResult<()> {
+    for &id in ids {
+        let rows: i64 = annex_items::table
+            .filter(annex_items::import_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        super::annexes::touch_import(conn, id, i32::try_from(rows).unwrap_or(i32::MAX), now)?;
+    }
+    Ok(())
+}
+
+/// Whether an order already has an active annex import (W14: at most one).
+pub fn active_import_of(conn: &mut DbConn, order: i32) -> QueryResult<Option<i32>> {
+    annex_imports::table
+        .filter(annex_imports::work_order_id.eq(order))
+        .filter(annex_imports::active.eq(true))
+        .select(annex_imports::id)
+        .first(conn)
+        .optional()
+}

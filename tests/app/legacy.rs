@@ -88,7 +88,20 @@ INSERT INTO registro_actividad VALUES
  (1, 500, 'editar', 'oficio_ot', 'PEP-VIEJO', 'PEP-L-500-2023', 'ot', '2023-01-11 09:30:00', 1, 4,
   '<b>cambio</b> de oficio'),
  (2, 100, 'crear', NULL, NULL, NULL, 'pte_header', '2022-12-01 08:00:00', 2, 0, NULL);
-INSERT INTO importacion_anexo VALUES (1, 500, 'anexo.xlsx', 10, TRUE);
+INSERT INTO unidad_medida VALUES (1, 'Metro lineal', 'MLEG', TRUE, NULL), (2, 'Pieza', 'PZALEG', TRUE, NULL);
+INSERT INTO contrato_concepto_maestro VALUES (1, '1.1', NULL, 'Suministro de tubería', 1, 1234.56, 10.50, TRUE),
+    (2, '', 'EXT-1', 'Trabajo extraordinario', 2, 0, 0, TRUE), (3, '9', NULL, 'Sin unidad', 99, 1, 1, TRUE);
+INSERT INTO importacion_anexo VALUES
+    (1, 500, 'operaciones/anexos_ot/OT-L-500/anexo_v1.xlsx', '2023-02-01 10:00:00', 1, 1, TRUE),
+    (2, 500, 'operaciones/anexos_ot/OT-L-500/anexo_v2.xlsx', '2023-03-01 10:00:00', 1, 2, TRUE),
+    (3, 503, 'huerfana.xlsx', '2023-03-01 10:00:00', 1, 1, FALSE);
+INSERT INTO partida_anexo_importada VALUES
+    (10, 1, 'A-1', 'Tubería', 'S/A', 1, 12.5, 100.25, 0, 1),
+    (11, 2, 'A-1', 'Tubería', NULL, 1, 3.1234567, 100.25, 1.5, 1),
+    (12, 2, 'A-2', 'Piezas', 'A1', 99, 2, 10, 0, 1),
+    (13, 3, 'A-9', 'Huérfana', NULL, 1, 1, 1, 1, 1);
+INSERT INTO partida_proyectada VALUES (1, 500, 11, '2023-03-05', 1.5), (2, 500, 11, '2023-03-06', 1.625),
+    (3, 500, 13, '2023-03-07', 1);
 "
     )
 }
@@ -230,10 +243,68 @@ async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_
             .iter()
             .any(|r| r.contains("no migrable"))
     );
+    assert!(first.not_migrated.is_empty(), "{:?}", first.not_migrated);
+    // Units, the concept catalog and the annex imports with their items and daily volumes.
+    let units = table(&first, "unidad_medida");
+    assert_eq!(units.created + units.matched, 2);
+    assert_eq!(table(&first, "contrato_concepto_maestro").created, 2);
+    assert!(reasons(&first, "contrato_concepto_maestro", 3)[0].contains("unidad 99 inexistente"));
+    assert_eq!(table(&first, "importacion_anexo").created, 2);
+    assert!(
+        reasons(&first, "importacion_anexo", 2)[0].contains("solo la más reciente queda activa")
+    );
+    assert!(reasons(&first, "importacion_anexo", 3)[0].contains("OT 503 que no se migró"));
+    assert_eq!(table(&first, "partida_anexo_importada").created, 3);
+    assert!(
+        reasons(&first, "partida_anexo_importada", 12)
+            .iter()
+            .any(|r| r.contains("se le dio la 2"))
+    );
+    assert!(
+        reasons(&first, "partida_anexo_importada", 12)
+            .iter()
+            .any(|r| r.contains("unidad 99"))
+    );
+    assert_eq!(table(&first, "partida_proyectada").created, 2);
+    assert!(reasons(&first, "partida_proyectada", 3)[0].starts_with("omitida"));
+    let imports = app
+        .db(|c| faena::db::annexes::imports_of(c, 500).unwrap())
+        .await;
+    assert_eq!(imports.len(), 2);
     assert_eq!(
-        first.not_migrated,
-        vec![("importacion_anexo", 1)],
-        "tables left for later are named"
+        imports
+            .iter()
+            .map(|i| (i.file_name.as_str(), i.active, i.rows))
+            .collect::<Vec<_>>(),
+        [("anexo_v2.xlsx", true, 2), ("anexo_v1.xlsx", false, 1)],
+        "newest first; one active"
+    );
+    assert_eq!(
+        (imports[0].first_day, imports[0].last_day),
+        (
+            chrono::NaiveDate::from_ymd_opt(2023, 3, 5),
+            chrono::NaiveDate::from_ymd_opt(2023, 3, 6)
+        )
+    );
+    let items = app
+        .db(move |c| faena::db::annexes::items_of(c, imports[0].id).unwrap())
+        .await;
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| (
+                i.row_number,
+                i.unit.as_str(),
+                i.volume,
+                i.price_mxn,
+                i.price_usd
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (1, "MLEG", 3_123_457, 1_002_500, 15_000),
+            (2, "", 2_000_000, 100_000, 0)
+        ],
+        "exact decimals (6 for volumes, 4 for prices)"
     );
     assert!(first.mismatches.is_empty(), "{:?}", first.mismatches);
     assert_eq!(first.verified, 8);
@@ -387,6 +458,8 @@ async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_
     );
     assert_eq!(table(&again, "ot_detalle").created, 0);
     assert_eq!(table(&again, "registro_actividad").created, 0);
+    assert_eq!(table(&again, "importacion_anexo").created, 0);
+    assert_eq!(table(&again, "partida_proyectada").created, 0);
     let (orders, ptes, steps_n): (i64, i64, i64) = app
         .db(|c| {
             (
