@@ -1114,6 +1114,18 @@ pub fn entries(conn: &mut DbConn, t: EntryTable) -> QueryResult<Vec<(i32, String
     }
 }
 
+/// Moves a PostgreSQL sequence past the table's highest id: rows written with their legacy ids
+/// would otherwise collide with the next generated one.
+fn sync_sequence(conn: &mut DbConn, table: &str) -> QueryResult<()> {
+    if let DbConn::Pg(_) = conn {
+        conn.batch_execute(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+        ))?;
+    }
+    Ok(())
+}
+
 /// Inserts or (with `update`) rewrites a catalog entry; returns its id.
 pub fn write_entry(
     conn: &mut DbConn,
@@ -1121,6 +1133,14 @@ pub fn write_entry(
     row: &EntryRow,
     update: Option<i32>,
 ) -> QueryResult<i32> {
+    if update.is_none() && row.id.is_none() {
+        let table = match t {
+            EntryTable::Clients => "clients",
+            EntryTable::Managers => "project_managers",
+            EntryTable::Sites => "sites",
+        };
+        sync_sequence(conn, table)?;
+    }
     macro_rules! write {
         ($table:ident, $group:expr) => {{
             let values = (
@@ -1237,8 +1257,20 @@ macro_rules! upsert_fn {
 
 upsert_fn!(
     /// Inserts (id kept when given) or rewrites a step template.
-    write_template, TemplateRow, step_templates
+    write_template_row, TemplateRow, step_templates
 );
+
+/// Inserts (id kept when given) or rewrites a step template.
+pub fn write_template(
+    conn: &mut DbConn,
+    row: &TemplateRow,
+    update: Option<i32>,
+) -> QueryResult<i32> {
+    if update.is_none() && row.id.is_none() {
+        sync_sequence(conn, "step_templates")?;
+    }
+    write_template_row(conn, row, update)
+}
 upsert_fn!(
     /// Inserts (id kept when given) or rewrites a PTE.
     write_pte, PteRow, planning_docs

@@ -27,6 +27,7 @@ fn data(boss: &str, editor: &str) -> String {
     format!(
         "
 INSERT INTO cliente VALUES (1, 'PEMEX Exploración y Producción', 15, TRUE, NULL),
+    (2, 'Cliente con id ocupado', 15, TRUE, NULL),
     (7, 'Naviera del Golfo', 16, TRUE, 'nuevo'), (8, 'Cliente de tipo raro', 99, FALSE, NULL);
 INSERT INTO responsable_proyecto VALUES (1, 'Ing. María Fernanda López', TRUE, NULL),
     (9, 'Ing. Gestor Anterior', TRUE, NULL);
@@ -310,6 +311,14 @@ async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_
     assert_eq!(first.verified, 8);
     // Catalog codes: the seeded client 1 and template 1 are the legacy ones; new rows keep ids.
     assert_eq!(table(&first, "cliente").matched, 1);
+    // Legacy client 2 is not Faena's client 2: it gets a new id (past every kept one).
+    let moved = first
+        .remapped
+        .iter()
+        .find(|(t, legacy, _)| *t == "cliente" && *legacy == 2)
+        .map(|(_, _, id)| *id)
+        .unwrap();
+    assert!(moved > 5 && moved != 7 && moved != 8, "{moved}");
     assert_eq!(table(&first, "paso_ot").matched, 1);
     let csv = String::from_utf8(first.to_csv().unwrap()).unwrap();
     assert!(csv.contains("omitida,ot,503,"));
