@@ -1822,3 +1822,232 @@ pub fn active_import_of(conn: &mut DbConn, order: i32) -> QueryResult<Option<i32
         .first(conn)
         .optional()
 }
+
+// ---- Schedules (legacy §1.7) ---------------------------------------------------------------
+
+/// `importacion_cronograma`, one schedule version.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ScheduleVersion {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub id_ot: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub nombre_version: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub fecha_carga: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub es_activo: Option<bool>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub fecha_inicio_proyecto: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub fecha_fin_proyecto: Option<NaiveDate>,
+}
+
+pub const SCHEDULE_VERSION: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "id_ot",
+        names: &["id_ot_id", "id_ot", "ot_id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "nombre_version",
+        names: &["nombre_version"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "fecha_carga",
+        names: &["fecha_carga"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "es_activo",
+        names: &["es_activo"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "fecha_inicio_proyecto",
+        names: &["fecha_inicio_proyecto"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "fecha_fin_proyecto",
+        names: &["fecha_fin_proyecto"],
+        read: Read::Raw("NULL"),
+    },
+];
+
+/// `importacion_cronograma_tarea`: numbers read as text (exact).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ScheduleTask {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub uid_project: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub id_project: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub wbs: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub nombre: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub nivel_esquema: Option<i32>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub padre_uid: Option<i64>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub fecha_inicio: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub fecha_fin: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub duracion_dias: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub porcentaje_mpp: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub porcentaje_completado: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub recursos: Option<String>,
+}
+
+pub const SCHEDULE_TASK: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "uid_project",
+        names: &["uid_project"],
+        read: Read::Big,
+    },
+    Col {
+        field: "id_project",
+        names: &["id_project"],
+        read: Read::Big,
+    },
+    Col {
+        field: "wbs",
+        names: &["wbs"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "nombre",
+        names: &["nombre"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "nivel_esquema",
+        names: &["nivel_esquema"],
+        read: Read::Int,
+    },
+    Col {
+        field: "padre_uid",
+        names: &["padre_uid"],
+        read: Read::Big,
+    },
+    Col {
+        field: "fecha_inicio",
+        names: &["fecha_inicio"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "fecha_fin",
+        names: &["fecha_fin"],
+        read: Read::Raw("NULL"),
+    },
+    Col {
+        field: "duracion_dias",
+        names: &["duracion_dias"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "porcentaje_mpp",
+        names: &["porcentaje_mpp"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "porcentaje_completado",
+        names: &["porcentaje_completado"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "recursos",
+        names: &["recursos"],
+        read: Read::AsText,
+    },
+];
+
+/// `importacion_cronograma_dependencia`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ScheduleLink {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub tarea_predecesora_uid: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub tarea_sucesora_uid: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub tipo: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub lag_dias: Option<String>,
+}
+
+pub const SCHEDULE_LINK: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "tarea_predecesora_uid",
+        names: &["tarea_predecesora_uid"],
+        read: Read::Big,
+    },
+    Col {
+        field: "tarea_sucesora_uid",
+        names: &["tarea_sucesora_uid"],
+        read: Read::Big,
+    },
+    Col {
+        field: "tipo",
+        names: &["tipo"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "lag_dias",
+        names: &["lag_dias"],
+        read: Read::AsText,
+    },
+];
+
+/// The rows of a legacy table that belong to one parent row (`fk` among its Django names), in id
+/// order: a schedule version's tasks or links.
+pub fn children<T>(
+    conn: &mut DbConn,
+    table: &str,
+    cols: &[Col],
+    fk: &[&str],
+    parent: i64,
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<<DbConn as diesel::Connection>::Backend> + 'static,
+{
+    let present = columns(conn, table)?;
+    let Some(fk) = fk.iter().find(|n| present.iter().any(|p| p == *n)) else {
+        return Ok(Vec::new());
+    };
+    let select = select_list(conn, table, cols)?;
+    let p = match conn {
+        DbConn::Pg(_) => "$1",
+        DbConn::Sqlite(_) => "?",
+    };
+    diesel::sql_query(format!(
+        "SELECT {select} FROM {table} t WHERE t.{fk} = {p} ORDER BY t.id"
+    ))
+    .bind::<BigInt, _>(parent)
+    .load(conn)
+}

@@ -700,3 +700,73 @@ pub fn capture_bulk(
         Ok(count)
     })
 }
+
+/// W21: a schedule version migrated from the legacy system, stored like an import (its tasks'
+/// % complete become captures dated `applies_on`, the roll-up refreshed), inside the caller's
+/// transaction. An active version makes the order's current one inactive. Returns its id.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct part of the migrated version"
+)]
+pub fn store_migrated(
+    c: &mut DbConn,
+    order_id: i32,
+    schedule: &Schedule,
+    file_name: &str,
+    content: &[u8],
+    active: bool,
+    actor: &Actor,
+    at: NaiveDateTime,
+    applies_on: NaiveDate,
+) -> diesel::QueryResult<i32> {
+    if active {
+        repo::deactivate(c, order_id)?;
+    }
+    let span = schedule.span();
+    let calendar = schedule.calendar.code();
+    let number = repo::next_number(c, order_id)?;
+    let version_id = repo::insert_version(
+        c,
+        &NewVersion {
+            work_order_id: order_id,
+            number,
+            active,
+            source: crate::db::schedules::SOURCE_MSPDI,
+            file_name,
+            file_size: i64::try_from(content.len()).unwrap_or(i64::MAX),
+            content,
+            task_count: i32::try_from(schedule.tasks.len()).unwrap_or(i32::MAX),
+            link_count: i32::try_from(schedule.links.len()).unwrap_or(i32::MAX),
+            project_start: span.map(|s| s.0),
+            project_finish: span.map(|s| s.1),
+            minutes_per_day: schedule.minutes_per_day,
+            has_weights: schedule.has_weights,
+            unmatched_captures: 0,
+            created_at: at,
+            created_by: actor.user_id,
+            username: &actor.username,
+            calendar: &calendar,
+        },
+    )?;
+    let ids = repo::insert_tasks(c, version_id, &schedule.tasks)?;
+    repo::insert_links(c, version_id, &schedule.links)?;
+    let captures: Vec<NewCapture> = schedule
+        .tasks
+        .iter()
+        .zip(&ids)
+        .filter(|(t, _)| !t.summary && t.percent_complete > 0)
+        .map(|(t, id)| NewCapture {
+            task_id: *id,
+            real_pct: Some(t.percent_complete),
+            client_pct: None,
+            applies_on,
+            comment: format!("% completado del programa «{file_name}» (sistema anterior)"),
+            created_at: at,
+            created_by: actor.user_id,
+            username: actor.username.clone(),
+        })
+        .collect();
+    repo::insert_captures(c, &captures)?;
+    refresh_progress(c, version_id)?;
+    Ok(version_id)
+}

@@ -101,6 +101,16 @@ INSERT INTO partida_anexo_importada VALUES
     (11, 2, 'A-1', 'Tubería', NULL, 1, 3.1234567, 100.25, 1.5, 1),
     (12, 2, 'A-2', 'Piezas', 'A1', 99, 2, 10, 0, 1),
     (13, 3, 'A-9', 'Huérfana', NULL, 1, 1, 1, 1, 1);
+INSERT INTO importacion_cronograma VALUES
+    (1, 500, 'Programa OT-L-500', 'operaciones/mpps/ot500.mpp', '2023-01-15 12:00:00', TRUE, '2024-01-08', '2024-01-19'),
+    (2, 503, 'Huérfano', NULL, '2023-01-15 12:00:00', TRUE, NULL, NULL),
+    (3, 504, 'Sin fechas', NULL, '2023-01-15 12:00:00', TRUE, NULL, NULL);
+INSERT INTO importacion_cronograma_tarea VALUES
+    (1, 1, 1, 1, '1', 'Fase de obra', 1, TRUE, NULL, '2024-01-08', '2024-01-19', 10, NULL, 20, NULL),
+    (2, 1, 2, 2, '1.1', 'Soldadura', 2, FALSE, 1, '2024-01-08', '2024-01-12', 5, 60, 50, 'Cuadrilla A'),
+    (3, 1, 3, 3, '1.2', 'Pintura', 2, FALSE, 1, '2024-01-15', '2024-01-19', 5, 40, 0, NULL),
+    (4, 3, 1, 1, '1', 'Sin fechas', 1, FALSE, NULL, NULL, NULL, 1, NULL, 0, NULL);
+INSERT INTO importacion_cronograma_dependencia VALUES (1, 1, 2, 3, 'FS', 1);
 INSERT INTO partida_proyectada VALUES (1, 500, 11, '2023-03-05', 1.5), (2, 500, 11, '2023-03-06', 1.625),
     (3, 500, 13, '2023-03-07', 1);
 "
@@ -268,6 +278,50 @@ async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_
     );
     assert_eq!(table(&first, "partida_proyectada").created, 2);
     assert!(reasons(&first, "partida_proyectada", 3)[0].starts_with("omitida"));
+    // Schedules: the valid version with its tasks, link and % complete as progress; an order not
+    // migrated and a schedule without dated tasks are skipped.
+    assert_eq!(table(&first, "importacion_cronograma").created, 1);
+    assert!(reasons(&first, "importacion_cronograma", 2)[0].contains("OT 503 que no se migró"));
+    assert!(
+        reasons(&first, "importacion_cronograma", 3)[0].starts_with("omitida: programa no válido")
+    );
+    let (version, tasks, links, file) = app
+        .db(|c| {
+            let v = faena::db::schedules::active(c, 500).unwrap().unwrap();
+            let tasks = faena::db::schedules::tasks_of(c, v.id).unwrap();
+            let links = faena::db::schedules::links_of(c, v.id).unwrap();
+            let file = faena::db::schedules::file_of(c, v.id).unwrap().unwrap();
+            (v, tasks, links, file)
+        })
+        .await;
+    assert_eq!(
+        version.file_name,
+        "Programa OT-L-500 (sistema anterior).xml"
+    );
+    assert_eq!(
+        tasks
+            .iter()
+            .map(|(_, t)| (t.name.as_str(), t.summary, t.weight, t.percent_complete))
+            .collect::<Vec<_>>(),
+        [
+            ("Fase de obra", true, None, 2000),
+            ("Soldadura", false, Some(60_000_000), 5000),
+            ("Pintura", false, Some(40_000_000), 0)
+        ]
+    );
+    assert_eq!(links.len(), 1);
+    assert_eq!(
+        links[0].lag_tenths, 4800,
+        "one working day of 480 minutes, in tenths"
+    );
+    assert!(
+        String::from_utf8_lossy(&file.1).contains("<Name>Soldadura</Name>"),
+        "an MS Project XML"
+    );
+    assert_eq!(
+        version.progress_real, 3000,
+        "50 % of a task weighted 60 of 100"
+    );
     let imports = app
         .db(|c| faena::db::annexes::imports_of(c, 500).unwrap())
         .await;
@@ -468,6 +522,7 @@ async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_
     assert_eq!(table(&again, "ot_detalle").created, 0);
     assert_eq!(table(&again, "registro_actividad").created, 0);
     assert_eq!(table(&again, "importacion_anexo").created, 0);
+    assert_eq!(table(&again, "importacion_cronograma").created, 0);
     assert_eq!(table(&again, "partida_proyectada").created, 0);
     let (orders, ptes, steps_n): (i64, i64, i64) = app
         .db(|c| {
