@@ -55,6 +55,15 @@ enum Command {
         #[arg(long)]
         report: Option<std::path::PathBuf>,
     },
+    /// Import historical orders from the legacy `OT_IMPORTAR.xlsx` layout (W21): checks every row
+    /// and shows what would change; with --confirmar, writes it all in one transaction.
+    ImportOts {
+        /// The workbook.
+        file: std::path::PathBuf,
+        /// Write (without it, only the preview).
+        #[arg(long)]
+        confirmar: bool,
+    },
     /// Fill the database with realistic demo orders (for trying the app and benchmarks).
     SeedDemo {
         /// How many orders (two thirds initial, one third reprogrammings).
@@ -148,6 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             dry_run,
             report,
         } => import_legacy(&config, &from, dry_run, report.as_deref()),
+        Command::ImportOts { file, confirmar } => import_ots(&config, &file, confirmar),
         Command::SeedDemo { ots } => {
             let pool = open_database(&config)?;
             let mut conn = pool.get()?;
@@ -213,6 +223,71 @@ fn import_legacy(
         println!("Informe escrito en {}", file.display());
     }
     Ok(())
+}
+
+/// `faena import-ots FILE [--confirmar]`: the preview or the import; refused rows are listed and
+/// written to `FILE.errores.xlsx` (the rows with an OBSERVACIONES column).
+fn import_ots(config: &Config, file: &std::path::Path, confirm: bool) -> anyhow::Result<()> {
+    use faena::services::order_import::{self, Refusal};
+    let bytes = std::fs::read(file)
+        .map_err(|e| anyhow::anyhow!("no se pudo leer {}: {e}", file.display()))?;
+    let pool = open_database(config)?;
+    let mut conn = pool.get()?;
+    let actor = faena::services::Actor::console();
+    match order_import::import(&mut conn, &bytes, confirm, &actor, Utc::now().naive_utc()) {
+        Ok(plan) => {
+            let list = |v: &[String]| {
+                if v.is_empty() {
+                    "—".to_owned()
+                } else {
+                    v.join(", ")
+                }
+            };
+            println!(
+                "{}",
+                if plan.applied {
+                    "Importación hecha."
+                } else {
+                    "Vista previa (nada se escribió; use --confirmar):"
+                }
+            );
+            println!(
+                "  PTE nuevas ({}): {}",
+                plan.new_ptes.len(),
+                list(&plan.new_ptes)
+            );
+            println!(
+                "  OT iniciales nuevas ({}): {}",
+                plan.created.len(),
+                list(&plan.created)
+            );
+            println!(
+                "  OT iniciales actualizadas ({}): {}",
+                plan.updated.len(),
+                list(&plan.updated)
+            );
+            println!(
+                "  Reprogramaciones nuevas ({}): {}",
+                plan.reprogrammings.len(),
+                list(&plan.reprogrammings)
+            );
+            Ok(())
+        }
+        Err(Refusal::Rows(errors, book)) => {
+            for e in &errors {
+                println!("Fila {} ({}): {}", e.sheet_row + 1, e.code, e.reason);
+            }
+            if let Some(book) = book {
+                let out = file.with_extension("errores.xlsx");
+                std::fs::write(&out, book)?;
+                println!("Filas con observaciones en {}", out.display());
+            }
+            anyhow::bail!("{} filas con errores: no se importó nada", errors.len())
+        }
+        Err(Refusal::File(why)) => anyhow::bail!(why),
+        Err(Refusal::Database(e)) => Err(e.into()),
+        Err(Refusal::Preview(_)) => anyhow::bail!("vista previa inesperada"),
+    }
 }
 
 /// `faena check`: one line per check; an error exit when any fails.

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod execution;
 pub mod format;
 pub mod input;
+pub mod order_import;
 pub mod planning_doc;
 pub mod progress;
 pub mod role;

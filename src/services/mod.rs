@@ -11,6 +11,7 @@ pub mod concepts;
 pub mod execution;
 pub mod legacy_import;
 pub mod listing;
+pub mod order_import;
 pub mod password;
 pub mod planning_docs;
 pub mod schedules;

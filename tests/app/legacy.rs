@@ -641,3 +641,307 @@ fn w21_the_command_line_dry_run_prints_the_report_and_writes_nothing() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no existe el archivo"));
 }
+
+/// (folio, oficio, status, planned start, MXN cents, revision) of an imported order.
+type Imported = (
+    String,
+    String,
+    i32,
+    Option<chrono::NaiveDate>,
+    i64,
+    Option<i32>,
+);
+
+/// A workbook in the legacy `OT_IMPORTAR.xlsx` layout: the header, then rows of text, numbers
+/// and Excel dates (`None` leaves the cell empty).
+fn ot_importar(rows: &[Vec<Option<XCell>>]) -> Vec<u8> {
+    let header = [
+        "id",
+        "orden_trabajo",
+        "descripcion_trabajo",
+        "responsable_cliente",
+        "oficio_ot",
+        "fecha_inicio_programado",
+        "fecha_termino_programado",
+        "estatus",
+        "comentario",
+        "id_estatus_ot_id",
+        "id_pte_header_id",
+        "id_responsable_proyecto_id",
+        "id_tipo_id",
+        "num_reprogramacion",
+        "ot_principal",
+        "fecha_inicio_real",
+        "fecha_termino_real",
+        "monto_mxn",
+        "monto_usd",
+        "id_frente",
+        "id_intercom",
+        "id_patio",
+        "id_plataforma",
+        "id_embarcacion",
+        "plazo_dias",
+        "id_cliente_id",
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match cell {
+                Some(XCell::S(s)) => ws.write_string(r, c, *s).map(drop).unwrap(),
+                Some(XCell::N(n)) => ws.write_number(r, c, *n).map(drop).unwrap(),
+                Some(XCell::D(y, m, d)) => ws
+                    .write_datetime_with_format(
+                        r,
+                        c,
+                        rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
+                        &date,
+                    )
+                    .map(drop)
+                    .unwrap(),
+                None => {}
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+enum XCell {
+    S(&'static str),
+    N(f64),
+    D(u16, u8, u8),
+}
+
+/// One row of the historical layout: folio, oficio, start, PTE folio, kind, parent folio, status.
+fn hist(
+    folio: &'static str,
+    oficio: Option<&'static str>,
+    start: Option<XCell>,
+    pte: &'static str,
+    kind: f64,
+    parent: &'static str,
+    status: f64,
+) -> Vec<Option<XCell>> {
+    use XCell::{N, S};
+    vec![
+        None,
+        Some(S(folio)),
+        Some(S("Trabajo histórico")),
+        Some(S("Ing. Histórico")),
+        oficio.map(S),
+        start,
+        Some(S("28/02/2022")),
+        Some(N(1.0)),
+        None,
+        Some(N(status)),
+        Some(S(pte)),
+        Some(N(1.0)),
+        Some(N(kind)),
+        None,
+        Some(S(parent)),
+        None,
+        None,
+        Some(N(1500.5)),
+        None,
+        Some(N(1.0)),
+        None,
+        None,
+        None,
+        None,
+        Some(N(30.0)),
+        Some(N(1.0)),
+    ]
+}
+
+/// W21 (historical Excel import): PTE folios not found are listed in the preview and created on
+/// confirmation, dates read from Excel dates and dd/mm/yyyy text, blank cells stay blank,
+/// reprogrammings find their parent in the file, steps come from W3 for new orders only, initials
+/// are upserted on (folio, oficio); unknown statuses and project managers are errors with the
+/// error workbook, and nothing is written.
+#[tokio::test]
+async fn w21_historical_orders_import_from_the_legacy_workbook_after_a_preview() {
+    use faena::services::order_import::{self, Refusal};
+    let app = spawn_app().await;
+    let good = ot_importar(&[
+        hist(
+            "OT-H-1",
+            Some("PEP-H-1-2022"),
+            Some(XCell::D(2022, 1, 10)),
+            "PTE-H-1",
+            4.0,
+            "",
+            10.0,
+        ),
+        hist(
+            "OT-H-2",
+            None,
+            Some(XCell::S("15/01/2022")),
+            "PTE-H-2",
+            4.0,
+            "",
+            8.0,
+        ),
+        hist(
+            "OT-H-1",
+            Some("PEP-H-1R-2022"),
+            None,
+            "",
+            5.0,
+            "OT-H-1",
+            5.0,
+        ),
+    ]);
+    let run = |bytes: Vec<u8>, confirm: bool| {
+        app.db(move |c| {
+            order_import::import(
+                c,
+                &bytes,
+                confirm,
+                &faena::services::Actor::console(),
+                Utc::now().naive_utc(),
+            )
+        })
+    };
+    let preview = run(good.clone(), false).await.ok().unwrap();
+    assert!(!preview.applied);
+    assert_eq!(preview.new_ptes, ["PTE-H-1", "PTE-H-2"]);
+    assert_eq!(preview.created, ["OT-H-1", "OT-H-2"]);
+    assert_eq!(preview.reprogrammings, ["OT-H-1 R1"]);
+    let none: i64 = app
+        .db(|c| work_orders::table.count().get_result(c).unwrap())
+        .await;
+    assert_eq!(none, 0, "the preview writes nothing");
+
+    let done = run(good.clone(), true).await.ok().unwrap();
+    assert!(done.applied);
+    let rows: Vec<Imported> = app
+        .db(|c| {
+            work_orders::table
+                .order(work_orders::id)
+                .select((
+                    work_orders::folio,
+                    work_orders::oficio,
+                    work_orders::status_id,
+                    work_orders::planned_start,
+                    work_orders::amount_mxn,
+                    work_orders::revision,
+                ))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        rows,
+        [
+            (
+                "OT-H-1".into(),
+                "PEP-H-1-2022".into(),
+                10,
+                chrono::NaiveDate::from_ymd_opt(2022, 1, 10),
+                150_050,
+                None
+            ),
+            (
+                "OT-H-2".into(),
+                "".into(),
+                8,
+                chrono::NaiveDate::from_ymd_opt(2022, 1, 15),
+                150_050,
+                None
+            ),
+            (
+                "OT-H-1".into(),
+                "PEP-H-1R-2022".into(),
+                5,
+                None,
+                150_050,
+                Some(1)
+            ),
+        ]
+    );
+    let step_count: i64 = app
+        .db(|c| steps::table.count().get_result(c).unwrap())
+        .await;
+    assert!(step_count > 0, "W3 steps for the new orders");
+
+    // Again: the initials are updated (same folio and oficio), no new steps.
+    let again = run(good, true).await.ok().unwrap();
+    assert_eq!(again.updated, ["OT-H-1", "OT-H-2", "OT-H-1 R1"]);
+    assert!(
+        again.created.is_empty() && again.new_ptes.is_empty() && again.reprogrammings.is_empty()
+    );
+    let steps_after: i64 = app
+        .db(|c| steps::table.count().get_result(c).unwrap())
+        .await;
+    assert_eq!(
+        steps_after, step_count,
+        "no steps for orders that were there"
+    );
+
+    // Unknown status or project manager: errors (not the legacy's silent fallbacks), nothing
+    // written, the rows returned with their observations.
+    let mut bad_manager = hist("OT-H-9", Some("X"), None, "PTE-H-9", 4.0, "", 10.0);
+    bad_manager[11] = Some(XCell::N(99.0));
+    let bad = ot_importar(&[
+        hist(
+            "OT-H-8",
+            Some("X"),
+            Some(XCell::S("31/02/2022")),
+            "PTE-H-8",
+            4.0,
+            "",
+            10.0,
+        ),
+        hist("OT-H-7", Some("X"), None, "PTE-H-7", 4.0, "", 77.0),
+        bad_manager,
+        hist("OT-H-6", Some("X"), None, "", 5.0, "OT-NO-EXISTE", 5.0),
+    ]);
+    let refused = run(bad.clone(), true).await;
+    let Err(Refusal::Rows(errors, _)) = refused else {
+        panic!("a date error is refused first");
+    };
+    assert!(errors[0].reason.contains("«31/02/2022» no es una fecha"));
+    let bad = ot_importar(&[
+        hist("OT-H-7", Some("X"), None, "PTE-H-7", 4.0, "", 77.0),
+        {
+            let mut r = hist("OT-H-9", Some("X"), None, "PTE-H-9", 4.0, "", 10.0);
+            r[11] = Some(XCell::N(99.0));
+            r
+        },
+        hist("OT-H-6", Some("X"), None, "", 5.0, "OT-NO-EXISTE", 5.0),
+    ]);
+    let Err(Refusal::Rows(errors, book)) = run(bad, true).await else {
+        panic!("refused");
+    };
+    let reasons: Vec<&str> = errors.iter().map(|e| e.reason.as_str()).collect();
+    assert!(
+        reasons[0].contains("estatus 77 no es un estatus de OT"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("responsable del proyecto 99 inexistente"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2].contains("«OT-NO-EXISTE» no es una OT inicial"),
+        "{reasons:?}"
+    );
+    assert!(
+        book.is_some_and(|b| b.starts_with(b"PK")),
+        "the error workbook"
+    );
+    let (orders, ptes): (i64, i64) = app
+        .db(|c| {
+            (
+                work_orders::table.count().get_result(c).unwrap(),
+                planning_docs::table.count().get_result(c).unwrap(),
+            )
+        })
+        .await;
+    assert_eq!((orders, ptes), (3, 2), "nothing written");
+}

@@ -365,6 +365,22 @@ pub fn initial_with_folio(
         .optional()
 }
 
+/// The non-deleted reprogramming of a parent with this oficio (the historical import's key).
+pub fn reprogramming_with_oficio(
+    conn: &mut DbConn,
+    parent_id: i32,
+    oficio: &str,
+) -> QueryResult<Option<WorkOrder>> {
+    work_orders::table
+        .filter(work_orders::parent_id.eq(parent_id))
+        .filter(work_orders::kind_id.eq(kind::REPROGRAMMING))
+        .filter(visible())
+        .filter(work_orders::oficio.eq(oficio))
+        .select(WorkOrder::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Highest revision among the parent's non-deleted reprogrammings (W4).
 pub fn max_revision(conn: &mut DbConn, parent_id: i32) -> QueryResult<i32> {
     let max: Option<i32> = work_orders::table
