@@ -354,6 +354,15 @@ pub fn table() -> Vec<RouteDef> {
         def(Method::POST, "/admin/tipo-de-cambio", false, |r| {
             r.to(admin::exchange_rate::set_rate)
         }),
+        def(Method::GET, "/admin/importar-ots", false, |r| {
+            r.to(admin::order_import::page)
+        }),
+        def(Method::POST, "/admin/importar-ots", false, |r| {
+            r.to(admin::order_import::preview)
+        }),
+        def(Method::POST, "/admin/importar-ots/confirmar", false, |r| {
+            r.to(admin::order_import::confirm)
+        }),
         def(Method::GET, "/admin/conceptos", false, |r| {
             r.to(admin::concepts::concepts)
         }),

@@ -376,3 +376,55 @@ fn apply(
     work_orders::touch_list(c)?;
     Ok(plan)
 }
+
+/// Name prefix of an upload held between its preview and its confirmation (kept a day, like the
+/// error workbooks, in the same table).
+const HELD: &str = "pendiente-ot-historicas:";
+
+/// Keeps an uploaded workbook until its preview is confirmed; returns its id.
+pub fn hold(
+    conn: &mut DbConn,
+    user_id: i32,
+    file_name: &str,
+    bytes: &[u8],
+    now: NaiveDateTime,
+) -> diesel::QueryResult<i32> {
+    write_transaction(conn, |c| {
+        crate::db::annexes::insert_report(
+            c,
+            None,
+            Some(user_id),
+            now,
+            &format!("{HELD}{file_name}"),
+            bytes,
+        )
+    })
+}
+
+/// A held upload of this user: (file name, bytes).
+pub fn held(
+    conn: &mut DbConn,
+    id: i32,
+    user_id: i32,
+) -> diesel::QueryResult<Option<(String, Vec<u8>)>> {
+    Ok(crate::db::annexes::find_report(conn, id)?
+        .filter(|r| r.work_order_id.is_none() && r.user_id == Some(user_id))
+        .and_then(|r| {
+            r.file_name
+                .strip_prefix(HELD)
+                .map(|name| (name.to_owned(), r.content))
+        }))
+}
+
+/// Stores a refused file's error workbook (downloaded from `/admin/conceptos/errores/{id}`).
+pub fn store_errors(
+    conn: &mut DbConn,
+    user_id: i32,
+    file_name: &str,
+    book: &[u8],
+    now: NaiveDateTime,
+) -> diesel::QueryResult<i32> {
+    write_transaction(conn, |c| {
+        crate::db::annexes::insert_report(c, None, Some(user_id), now, file_name, book)
+    })
+}

@@ -694,6 +694,7 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
         "/admin/plantillas".to_owned(),
         "/admin/reglas".to_owned(),
         "/admin/conceptos".to_owned(),
+        "/admin/importar-ots".to_owned(),
         "/admin/tipo-de-cambio".to_owned(),
         format!("/ot/{id}/programa"),
         format!("/ot/{id}/programa/curva-s"),

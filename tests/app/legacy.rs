@@ -945,3 +945,96 @@ async fn w21_historical_orders_import_from_the_legacy_workbook_after_a_preview()
         .await;
     assert_eq!((orders, ptes), (3, 2), "nothing written");
 }
+
+/// The same import from the administrator's page: upload, preview (nothing written), confirm;
+/// a refused file lists its rows and offers the error workbook; only administrators.
+#[tokio::test]
+async fn w21_the_admin_page_previews_then_imports_historical_orders() {
+    let app = spawn_app().await;
+    app.logged_in("root", faena::domain::role::Role::Admin)
+        .await;
+    let post = async |bytes: Vec<u8>| {
+        let token = app.csrf_from("/admin/importar-ots").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token)
+            .part(
+                "archivo",
+                reqwest::multipart::Part::bytes(bytes).file_name("OT_IMPORTAR.xlsx"),
+            );
+        app.client
+            .post(app.url("/admin/importar-ots"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    };
+    let good = ot_importar(&[
+        hist(
+            "OT-P-1",
+            Some("PEP-P-1-2022"),
+            Some(XCell::D(2022, 1, 10)),
+            "PTE-P-1",
+            4.0,
+            "",
+            10.0,
+        ),
+        hist(
+            "OT-P-1",
+            Some("PEP-P-1R-2022"),
+            None,
+            "",
+            5.0,
+            "OT-P-1",
+            5.0,
+        ),
+    ]);
+    let r = post(good).await;
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    let preview = crate::helpers::texts(&body, "#vista-previa li").join(" | ");
+    assert!(preview.contains("PTE nuevas (1): PTE-P-1"), "{preview}");
+    assert!(
+        preview.contains("Reprogramaciones nuevas (1): OT-P-1 R1"),
+        "{preview}"
+    );
+    let none: i64 = app
+        .db(|c| work_orders::table.count().get_result(c).unwrap())
+        .await;
+    assert_eq!(none, 0, "the preview writes nothing");
+    let held = crate::helpers::attr(&body, "input[name=pendiente]", "value");
+    let token = crate::helpers::csrf_in(&body).unwrap();
+    let r = app
+        .post_form(
+            "/admin/importar-ots/confirmar",
+            &[("pendiente", held.as_str()), ("csrf_token", token.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let orders: i64 = app
+        .db(|c| work_orders::table.count().get_result(c).unwrap())
+        .await;
+    assert_eq!(orders, 2);
+
+    let bad = ot_importar(&[hist("OT-P-2", Some("X"), None, "PTE-P-2", 4.0, "", 77.0)]);
+    let r = post(bad).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        crate::helpers::texts(&body, "#errores-importacion td")
+            .iter()
+            .any(|t| t.contains("estatus 77 no es un estatus de OT"))
+    );
+    let book = crate::helpers::attr(&body, "#libro-errores", "href");
+    let r = app.get(&book).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+
+    let reader =
+        crate::helpers::spawn_second_login(&app, "gema", faena::domain::role::Role::Gestor).await;
+    let r = reader
+        .get(app.url("/admin/importar-ots"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

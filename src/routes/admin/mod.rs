@@ -5,6 +5,7 @@ pub mod catalogs;
 pub mod company;
 pub mod concepts;
 pub mod exchange_rate;
+pub mod order_import;
 pub mod step_rules;
 pub mod step_templates;
 pub mod users;
