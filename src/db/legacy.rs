@@ -2051,3 +2051,115 @@ where
     .bind::<BigInt, _>(parent)
     .load(conn)
 }
+
+// ---- Code catalogs: `tipo`, `cat_estatus`, `frente` (legacy §1.0, §1.4) ---------------------
+
+/// A row of a code catalog.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CodeRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub descripcion: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub nivel_afectacion: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub comentario: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub activo: Option<bool>,
+}
+
+pub const CODE: &[Col] = &[
+    Col {
+        field: "id",
+        names: &["id"],
+        read: Read::Big,
+    },
+    Col {
+        field: "descripcion",
+        names: &["descripcion"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "nivel_afectacion",
+        names: &["nivel_afectacion", "nivel_afectacion_id"],
+        read: Read::Int,
+    },
+    Col {
+        field: "comentario",
+        names: &["comentario"],
+        read: Read::AsText,
+    },
+    Col {
+        field: "activo",
+        names: &["activo"],
+        read: Read::Raw("NULL"),
+    },
+];
+
+/// Faena's code tables the legacy `tipo`, `cat_estatus` and `frente` go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeTable {
+    Kinds,
+    Statuses,
+    Fronts,
+}
+
+/// The codes Faena has: (id, description).
+pub fn codes(conn: &mut DbConn, t: CodeTable) -> QueryResult<Vec<(i32, String)>> {
+    use super::schema::{fronts, kinds, statuses};
+    match t {
+        CodeTable::Kinds => kinds::table
+            .select((kinds::id, kinds::description))
+            .load(conn),
+        CodeTable::Statuses => statuses::table
+            .select((statuses::id, statuses::description))
+            .load(conn),
+        CodeTable::Fronts => fronts::table
+            .select((fronts::id, fronts::description))
+            .load(conn),
+    }
+}
+
+/// Adds a legacy code Faena does not have, with its legacy id when free.
+pub fn insert_code(
+    conn: &mut DbConn,
+    t: CodeTable,
+    id: Option<i32>,
+    description: &str,
+    scope: i32,
+    comment: &str,
+    active: bool,
+) -> QueryResult<i32> {
+    use super::schema::{fronts, kinds, statuses};
+    macro_rules! insert {
+        ($table:ident, $name:literal) => {{
+            let values = (
+                $table::description.eq(description),
+                $table::scope.eq(scope),
+                $table::comment.eq(comment),
+                $table::active.eq(active),
+            );
+            match id {
+                Some(id) => {
+                    diesel::insert_into($table::table)
+                        .values(($table::id.eq(id), values))
+                        .execute(conn)?;
+                    Ok(id)
+                }
+                None => {
+                    sync_sequence(conn, $name)?;
+                    diesel::insert_into($table::table)
+                        .values(values)
+                        .returning($table::id)
+                        .get_result(conn)
+                }
+            }
+        }};
+    }
+    match t {
+        CodeTable::Kinds => insert!(kinds, "kinds"),
+        CodeTable::Statuses => insert!(statuses, "statuses"),
+        CodeTable::Fronts => insert!(fronts, "fronts"),
+    }
+}

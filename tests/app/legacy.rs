@@ -26,6 +26,11 @@ const SCHEMA: &str = include_str!("../fixtures/legacy_schema.sql");
 fn data(boss: &str, editor: &str) -> String {
     format!(
         "
+INSERT INTO tipo VALUES (4, 'INICIAL', 2, NULL, TRUE), (5, 'REPROGRAMACIÓN', 2, NULL, TRUE),
+    (30, 'Tipo del sistema anterior', 1, NULL, TRUE);
+INSERT INTO cat_estatus VALUES (8, 'EN EJECUCIÓN', 2, NULL, TRUE), (10, 'FINALIZADA', 2, NULL, TRUE),
+    (40, 'Estatus de reporte', 6, NULL, TRUE);
+INSERT INTO frente VALUES (2, 'BARCO', 2, NULL, TRUE);
 INSERT INTO cliente VALUES (1, 'PEMEX Exploración y Producción', 15, TRUE, NULL),
     (2, 'Cliente con id ocupado', 15, TRUE, NULL),
     (7, 'Naviera del Golfo', 16, TRUE, 'nuevo'), (8, 'Cliente de tipo raro', 99, FALSE, NULL);
@@ -365,6 +370,29 @@ async fn w21_a_legacy_database_migrates_with_its_ids_repairs_reported_and_again_
     assert_eq!(first.verified, 8);
     // Catalog codes: the seeded client 1 and template 1 are the legacy ones; new rows keep ids.
     assert_eq!(table(&first, "cliente").matched, 1);
+    // Code catalogs: the seeded codes are the legacy's (accents aside); a different name under a
+    // code is reported and Faena's kept; codes Faena lacks are added with their ids.
+    assert_eq!(
+        (table(&first, "tipo").matched, table(&first, "tipo").created),
+        (2, 1)
+    );
+    assert!(
+        reasons(&first, "tipo", 5).is_empty(),
+        "REPROGRAMACIÓN is REPROGRAMACION"
+    );
+    assert!(reasons(&first, "cat_estatus", 10)[0].contains("«FINALIZADA»"));
+    assert_eq!(table(&first, "cat_estatus").created, 1);
+    assert_eq!(table(&first, "frente").matched, 1);
+    let added: String = app
+        .db(|c| {
+            faena::db::schema::kinds::table
+                .find(30)
+                .select(faena::db::schema::kinds::description)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(added, "Tipo del sistema anterior");
     // Legacy client 2 is not Faena's client 2: it gets a new id (past every kept one).
     let moved = first
         .remapped
