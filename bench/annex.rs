@@ -14,10 +14,9 @@ mod common;
 
 use common::{knob, peak_mib};
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
-use faena::config::Config;
 use faena::db::annexes::{NewConcept, insert_concepts};
 use faena::domain::planning_doc::PteForm;
 use faena::domain::work_order::WorkOrderForm;
@@ -75,18 +74,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
-    let config = Config {
-        database_url: url.clone(),
-        bind: "127.0.0.1:0".into(),
-        secure_cookies: false,
-        trust_proxy: false,
-        body_timeout: std::time::Duration::from_secs(30),
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(3600),
-        workers: Some(1),
-        pool_size: 2,
-        fixed_today: None,
-    };
+    let config = common::config(&url, 1, 2, None);
     let pool = open_database(&config).expect("database");
     let mut conn = pool.get().unwrap();
     let now = Utc::now().naive_utc();

@@ -66,3 +66,25 @@ pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
     assert_eq!(r.status(), 303, "the benchmark user signs in");
     client
 }
+
+/// The server configuration a benchmark runs with: `url`, `workers` HTTP workers, a pool of
+/// `pool_size` connections, "today" fixed when given; no proxy, plain cookies, hour-long sessions.
+pub fn config(
+    url: &str,
+    workers: usize,
+    pool_size: u32,
+    fixed_today: Option<chrono::NaiveDate>,
+) -> faena::config::Config {
+    faena::config::Config {
+        database_url: url.to_owned(),
+        bind: "127.0.0.1:0".into(),
+        secure_cookies: false,
+        trust_proxy: false,
+        body_timeout: Duration::from_secs(30),
+        session_idle: Duration::from_secs(3600),
+        session_absolute: Duration::from_secs(3600),
+        workers: Some(workers),
+        pool_size,
+        fixed_today,
+    }
+}

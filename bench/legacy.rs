@@ -15,12 +15,11 @@ mod common;
 
 use common::{knob, peak_mib};
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use faena::config::Config;
 use faena::startup::open_database;
 
 const SCHEMA: &str = include_str!("../tests/fixtures/legacy_schema.sql");
@@ -96,18 +95,7 @@ fn main() {
         ots * steps,
         t.elapsed().as_secs_f64()
     );
-    let config = Config {
-        database_url: url.clone(),
-        bind: "127.0.0.1:0".into(),
-        secure_cookies: false,
-        trust_proxy: false,
-        body_timeout: Duration::from_secs(30),
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(3600),
-        workers: Some(2),
-        pool_size: 2,
-        fixed_today: NaiveDate::from_ymd_opt(2026, 6, 15),
-    };
+    let config = common::config(&url, 2, 2, NaiveDate::from_ymd_opt(2026, 6, 15));
     let pool = open_database(&config).expect("database");
     let mut conn = pool.get().unwrap();
     let before = peak_mib();

@@ -15,10 +15,9 @@ mod common;
 use common::{knob, median, peak_mib};
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use faena::config::Config;
 use faena::db::schedules::{self as repo, NewCapture};
 use faena::domain::planning_doc::PteForm;
 use faena::domain::role::Role;
@@ -143,18 +142,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
-    let config = Config {
-        database_url: url.clone(),
-        bind: "127.0.0.1:0".into(),
-        secure_cookies: false,
-        trust_proxy: false,
-        body_timeout: std::time::Duration::from_secs(30),
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(3600),
-        workers: Some(2),
-        pool_size: 4,
-        fixed_today: None,
-    };
+    let config = common::config(&url, 2, 4, None);
     let pool = open_database(&config).expect("database");
     let mut conn = pool.get().unwrap();
     let now = Utc::now().naive_utc();

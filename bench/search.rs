@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use faena::config::Config;
 use faena::db::DbConn;
 use faena::db::caches::Caches;
 use faena::routes::work_orders::list::ListQuery;
@@ -113,18 +112,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
-    let config = Config {
-        database_url: url.clone(),
-        bind: "127.0.0.1:0".into(),
-        secure_cookies: false,
-        trust_proxy: false,
-        body_timeout: Duration::from_secs(30),
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(3600),
-        workers: Some(2),
-        pool_size: 4,
-        fixed_today: NaiveDate::from_ymd_opt(2026, 6, 15),
-    };
+    let config = common::config(&url, 2, 4, NaiveDate::from_ymd_opt(2026, 6, 15));
     let pool = open_database(&config).expect("database");
     let mut conn = pool.get().unwrap();
     let keep = std::env::var("KEEP").is_ok_and(|v| v == "1");

@@ -14,11 +14,10 @@ mod common;
 
 use common::{knob, median};
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
-use faena::config::Config;
 use faena::db::schema::work_orders as wo;
 use faena::domain::role::Role;
 use faena::services::Actor;
@@ -42,18 +41,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
-    let config = Config {
-        database_url: url.clone(),
-        bind: "127.0.0.1:0".into(),
-        secure_cookies: false,
-        trust_proxy: false,
-        body_timeout: std::time::Duration::from_secs(30),
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(3600),
-        workers: Some(2),
-        pool_size: 4,
-        fixed_today: NaiveDate::from_ymd_opt(2026, 6, 15),
-    };
+    let config = common::config(&url, 2, 4, NaiveDate::from_ymd_opt(2026, 6, 15));
     let pool = open_database(&config).expect("database");
     let mut conn = pool.get().unwrap();
     let now = Utc::now().naive_utc();

@@ -1383,23 +1383,18 @@ pub fn user_by_name(conn: &mut DbConn, username: &str) -> QueryResult<Option<i32
 
 /// After rows were written with their own ids, PostgreSQL's sequences must move past them.
 pub fn reset_sequences(conn: &mut DbConn) -> QueryResult<()> {
-    if let DbConn::Pg(_) = conn {
-        for table in [
-            "clients",
-            "project_managers",
-            "sites",
-            "step_templates",
-            "planning_docs",
-            "work_orders",
-            "steps",
-            "users",
-            "activity_log",
-        ] {
-            conn.batch_execute(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                 GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
-            ))?;
-        }
+    for table in [
+        "clients",
+        "project_managers",
+        "sites",
+        "step_templates",
+        "planning_docs",
+        "work_orders",
+        "steps",
+        "users",
+        "activity_log",
+    ] {
+        sync_sequence(conn, table)?;
     }
     Ok(())
 }

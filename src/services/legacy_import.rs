@@ -64,7 +64,28 @@ pub struct Report {
     pub verified: u64,
 }
 
+/// A report as it was before a page: see `Report::checkpoint`.
+struct Checkpoint {
+    tables: Vec<TableReport>,
+    issues: usize,
+    remapped: usize,
+}
+
 impl Report {
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            tables: self.tables.clone(),
+            issues: self.issues.len(),
+            remapped: self.remapped.len(),
+        }
+    }
+
+    fn restore(&mut self, c: Checkpoint) {
+        self.tables = c.tables;
+        self.issues.truncate(c.issues);
+        self.remapped.truncate(c.remapped);
+    }
+
     fn table(&mut self, name: &'static str) -> &mut TableReport {
         if let Some(i) = self.tables.iter().position(|t| t.table == name) {
             return &mut self.tables[i];
@@ -443,7 +464,9 @@ impl Migration {
             self.report.table(table).read += rows.len() as u64;
             // A batch that cannot be written rolls back alone; the report says which.
             let first = rows.first().map(HasId::id).unwrap_or_default();
-            let saved = (!self.dry_run).then(|| self.report.clone());
+            // What to go back to if the page rolls back: the per-table tallies (a few rows) and
+            // the lengths of the row lists (copying those would cost a page per page).
+            let saved = (!self.dry_run).then(|| self.report.checkpoint());
             let outcome = if self.dry_run {
                 each(self, conn, rows)
             } else {
@@ -453,7 +476,7 @@ impl Migration {
                 let Some(saved) = saved else {
                     return Err(e.into());
                 };
-                self.report = saved;
+                self.report.restore(saved);
                 self.report.skip(
                     table,
                     first,

@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{ProgressView, front_and_site};
+use super::{ProgressView, front_and_site, shorten};
 use crate::db::catalogs::Entry;
 use crate::db::work_orders::{ListFilter, SortKey};
 use crate::domain::codes::{WorkOrderKind, record_state};
@@ -25,15 +25,6 @@ pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
 const DESCRIPTION_CHARS: usize = 48;
 
 /// The first `max` characters of a text on one line, with "…" when it was longer.
-fn shorten(text: &str, max: usize) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > max {
-        let cut: String = one_line.chars().take(max - 1).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        one_line
-    }
-}
 const DEFAULT_PAGE_SIZE: i64 = 25;
 
 /// The query string, kept raw so that a bad value is ignored rather than refused.

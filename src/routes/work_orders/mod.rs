@@ -19,6 +19,17 @@ use crate::db::work_orders::WorkOrder;
 use crate::domain::codes::{Front, SiteField};
 use crate::domain::progress::{Progress, StepCounts, halted, overdue_days, status_tone};
 
+/// A text on one line, cut to `max` characters with an ellipsis (list cells, picker labels).
+pub fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > max {
+        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        one_line
+    }
+}
+
 /// Progress as the pages show it (W10).
 #[derive(Debug, Clone)]
 pub struct ProgressView {

@@ -39,11 +39,7 @@ pub struct Choice {
 }
 
 fn short(text: &str) -> String {
-    let mut out: String = text.chars().take(LABEL_CHARS).collect();
-    if text.chars().count() > LABEL_CHARS {
-        out.push('…');
-    }
-    out
+    super::shorten(text, LABEL_CHARS)
 }
 
 /// `GET /ot/opciones/pte?q=`: PTEs a new initial OT can come from, by folio or description.
