@@ -63,6 +63,7 @@ impl Application {
         let workers = config.workers;
         let clock = config.fixed_today.map_or_else(Clock::system, Clock::fixed);
         let state = web::Data::new(AppState {
+            auth: std::sync::Arc::new(crate::web::auth::session_cache::AuthCache::new(pool.clone())),
             pool,
             config,
             clock,
@@ -81,6 +82,7 @@ impl Application {
             App::new()
                 .wrap(from_fn(gate::gate))
                 .wrap(session_middleware(&state, key.clone()))
+                .wrap(from_fn(gate::stamp_arrival))
                 .wrap(security_headers(state.config.secure_cookies))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
@@ -155,7 +157,11 @@ fn session_middleware(state: &web::Data<AppState>, key: Key) -> SessionMiddlewar
     let idle =
         CookieDuration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(7200));
     SessionMiddleware::builder(
-        DbSessionStore::new(state.pool.clone(), config.session_absolute),
+        DbSessionStore::new(
+            state.pool.clone(),
+            config.session_absolute,
+            state.auth.clone(),
+        ),
         key,
     )
     .cookie_name(config.cookie_name().to_owned())

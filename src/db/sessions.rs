@@ -24,18 +24,19 @@ pub fn insert(conn: &mut DbConn, new: &NewSession<'_>) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The state of a live session: not idle past `expires_at`, not older than `created_after`.
+/// A live session's (state, created_at, expires_at): not idle past `expires_at`, not older than
+/// `created_after`.
 pub fn load_live(
     conn: &mut DbConn,
     id: &str,
     now: NaiveDateTime,
     created_after: NaiveDateTime,
-) -> QueryResult<Option<(String, NaiveDateTime)>> {
+) -> QueryResult<Option<(String, NaiveDateTime, NaiveDateTime)>> {
     sessions::table
         .find(id)
         .filter(sessions::expires_at.gt(now))
         .filter(sessions::created_at.gt(created_after))
-        .select((sessions::state, sessions::expires_at))
+        .select((sessions::state, sessions::created_at, sessions::expires_at))
         .first(conn)
         .optional()
 }

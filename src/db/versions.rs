@@ -11,6 +11,9 @@ use super::schema::list_versions as v;
 pub const WORK_ORDERS: &str = "work_orders";
 /// The catalogs pages show names from.
 pub const CATALOGS: &str = "catalogs";
+/// Sessions and what the request gate reads of users (bumped by triggers, see the migration
+/// `000010_auth_version`).
+pub const AUTH: &str = "auth";
 
 pub fn touch(conn: &mut DbConn, name: &str) -> QueryResult<()> {
     diesel::update(v::table.filter(v::name.eq(name)))

@@ -142,6 +142,8 @@ pub fn login(
             None
         };
         write_transaction(conn, |c| {
+            // Sessions before the user row (the lock order of every session write).
+            sessions::delete_expired(c, now)?;
             users::clear_failed_logins(c, user.id)?;
             if let Some(hash) = &rehashed {
                 users::set_password(c, user.id, hash, user.must_change_password, now)?;
@@ -154,7 +156,6 @@ pub fn login(
                     Some("hash del sistema anterior reemplazado por argon2id".into()),
                 )?;
             }
-            sessions::delete_expired(c, now)?;
             log(c, now, &actor, "login", Some(user.id), None)
         })?;
         return Ok(LoginOutcome::Accepted(user));
@@ -290,8 +291,10 @@ pub fn set_password(
     account::check_password_policy(new_password, &user.username).map_err(AccountError::Invalid)?;
     let hash = password::hash(new_password)?;
     write_transaction(conn, |c| {
-        users::set_password(c, user.id, &hash, must_change, now)?;
+        // Sessions first, then the user: the same lock order as a session's own update (row,
+        // then the `auth` version its trigger bumps), so the two cannot deadlock on PostgreSQL.
         sessions::delete_for_user(c, user.id, None)?;
+        users::set_password(c, user.id, &hash, must_change, now)?;
         log(c, now, actor, "cambio_contrasena", Some(user.id), None)
     })?;
     Ok(())
@@ -318,8 +321,8 @@ pub fn disable_user(
         if user.role == Role::Admin.code() && users::other_active_admins(c, user.id)? == 0 {
             return Err(AccountError::Invalid(LAST_ADMIN.to_owned()));
         }
-        users::set_active(c, user.id, false, now)?;
         sessions::delete_for_user(c, user.id, None)?;
+        users::set_active(c, user.id, false, now)?;
         Ok(log(c, now, actor, "desactivar", Some(user.id), None)?)
     })?;
     Ok(())

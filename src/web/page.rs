@@ -68,7 +68,13 @@ impl FromRequest for PageCtx {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
-        let flash = session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok);
+        // `remove` marks the session changed (a row write) even when the key is absent: only
+        // remove a flash that is there.
+        let flash = if session.contains_key(FLASH_KEY) {
+            session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok)
+        } else {
+            None
+        };
         let user = req.extensions().get::<CurrentUser>().cloned();
         // A visitor without a session gets the signed token of the nonce cookie (set by the
         // login page): nothing is stored for them on the server.

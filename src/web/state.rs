@@ -19,6 +19,8 @@ pub struct AppState {
     pub login: crate::web::auth::login_guard::LoginGuard,
     /// The key of the login form's signed token (derived from the cookie key).
     pub csrf_key: Vec<u8>,
+    /// Sessions and users checked by this instance, kept while the `auth` version is unchanged.
+    pub auth: std::sync::Arc<crate::web::auth::session_cache::AuthCache>,
     /// Requests in flight per client address.
     pub in_flight: crate::web::auth::login_guard::InFlight,
 }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use diesel::RunQueryDsl;
+
 use faena::db::{activity, users};
 use faena::domain::role::Role;
 use faena::routes::account::LOGIN_REFUSED;
@@ -571,5 +573,89 @@ async fn anonymous_visitors_write_no_session_rows() {
         count().await,
         before + 1,
         "the session row is written at login"
+    );
+}
+
+/// Sends GET `path` to the instance at `address` with `cookie`.
+async fn get_with_cookie(address: &str, path: &str, cookie: &str) -> reqwest::Response {
+    client_with(Default::default())
+        .get(format!("{address}{path}"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_warm_session_is_validated_without_reading_its_row() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    // The first page after login stores the session's CSRF token (a state change); the second
+    // leaves the session as it is (every page used to rewrite it, removing an absent flash).
+    for _ in 0..2 {
+        assert_eq!(app.get("/ot").await.status(), 200);
+    }
+    // Make the row itself too old (created_at changes nothing the `auth` version stands for, and
+    // never changes in practice): the instance keeps using the session it checked.
+    app.db(|c| {
+        diesel::sql_query("UPDATE sessions SET created_at = '2000-01-01 00:00:00'")
+            .execute(c)
+            .unwrap()
+    })
+    .await;
+    assert_eq!(app.get("/ot").await.status(), 200, "served from the copy");
+    // Any change a trigger stands for (here: another user's role) makes every copy stale, and
+    // the row is read again: now it is past its absolute expiry.
+    let other = app.create_user("beto", Role::Gestor).await;
+    app.db(move |c| {
+        let beto = users::find_by_username(c, &other.username).unwrap().unwrap();
+        users::set_role(c, beto.id, "consulta", chrono::Utc::now().naive_utc()).unwrap()
+    })
+    .await;
+    assert!(location(&app.get("/ot").await).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn a_logout_on_one_instance_is_refused_at_once_on_another() {
+    let app = spawn_app().await;
+    let other = app.another_instance().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    let cookie = app.session_cookie().expect("session cookie");
+    // Both instances have checked (and keep) the session.
+    for _ in 0..3 {
+        assert_eq!(app.get("/ot").await.status(), 200);
+        assert_eq!(get_with_cookie(&other, "/ot", &cookie).await.status(), 200);
+    }
+    let token = app.csrf_from("/ot").await;
+    assert_eq!(
+        app.post_form("/logout", &[("csrf_token", &token)])
+            .await
+            .status(),
+        303
+    );
+    let replay = get_with_cookie(&other, "/ot", &cookie).await;
+    assert_eq!(replay.status(), 303, "the other instance refuses at once");
+    assert!(location(&replay).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn a_role_change_on_one_instance_applies_at_once_on_another() {
+    let app = spawn_app().await;
+    let other = app.another_instance().await;
+    let ana = app.create_user("ana", Role::Gestor).await;
+    app.login(&ana).await;
+    let cookie = app.session_cookie().expect("session cookie");
+    assert_eq!(get_with_cookie(&other, "/ot/nueva", &cookie).await.status(), 200);
+    app.db(|c| {
+        let ana = users::find_by_username(c, "ana").unwrap().unwrap();
+        users::set_role(c, ana.id, "consulta", chrono::Utc::now().naive_utc()).unwrap()
+    })
+    .await;
+    assert_eq!(
+        get_with_cookie(&other, "/ot/nueva", &cookie).await.status(),
+        403,
+        "the other instance reads the new role at once"
     );
 }

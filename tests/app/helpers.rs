@@ -197,6 +197,20 @@ pub fn client_with(jar: Arc<Jar>) -> reqwest::Client {
 }
 
 impl TestApp {
+    /// Another instance of the app over the same database, with its own caches: its address.
+    pub async fn another_instance(&self) -> String {
+        let config = test_config(self.db.url());
+        let app = tokio::task::spawn_blocking(move || {
+            let pool = open_database(&config).expect("open database");
+            Application::build(config, pool).expect("build app")
+        })
+        .await
+        .expect("join");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

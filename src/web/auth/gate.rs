@@ -12,10 +12,14 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
+use std::time::Instant;
+
 use super::CurrentUser;
 use super::csrf::{self, Refusal};
+use super::session_cache::{UserRow, read_versioned};
 use super::session_store::USER_KEY;
 use crate::db::users;
+use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::blocking;
 use crate::web::response::{is_api_path, json_error, log_cause, refusal, see_other};
@@ -119,6 +123,59 @@ async fn checked(
         .map(ServiceResponse::map_into_boxed_body)
 }
 
+/// When the request arrived (before its session was loaded): a version read that started later
+/// may validate it.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrived(pub Instant);
+
+/// Stamps the request's arrival, outside the session middleware.
+pub async fn stamp_arrival(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    req.extensions_mut().insert(Arrived(Instant::now()));
+    next.call(req).await
+}
+
+/// The gate's view of user `uid`: this instance's copy while the `auth` version is the one it
+/// was read at, else the row (kept for the next request).
+async fn user_row(
+    req: &ServiceRequest,
+    state: &AppState,
+    uid: i32,
+) -> Result<Result<Option<UserRow>, diesel::result::Error>, AppError> {
+    let arrived = req
+        .extensions()
+        .get::<Arrived>()
+        .map_or_else(Instant::now, |a| a.0);
+    if let Some((version, row)) = state.auth.user(uid) {
+        let current = state
+            .auth
+            .probe
+            .current_since(arrived)
+            .await
+            .map_err(AppError::internal)?;
+        if current == version {
+            return Ok(Ok(Some(row)));
+        }
+    }
+    let read = blocking(state, move |c| read_versioned(c, |c| users::find(c, uid))).await?;
+    Ok(read.map(|(version, found)| {
+        found.map(|u| {
+            let row = UserRow {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+                role: u.role,
+                active: u.active,
+                must_change_password: u.must_change_password,
+            };
+            state.auth.keep_user(version, row.clone());
+            row
+        })
+    }))
+}
+
 /// The session's user if the session names one that exists and is active. A session naming a
 /// disabled or deleted user is purged.
 async fn current_user(
@@ -131,7 +188,7 @@ async fn current_user(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(None);
     };
-    let found = blocking(&state, move |c| users::find(c, uid)).await;
+    let found = user_row(req, &state, uid).await;
     match found {
         Ok(Ok(Some(u))) if u.active => match u.role.parse() {
             Ok(role) => Ok(Some(CurrentUser {

@@ -5,6 +5,7 @@
 pub mod csrf;
 pub mod gate;
 pub mod login_guard;
+pub mod session_cache;
 pub mod session_store;
 
 use std::future::{Ready, ready};

@@ -3,9 +3,13 @@
 //! Sessions live in the `sessions` table so that logout, a password change or disabling a user
 //! revokes them at once, and several app instances share them on PostgreSQL. The row id is the
 //! SHA-256 of the cookie's key. Idle expiry is `expires_at` (pushed forward as requests arrive);
-//! absolute expiry is `created_at` plus the configured maximum.
+//! absolute expiry is `created_at` plus the configured maximum. Sessions read are kept per
+//! instance while the `auth` version is unchanged (`session_cache`), so most requests validate
+//! their session without reading its row.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
 
 use actix_session::storage::{
     LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
@@ -14,6 +18,7 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use chrono::{Duration, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::session_cache::{AuthCache, SessionRow, read_versioned};
 use crate::db::{self, Pool, sessions};
 
 /// Session state key holding the logged-in user's id.
@@ -29,13 +34,22 @@ fn ttl_write_slack(ttl: &CookieDuration) -> Duration {
 pub struct DbSessionStore {
     pool: Pool,
     absolute: Duration,
+    cache: Arc<AuthCache>,
 }
 
 impl DbSessionStore {
-    pub fn new(pool: Pool, absolute: std::time::Duration) -> DbSessionStore {
+    pub fn new(pool: Pool, absolute: std::time::Duration, cache: Arc<AuthCache>) -> DbSessionStore {
         let absolute = Duration::from_std(absolute).unwrap_or(Duration::hours(12));
-        DbSessionStore { pool, absolute }
+        DbSessionStore {
+            pool,
+            absolute,
+            cache,
+        }
     }
+}
+
+fn parse_state(state: &str) -> Result<HashMap<String, String>, LoadError> {
+    serde_json::from_str(state).map_err(|e| LoadError::Deserialization(e.into()))
 }
 
 /// The row id for a session key.
@@ -75,18 +89,44 @@ impl SessionStore for DbSessionStore {
         &self,
         session_key: &SessionKey,
     ) -> Result<Option<HashMap<String, String>>, LoadError> {
+        let arrived = Instant::now();
         let id = row_id(session_key.as_ref());
         let oldest = now() - self.absolute;
-        let row = blocking(&self.pool, move |c| {
-            sessions::load_live(c, &id, now(), oldest)
+        if let Some((version, row)) = self.cache.session(&id)
+            && row.expires_at > now()
+            && row.created_at > oldest
+        {
+            let current = self
+                .cache
+                .probe
+                .current_since(arrived)
+                .await
+                .map_err(LoadError::Other)?;
+            if current == version {
+                return parse_state(&row.state).map(Some);
+            }
+        }
+        let key = id.clone();
+        let (version, row) = blocking(&self.pool, move |c| {
+            read_versioned(c, |c| sessions::load_live(c, &key, now(), oldest))
         })
         .await
         .map_err(LoadError::Other)?;
         match row {
-            None => Ok(None),
-            Some((state, _)) => serde_json::from_str(&state)
-                .map(Some)
-                .map_err(|e| LoadError::Deserialization(e.into())),
+            None => {
+                self.cache.forget_session(&id);
+                Ok(None)
+            }
+            Some((state, created_at, expires_at)) => {
+                let parsed = parse_state(&state)?;
+                let row = SessionRow {
+                    state,
+                    created_at,
+                    expires_at,
+                };
+                self.cache.keep_session(id, version, row);
+                Ok(Some(parsed))
+            }
         }
     }
 
@@ -131,6 +171,7 @@ impl SessionStore for DbSessionStore {
         let expires_at = expiry(ttl);
         // A session revoked meanwhile (logout elsewhere, password change) stays revoked: the
         // update touches no row and the cookie keeps pointing at nothing.
+        self.cache.forget_session(&id);
         blocking(&self.pool, move |c| {
             sessions::update_state(c, &id, user_id, &state, expires_at)
         })
@@ -147,15 +188,30 @@ impl SessionStore for DbSessionStore {
         let id = row_id(session_key.as_ref());
         let wanted = expiry(ttl);
         let slack = ttl_write_slack(ttl);
-        blocking(&self.pool, move |c| match sessions::expires_at(c, &id)? {
-            Some(current) if wanted - current > slack => sessions::set_expiry(c, &id, wanted),
-            _ => Ok(()),
+        // The kept copy was read (or extended) by this instance: if it is recent enough, so is
+        // the row (another instance may only have pushed it further).
+        if let Some((_, row)) = self.cache.session(&id)
+            && wanted - row.expires_at <= slack
+        {
+            return Ok(());
+        }
+        let key = id.clone();
+        let written = blocking(&self.pool, move |c| match sessions::expires_at(c, &key)? {
+            Some(current) if wanted - current > slack => {
+                sessions::set_expiry(c, &key, wanted).map(|()| Some(wanted))
+            }
+            current => Ok(current),
         })
-        .await
+        .await?;
+        if let Some(expires_at) = written {
+            self.cache.extend_session(&id, expires_at);
+        }
+        Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let id = row_id(session_key.as_ref());
+        self.cache.forget_session(&id);
         blocking(&self.pool, move |c| sessions::delete(c, &id)).await
     }
 }
