@@ -63,7 +63,9 @@ impl Application {
         let workers = config.workers;
         let clock = config.fixed_today.map_or_else(Clock::system, Clock::fixed);
         let state = web::Data::new(AppState {
-            auth: std::sync::Arc::new(crate::web::auth::session_cache::AuthCache::new(pool.clone())),
+            auth: std::sync::Arc::new(crate::web::auth::session_cache::AuthCache::new(
+                pool.clone(),
+            )),
             pool,
             config,
             clock,

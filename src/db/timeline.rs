@@ -116,26 +116,50 @@ pub fn placed(conn: &mut DbConn, id: i32) -> QueryResult<Option<Placed>> {
         .optional()
 }
 
-/// Active visible orders on any of these vessels, platforms or yards (the candidates of a
-/// double booking with one order).
+/// Active visible orders on any of these vessels, platforms or yards whose dates may reach into
+/// `(from, to)` (the candidates of a double booking with one order: a superset, as in
+/// `placed_in`; the caller intersects the windows). One query per site, each on its column's
+/// index (SQLite scans the whole table for an OR over three columns).
 pub fn active_on_sites(
     conn: &mut DbConn,
     vessel: Option<i32>,
     platform: Option<i32>,
     yard: Option<i32>,
+    (from, to): (NaiveDate, NaiveDate),
 ) -> QueryResult<Vec<Placed>> {
-    let none = -1;
-    work_orders::table
-        .filter(visible())
-        .filter(work_orders::status_id.eq_any(ACTIVE_STATUSES))
-        .filter(
-            work_orders::vessel_site_id
-                .eq(vessel.unwrap_or(none))
-                .or(work_orders::platform_site_id.eq(platform.unwrap_or(none)))
-                .or(work_orders::yard_site_id
-                    .eq(yard.unwrap_or(none))
-                    .and(work_orders::requires_yard.eq(true))),
-        )
-        .select(placed_columns!())
-        .load(conn)
+    macro_rules! candidates {
+        ($column:expr, $site:expr) => {
+            work_orders::table
+                .filter($column.eq($site))
+                .filter(visible())
+                .filter(work_orders::status_id.eq_any(ACTIVE_STATUSES))
+                .filter(
+                    work_orders::planned_start
+                        .le(to)
+                        .or(work_orders::real_start.le(to))
+                        .or(work_orders::yard_start.le(to)),
+                )
+                .filter(
+                    work_orders::planned_end
+                        .ge(from)
+                        .or(work_orders::real_end.ge(from))
+                        .or(work_orders::yard_end.ge(from)),
+                )
+                .select(placed_columns!())
+                .load::<Placed>(conn)?
+        };
+    }
+    let mut found = Vec::new();
+    if let Some(site) = vessel {
+        found.extend(candidates!(work_orders::vessel_site_id, site));
+    }
+    if let Some(site) = platform {
+        found.extend(candidates!(work_orders::platform_site_id, site));
+    }
+    if let Some(site) = yard {
+        found.extend(candidates!(work_orders::yard_site_id, site));
+    }
+    found.sort_by_key(|p| p.id);
+    found.dedup_by_key(|p| p.id);
+    Ok(found)
 }

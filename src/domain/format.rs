@@ -112,15 +112,16 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// `dd/mm/yyyy`, or empty.
+/// `dd/mm/yyyy`, or empty. Written directly: chrono's `format` parses its pattern on every call,
+/// and a list page formats a few hundred dates.
 pub fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%d/%m/%Y").to_string())
+    d.map(|d| format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()))
         .unwrap_or_default()
 }
 
 /// `YYYY-MM-DD` for an HTML date input, or empty.
 pub fn date_iso(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
         .unwrap_or_default()
 }
 

@@ -137,6 +137,43 @@ pub fn conflicts(bookings: &[Booking]) -> Vec<Conflict> {
     out
 }
 
+/// The double bookings of one order's bookings (`mine`) with `others`: the same as `conflicts`
+/// over both, keeping those that involve `mine`, without pairing the others among themselves
+/// (on a busy vessel they are many, and their pairs are not this order's business).
+pub fn conflicts_with(mine: &[Booking], others: &[Booking]) -> Vec<Conflict> {
+    let relevant = |b: &&Booking| b.active && b.use_.exclusive();
+    let mut out = Vec::new();
+    for m in mine.iter().filter(relevant) {
+        for o in others.iter().filter(relevant) {
+            let same_place =
+                o.site_id == m.site_id && (o.use_ == Use::YardPhase) == (m.use_ == Use::YardPhase);
+            if !same_place || o.family == m.family || o.order_id == m.order_id {
+                continue;
+            }
+            let (from, to) = (m.from.max(o.from), m.to.min(o.to));
+            if from > to {
+                continue;
+            }
+            // As the sweep names them: the earlier window first.
+            let (first, second) = if (o.from, o.to, o.order_id) <= (m.from, m.to, m.order_id) {
+                (o, m)
+            } else {
+                (m, o)
+            };
+            out.push(Conflict {
+                site_id: second.site_id,
+                use_: second.use_,
+                first: first.order_id,
+                second: second.order_id,
+                from,
+                to,
+            });
+        }
+    }
+    out.sort_by_key(|c| (c.from, c.site_id, c.first, c.second));
+    out
+}
+
 /// Greedy lanes for drawing: each booking gets the first lane whose last window ended before it
 /// starts (bookings sorted by start). Answers the lane of each booking, by index.
 pub fn lanes(windows: &[(NaiveDate, NaiveDate)]) -> Vec<usize> {
@@ -163,6 +200,39 @@ pub fn lanes(windows: &[(NaiveDate, NaiveDate)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_orders_conflicts_are_the_sweeps_that_involve_it() {
+        // A crowded vessel and yard: 40 orders in 6 families with windows over two months.
+        let uses = [Use::Vessel, Use::Platform, Use::YardPhase, Use::Intercom];
+        let all: Vec<Booking> = (0..40)
+            .map(|i: i32| {
+                let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+                    + chrono::Duration::days(i64::from((i * 7) % 45));
+                Booking {
+                    order_id: i,
+                    family: i % 6,
+                    site_id: 1 + i % 2,
+                    use_: uses[usize::try_from(i % 4).unwrap()],
+                    from: start,
+                    to: start + chrono::Duration::days(i64::from(3 + (i * 5) % 17)),
+                    active: i % 9 != 0,
+                }
+            })
+            .collect();
+        let mut found = 0;
+        for me in 0..40 {
+            let (mine, others): (Vec<Booking>, Vec<Booking>) =
+                all.iter().cloned().partition(|b| b.order_id == me);
+            let expected: Vec<Conflict> = conflicts(&all)
+                .into_iter()
+                .filter(|c| c.first == me || c.second == me)
+                .collect();
+            assert_eq!(conflicts_with(&mine, &others), expected, "order {me}");
+            found += expected.len();
+        }
+        assert!(found > 20, "the case has conflicts to compare ({found})");
+    }
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, day).unwrap()

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use crate::db::DbConn;
 use crate::db::timeline::{self as repo, Placed, PlacedFilter};
 use crate::domain::codes::record_state;
-use crate::domain::timeline::{ACTIVE_STATUSES, Booking, Conflict, Use, conflicts, window};
+use crate::domain::timeline::{
+    ACTIVE_STATUSES, Booking, Conflict, Use, conflicts, conflicts_with, window,
+};
 
 /// The bookings of one order: its window on each of its sites, and its yard phase on its yard.
 pub fn bookings_of(p: &Placed) -> Vec<Booking> {
@@ -118,15 +120,24 @@ pub fn conflicts_for(conn: &mut DbConn, order: i32) -> diesel::QueryResult<Vec<O
         return Ok(Vec::new());
     }
     let yard = me.yard_site_id.filter(|_| me.requires_yard);
-    let others = repo::active_on_sites(conn, me.vessel_site_id, me.platform_site_id, yard)?;
+    // Only orders whose dates reach into this order's span can meet it: the candidates are
+    // those, not every order that ever used the same vessel (thousands, and growing).
+    let exclusive = mine.iter().filter(|b| b.active && b.use_.exclusive());
+    let span = exclusive.fold(None, |span: Option<(NaiveDate, NaiveDate)>, b| {
+        Some(span.map_or((b.from, b.to), |(lo, hi)| (lo.min(b.from), hi.max(b.to))))
+    });
+    let Some(span) = span else {
+        return Ok(Vec::new());
+    };
+    let others = repo::active_on_sites(conn, me.vessel_site_id, me.platform_site_id, yard, span)?;
     let folios: HashMap<i32, String> = others.iter().map(|o| (o.id, o.folio.clone())).collect();
-    let mut all = mine;
-    for o in others.iter().filter(|o| o.id != order) {
-        all.extend(bookings_of(o));
-    }
-    Ok(conflicts(&all)
+    let theirs: Vec<Booking> = others
+        .iter()
+        .filter(|o| o.id != order)
+        .flat_map(bookings_of)
+        .collect();
+    Ok(conflicts_with(&mine, &theirs)
         .into_iter()
-        .filter(|c| c.first == order || c.second == order)
         .map(|c| {
             let other = if c.first == order { c.second } else { c.first };
             OrderConflict {

@@ -498,6 +498,15 @@ async fn api_datatable_pages_filters_and_orders_with_legacy_keys() {
         3,
         "-1 is all (bounded); bad filters ignored"
     );
+    // recordsTotal comes from the count cache: a deletion shows at once.
+    let (status, _) = post(&app, "eliminar/", &[("id", ids[1].to_string())]).await;
+    assert_eq!(status, 200);
+    let (_, after) = get(&app, "datatable/?tipo=todos").await;
+    assert_eq!(
+        after["recordsTotal"], 3,
+        "the deleted order is no longer counted"
+    );
+    assert_eq!(after["recordsFiltered"], 3);
 }
 
 #[tokio::test]

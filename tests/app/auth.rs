@@ -609,7 +609,9 @@ async fn a_warm_session_is_validated_without_reading_its_row() {
     // the row is read again: now it is past its absolute expiry.
     let other = app.create_user("beto", Role::Gestor).await;
     app.db(move |c| {
-        let beto = users::find_by_username(c, &other.username).unwrap().unwrap();
+        let beto = users::find_by_username(c, &other.username)
+            .unwrap()
+            .unwrap();
         users::set_role(c, beto.id, "consulta", chrono::Utc::now().naive_utc()).unwrap()
     })
     .await;
@@ -647,7 +649,10 @@ async fn a_role_change_on_one_instance_applies_at_once_on_another() {
     let ana = app.create_user("ana", Role::Gestor).await;
     app.login(&ana).await;
     let cookie = app.session_cookie().expect("session cookie");
-    assert_eq!(get_with_cookie(&other, "/ot/nueva", &cookie).await.status(), 200);
+    assert_eq!(
+        get_with_cookie(&other, "/ot/nueva", &cookie).await.status(),
+        200
+    );
     app.db(|c| {
         let ana = users::find_by_username(c, "ana").unwrap().unwrap();
         users::set_role(c, ana.id, "consulta", chrono::Utc::now().naive_utc()).unwrap()

@@ -413,14 +413,6 @@ pub fn recent_initials(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, S
         .load(conn)
 }
 
-/// Every non-deleted order (the DataTables `recordsTotal`).
-pub fn count_visible(conn: &mut DbConn) -> QueryResult<i64> {
-    work_orders::table
-        .filter(visible())
-        .count()
-        .get_result(conn)
-}
-
 /// Recent non-deleted initial OTs for the legacy API: (id, folio, description, oficio).
 pub fn recent_initials_with_description(
     conn: &mut DbConn,

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Answer, app_error, either};
 use crate::db::catalogs::CatalogKind;
-use crate::db::work_orders::{self as repo, ListFilter, SortKey};
+use crate::db::work_orders::{ListFilter, SortKey};
 use crate::domain::codes::{WorkOrderKind, kind, record_state};
 use crate::domain::format;
 use crate::domain::input::{filter_id, filter_year, search_text};
@@ -108,7 +108,13 @@ pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) ->
             let cache = state.caches.clone();
             let (data, unfiltered) = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
                 let data = load(c, &filter, &cache)?;
-                let unfiltered = repo::count_visible(c)?;
+                // Every visible order of every kind, through the list's count cache (it was
+                // counted on every request).
+                let every = ListFilter {
+                    kind: None,
+                    ..ListFilter::default()
+                };
+                let unfiltered = cache.counts.count(c, &every)?;
                 Ok((data, unfiltered))
             })
             .await
