@@ -8,6 +8,7 @@ pub mod activity;
 pub mod annexes;
 pub mod caches;
 pub mod catalogs;
+pub mod group_commit;
 pub mod health;
 pub mod legacy;
 pub mod planning_docs;
@@ -73,10 +74,20 @@ impl Backend {
     }
 }
 
-/// Opens connections for the pool and passes the backend's real error through.
-#[derive(Debug, Clone)]
+/// Opens connections for the pool and passes the backend's real error through. On SQLite it also
+/// holds the file's write queue (`group_commit`), which lives as long as a pool on the file does.
+#[derive(Clone)]
 pub struct Manager {
     backend: Backend,
+    writer: Option<std::sync::Arc<group_commit::GroupWriter>>,
+}
+
+impl std::fmt::Debug for Manager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Manager")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ManageConnection for Manager {
@@ -143,11 +154,18 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, SetupError> {
     {
         std::fs::create_dir_all(dir).map_err(|e| SetupError::Folder(dir.to_owned(), e))?;
     }
-    let manager = Manager { backend };
+    let mut manager = Manager {
+        backend,
+        writer: None,
+    };
     // Fail fast with the real error instead of r2d2's 30 s wait for a pool that cannot connect.
     let mut probe = manager
         .connect()
         .map_err(|e| SetupError::Connect(e.to_string()))?;
+    if let DbConn::Sqlite(c) = &mut probe {
+        let file = group_commit::main_file(c).map_err(|e| SetupError::Connect(e.to_string()))?;
+        manager.writer = group_commit::writer_for(&file);
+    }
     manager
         .is_valid(&mut probe)
         .map_err(|e| SetupError::Connect(e.to_string()))?;
@@ -187,14 +205,16 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<(), SetupError> {
     }
 }
 
-/// SQLite has one writer at a time. Writers of this process queue here, in order, instead of
-/// polling the file lock with `busy_timeout` sleeps (which grow to 100 ms and made the p99 of
-/// concurrent creates near a second). Other processes on the same file still meet the file lock.
+/// SQLite has one writer at a time. Writers of this process queue (on the file's group commit,
+/// or here for a file no pool holds), in order, instead of polling the file lock with
+/// `busy_timeout` sleeps (which grow to 100 ms and made the p99 of concurrent creates near a
+/// second). Other processes on the same file still meet the file lock.
 static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `f` in one write transaction: `BEGIN IMMEDIATE` on SQLite (a deferred transaction that
 /// reads before it writes fails with "database is locked" under concurrency), a plain `BEGIN` on
-/// PostgreSQL. Commits when `f` succeeds, rolls back otherwise.
+/// PostgreSQL. Commits when `f` succeeds, rolls back otherwise; returns once the commit is on
+/// disk. On SQLite, transactions queued together share one commit (`group_commit`).
 pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -204,15 +224,32 @@ where
     if IN_WRITE.with(std::cell::Cell::get) {
         return Err(diesel::result::Error::AlreadyInTransaction.into());
     }
-    let _writer = match conn {
-        // A panic while holding the lock leaves nothing to repair: the transaction rolls back.
-        DbConn::Sqlite(_) => Some(SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner())),
+    // Writers of a file some pool of this process holds share its group commit; others (an
+    // in-memory database, a connection made outside a pool) queue on the process lock.
+    let group = match conn {
+        DbConn::Sqlite(c) => group_commit::main_file(c)
+            .ok()
+            .and_then(|file| group_commit::find(&file)),
         DbConn::Pg(_) => None,
     };
+    // Cleared however this ends (a panic in `f` unwinds through here).
+    struct Writing;
+    impl Drop for Writing {
+        fn drop(&mut self) {
+            IN_WRITE.with(|w| w.set(false));
+        }
+    }
     IN_WRITE.with(|w| w.set(true));
-    let result = run_in_transaction(conn, f);
-    IN_WRITE.with(|w| w.set(false));
-    result
+    let _writing = Writing;
+    match (group, &*conn) {
+        (Some(group), _) => group.run(conn, f),
+        (None, DbConn::Sqlite(_)) => {
+            // A panic while holding the lock leaves nothing to repair: the transaction rolls back.
+            let _writer = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
+            run_in_transaction(conn, f)
+        }
+        (None, DbConn::Pg(_)) => run_in_transaction(conn, f),
+    }
 }
 
 thread_local! {
@@ -228,19 +265,28 @@ where
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
-        Ok(value) => {
+    // A panic in `f` must not leave the connection inside the transaction: it would go back to
+    // the pool, and every later "transaction" on it would only be a savepoint never committed.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)));
+    match outcome {
+        Ok(Ok(value)) => {
             <DbConn as TransactionManager<DbConn>>::commit_transaction(conn)?;
             Ok(value)
         }
-        Err(err) => {
-            if let Err(rollback) =
-                <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn)
-            {
-                tracing::error!(error = %rollback, "rollback failed");
-            }
+        Ok(Err(err)) => {
+            rollback(conn);
             Err(err)
         }
+        Err(panic) => {
+            rollback(conn);
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+fn rollback(conn: &mut DbConn) {
+    if let Err(rollback) = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn) {
+        tracing::error!(error = %rollback, "rollback failed");
     }
 }
 

@@ -25,3 +25,4 @@ mod timeline;
 mod tracking;
 mod users;
 mod work_orders;
+mod writes;

@@ -70,7 +70,9 @@ fn user_of(state: &HashMap<String, String>) -> Option<i32> {
     state.get(USER_KEY).and_then(|v| v.parse().ok())
 }
 
-/// Runs a database closure on the blocking pool, in the request's tracing span.
+/// Runs a database closure on the blocking pool, in the request's tracing span. Writes go through
+/// `db::write_transaction`, so on SQLite they join the group commit instead of waiting for the
+/// file lock.
 async fn blocking<T, F>(pool: &Pool, f: F) -> anyhow::Result<T>
 where
     T: Send + 'static,
@@ -142,16 +144,18 @@ impl SessionStore for DbSessionStore {
         let user_id = user_of(&session_state);
         let expires_at = expiry(ttl);
         blocking(&self.pool, move |c| {
-            sessions::insert(
-                c,
-                &sessions::NewSession {
-                    id: &id,
-                    user_id,
-                    state: &state,
-                    created_at: now(),
-                    expires_at,
-                },
-            )
+            db::write_transaction(c, |c| {
+                sessions::insert(
+                    c,
+                    &sessions::NewSession {
+                        id: &id,
+                        user_id,
+                        state: &state,
+                        created_at: now(),
+                        expires_at,
+                    },
+                )
+            })
         })
         .await
         .map_err(SaveError::Other)?;
@@ -173,7 +177,9 @@ impl SessionStore for DbSessionStore {
         // update touches no row and the cookie keeps pointing at nothing.
         self.cache.forget_session(&id);
         blocking(&self.pool, move |c| {
-            sessions::update_state(c, &id, user_id, &state, expires_at)
+            db::write_transaction(c, |c| {
+                sessions::update_state(c, &id, user_id, &state, expires_at)
+            })
         })
         .await
         .map_err(UpdateError::Other)?;
@@ -198,7 +204,8 @@ impl SessionStore for DbSessionStore {
         let key = id.clone();
         let written = blocking(&self.pool, move |c| match sessions::expires_at(c, &key)? {
             Some(current) if wanted - current > slack => {
-                sessions::set_expiry(c, &key, wanted).map(|()| Some(wanted))
+                db::write_transaction(c, |c| sessions::set_expiry(c, &key, wanted))
+                    .map(|()| Some(wanted))
             }
             current => Ok(current),
         })
@@ -212,6 +219,9 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let id = row_id(session_key.as_ref());
         self.cache.forget_session(&id);
-        blocking(&self.pool, move |c| sessions::delete(c, &id)).await
+        blocking(&self.pool, move |c| {
+            db::write_transaction(c, |c| sessions::delete(c, &id))
+        })
+        .await
     }
 }
