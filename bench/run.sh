@@ -10,7 +10,8 @@
 #   bench/run.sh                          # SQLite in a temp folder
 #   DATABASE_URL=postgres://… bench/run.sh   # an empty PostgreSQL database you created
 # Knobs: OTS (100000), DURATION (10), CONNECTIONS (16), THREADS (2), PORT (18181),
-#        KEEP_DB (a path: seed it once, reuse it on later runs; SQLite only).
+#        KEEP_DB (a path: seed it once, reuse it on later runs; SQLite), SEED=0 (reuse an already
+#        seeded DATABASE_URL, e.g. PostgreSQL), NO_CREATE=1 (skip the create case).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +32,8 @@ if [ -n "${KEEP_DB:-}" ]; then export DATABASE_URL="sqlite://$KEEP_DB"; fi
 export DATABASE_URL=${DATABASE_URL:-sqlite://$WORK/bench.db}
 export RUST_LOG=warn
 
-if [ -n "${KEEP_DB:-}" ] && [ -f "$KEEP_DB" ]; then
-  echo "== reusing $KEEP_DB"
+if { [ -n "${KEEP_DB:-}" ] && [ -f "$KEEP_DB" ]; } || [ "${SEED:-1}" = 0 ]; then
+  echo "== reusing the seeded database"
 else
   echo "== seeding $OTS orders ($DATABASE_URL)"
   start=$SECONDS
@@ -43,7 +44,8 @@ fi
 
 FAENA_BIND="127.0.0.1:${PORT}" $BIN serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 1 50); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
+# Up to a minute: a reused database may have migrations to apply (index builds) first.
+for _ in $(seq 1 300); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
 
 JAR="$WORK/jar"
 TOKEN=$(curl -s -c "$JAR" -b "$JAR" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
@@ -186,3 +188,9 @@ run_case "datatable/ first 25" "${LOGGED[@]}" "$BASE/operaciones/ot/datatable/?d
 run_case "datatable/ deep pages" "${LOGGED[@]}" -s "$WORK/deep.lua" "$BASE/operaciones/ot/datatable/"
 run_case "obtener_datos/ random ids" "${LOGGED[@]}" -s "$WORK/obtener.lua" "$BASE/operaciones/ot/obtener_datos/"
 [ -n "${NO_CREATE:-}" ] || run_case "create (reprogramming)" "${LOGGED[@]}" -s "$WORK/create.lua" "$BASE/ot"
+
+hwm() { awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$SERVER/status"; }
+echo "server peak memory (VmHWM) after the cases above: $(hwm)"
+# One export of every visible order (CSV, streamed), then the peak again.
+out=$(curl -s -b "$JAR" -o "$WORK/export.csv" -w '%{http_code} %{time_total}' "$BASE/ot/exportar.csv?tipo=todos")
+echo "export /ot/exportar.csv?tipo=todos: HTTP ${out% *}, ${out#* } s, $(($(wc -l <"$WORK/export.csv") - 1)) rows; peak memory now $(hwm)"

@@ -110,7 +110,11 @@ fn return_large_allocations() {
     {
         // SAFETY: mallopt only changes allocator tuning; it is called once, before any thread.
         let ok = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024) };
-        if ok != 1 {
+        // Two arenas instead of eight per core: the blocking pool's threads each kept an arena
+        // of freed page buffers (issue 14: peak memory under the benchmark's load).
+        // SAFETY: as above.
+        let arenas = unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
+        if ok != 1 || arenas != 1 {
             eprintln!("aviso: no se pudo ajustar el umbral de mmap del asignador");
         }
     }
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    faena::db::slow_queries::install_from_env();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

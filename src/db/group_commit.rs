@@ -116,10 +116,10 @@ fn open(file: &str) -> QueryResult<DbConn> {
     let mut conn = SqliteConnection::establish(file).map_err(|e| {
         DieselError::QueryBuilderError(format!("cannot open the writer connection: {e}").into())
     })?;
-    // The pool's pragmas, and a larger page cache: this connection writes every index.
+    // The pool's pragmas.
     conn.batch_execute(
         "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-         PRAGMA foreign_keys = ON; PRAGMA cache_size = -8000;",
+         PRAGMA foreign_keys = ON;",
     )?;
     Ok(DbConn::Sqlite(conn))
 }

@@ -16,6 +16,7 @@ pub mod schedules;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod slow_queries;
 pub mod steps;
 pub mod templates;
 pub mod timeline;

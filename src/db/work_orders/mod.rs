@@ -459,9 +459,11 @@ pub fn reprogramming_counts(
         return Ok(Default::default());
     }
     let ids = super::id_list(parent_ids);
+    // `+kind_id`: the parent index, never the kind's (a third of the table), whatever the
+    // planner's statistics say (91 ms instead of 0.1 ms at 100,000 orders when it guessed wrong).
     let sql = format!(
         "SELECT parent_id, CAST(COUNT(*) AS BIGINT) AS n FROM work_orders \
-         WHERE parent_id IN ({ids}) AND kind_id = {} AND record_state <> {} \
+         WHERE parent_id IN ({ids}) AND +kind_id = {} AND record_state <> {} \
          GROUP BY parent_id",
         kind::REPROGRAMMING,
         record_state::DELETED,

@@ -1,0 +1,10 @@
+DROP INDEX work_orders_list_idx;
+DROP INDEX work_orders_status_idx;
+DROP INDEX work_orders_pm_idx;
+DROP INDEX work_orders_client_idx;
+DROP INDEX work_orders_year_idx;
+CREATE INDEX work_orders_list_idx ON work_orders (kind_id, id);
+CREATE INDEX work_orders_status_idx ON work_orders (kind_id, status_id, record_state);
+CREATE INDEX work_orders_pm_idx ON work_orders (project_manager_id);
+CREATE INDEX work_orders_client_idx ON work_orders (client_id);
+CREATE INDEX work_orders_year_idx ON work_orders (list_year);
