@@ -86,11 +86,7 @@ pub fn writer_for(file: &str) -> Option<Arc<GroupWriter>> {
     }
     let mut writers = lock(&WRITERS);
     writers.retain(|(_, w)| w.strong_count() > 0);
-    if let Some(live) = writers
-        .iter()
-        .find(|(f, _)| f == file)
-        .and_then(|(_, w)| w.upgrade())
-    {
+    if let Some(live) = live_in(&writers, file) {
         return Some(live);
     }
     let writer = Arc::new(GroupWriter {
@@ -106,7 +102,11 @@ pub fn writer_for(file: &str) -> Option<Arc<GroupWriter>> {
 
 /// The live writer of `file`, if a pool holds one.
 pub fn find(file: &str) -> Option<Arc<GroupWriter>> {
-    lock(&WRITERS)
+    live_in(&lock(&WRITERS), file)
+}
+
+fn live_in(writers: &[(String, Weak<GroupWriter>)], file: &str) -> Option<Arc<GroupWriter>> {
+    writers
         .iter()
         .find(|(f, _)| f == file)
         .and_then(|(_, w)| w.upgrade())

@@ -94,6 +94,18 @@ pub struct Conflict {
 }
 
 impl Conflict {
+    /// The overlap of two intersecting bookings on one site, `first` the earlier window.
+    fn between(first: &Booking, second: &Booking) -> Conflict {
+        Conflict {
+            site_id: second.site_id,
+            use_: second.use_,
+            first: first.order_id,
+            second: second.order_id,
+            from: second.from.max(first.from),
+            to: second.to.min(first.to),
+        }
+    }
+
     /// Days of overlap, both ends included.
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
@@ -120,14 +132,7 @@ pub fn conflicts(bookings: &[Booking]) -> Vec<Conflict> {
             open.retain(|o| o.to >= b.from);
             for o in &open {
                 if o.family != b.family && o.order_id != b.order_id {
-                    out.push(Conflict {
-                        site_id: b.site_id,
-                        use_: b.use_,
-                        first: o.order_id,
-                        second: b.order_id,
-                        from: b.from.max(o.from),
-                        to: b.to.min(o.to),
-                    });
+                    out.push(Conflict::between(o, b));
                 }
             }
             open.push(b);
@@ -150,24 +155,17 @@ pub fn conflicts_with(mine: &[Booking], others: &[Booking]) -> Vec<Conflict> {
             if !same_place || o.family == m.family || o.order_id == m.order_id {
                 continue;
             }
-            let (from, to) = (m.from.max(o.from), m.to.min(o.to));
-            if from > to {
+            if m.from.max(o.from) > m.to.min(o.to) {
                 continue;
             }
             // As the sweep names them: the earlier window first.
-            let (first, second) = if (o.from, o.to, o.order_id) <= (m.from, m.to, m.order_id) {
-                (o, m)
-            } else {
-                (m, o)
-            };
-            out.push(Conflict {
-                site_id: second.site_id,
-                use_: second.use_,
-                first: first.order_id,
-                second: second.order_id,
-                from,
-                to,
-            });
+            out.push(
+                if (o.from, o.to, o.order_id) <= (m.from, m.to, m.order_id) {
+                    Conflict::between(o, m)
+                } else {
+                    Conflict::between(m, o)
+                },
+            );
         }
     }
     out.sort_by_key(|c| (c.from, c.site_id, c.first, c.second));
