@@ -129,6 +129,21 @@ diesel::allow_tables_to_appear_in_same_query!(work_order_search, planning_docs);
 diesel::allow_tables_to_appear_in_same_query!(work_order_search, clients);
 diesel::allow_tables_to_appear_in_same_query!(work_order_search, statuses);
 
+diesel::table! {
+    /// The list's totals per combination of the columns it filters on (migration 000013: kept
+    /// by triggers; on PostgreSQL with the changes not yet folded in). A missing client or year
+    /// is 0.
+    list_count_rows (kind_id, status_id, project_manager_id, client_id, list_year, record_state) {
+        kind_id -> Integer,
+        status_id -> Integer,
+        project_manager_id -> Integer,
+        client_id -> Integer,
+        list_year -> Integer,
+        record_state -> Integer,
+        n -> BigInt,
+    }
+}
+
 /// Most matches a text search counts: beyond it the list says "más de 1,000" (counting every
 /// order that holds a common word would cost more than the page: 125,000 of 1,000,000).
 pub const SEARCH_COUNT_LIMIT: i64 = 1000;
@@ -348,6 +363,58 @@ fn fts_phrase(word: &str) -> String {
 /// The count of the orders matching a filter (sort, offset and limit aside). A text search
 /// counts up to `SEARCH_COUNT_LIMIT + 1`: more than the limit is "more than a thousand".
 pub fn count(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
+    if counted_by_totals(f) {
+        return count_from_totals(conn, f);
+    }
+    count_orders(conn, f)
+}
+
+/// Whether the kept totals answer this filter: it filters on their columns only (and not on a
+/// missing client or year, which they keep as 0).
+fn counted_by_totals(f: &ListFilter) -> bool {
+    f.site.is_none()
+        && f.parent.is_none()
+        && f.text.is_none()
+        && f.overdue_on.is_none()
+        && f.ids.is_none()
+        && f.client != Some(0)
+        && f.year != Some(0)
+}
+
+/// The filter's total as the sum of the kept totals of its combinations (a few rows, whatever
+/// the number of orders).
+fn count_from_totals(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
+    use list_count_rows as t;
+    let mut q = t::table.into_boxed::<Backend>();
+    q = if f.deleted {
+        q.filter(t::record_state.eq(record_state::DELETED))
+    } else {
+        q.filter(t::record_state.ne(record_state::DELETED))
+    };
+    if let Some(k) = f.kind {
+        q = q.filter(t::kind_id.eq(k));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(t::status_id.eq(s));
+    }
+    if let Some(pm) = f.project_manager {
+        q = q.filter(t::project_manager_id.eq(pm));
+    }
+    if let Some(c) = f.client {
+        q = q.filter(t::client_id.eq(c));
+    }
+    if let Some(y) = f.year {
+        q = q.filter(t::list_year.eq(y));
+    }
+    q.select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "CAST(COALESCE(SUM(n), 0) AS BIGINT)",
+    ))
+    .first(conn)
+}
+
+/// The count of the orders matching a filter, read from the orders themselves (what the kept
+/// totals must always equal).
+pub fn count_orders(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
     let plan = plan(conn, f);
     let counted = |ids: Vec<i32>| i64::try_from(ids.len()).unwrap_or(i64::MAX);
     match plan {

@@ -7,8 +7,8 @@ mod list;
 
 pub use count_cache::CountCache;
 pub use list::{
-    ListFilter, ListedOrder, NameMatches, SEARCH_COUNT_LIMIT, SortKey, count, list, page_ids,
-    rows_by_ids,
+    ListFilter, ListedOrder, NameMatches, SEARCH_COUNT_LIMIT, SortKey, count, count_orders, list,
+    page_ids, rows_by_ids,
 };
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -191,6 +191,23 @@ pub fn set_record_state(
 /// last, before it commits (the row is held only for the commit).
 pub fn touch_list(conn: &mut DbConn) -> QueryResult<()> {
     super::versions::touch(conn, super::versions::WORK_ORDERS)
+}
+
+/// Folds the list totals' appended changes into the totals (PostgreSQL, migration 000013; SQLite
+/// keeps its totals in place). Any number of instances may call it at once: one folds, the others
+/// return 0. Returns how many changes were folded.
+pub fn fold_list_counts(conn: &mut DbConn) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Folded {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    match conn {
+        DbConn::Sqlite(_) => Ok(0),
+        DbConn::Pg(_) => diesel::sql_query("SELECT fold_list_counts() AS n")
+            .get_result::<Folded>(conn)
+            .map(|f| f.n),
+    }
 }
 
 /// Table name in activity-log entries about orders.
