@@ -82,6 +82,7 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::web::page::flash_cookie))
                 .wrap(from_fn(gate::gate))
                 .wrap(session_middleware(&state, key.clone()))
                 .wrap(from_fn(gate::stamp_arrival))
@@ -123,34 +124,58 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        purge_expired_sessions(self.pool);
+        housekeeping(self.pool);
         self.server.await
     }
 }
 
-/// Deletes expired sessions every ten minutes (logins purge them too), so abandoned sessions do
-/// not pile up between logins. A plain thread: it only sleeps and runs one statement.
-fn purge_expired_sessions(pool: Pool) {
+/// Housekeeping on a plain thread (it only sleeps and runs one statement at a time): folds the
+/// list totals' appended changes every two seconds (PostgreSQL: the fewer there are, the cheaper
+/// each count), and deletes expired sessions every ten minutes (logins purge them too), so
+/// abandoned sessions do not pile up between logins.
+fn housekeeping(pool: Pool) {
+    const FOLD_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+    const PURGE_EVERY: u32 = 300;
     let spawned = std::thread::Builder::new()
-        .name("faena-purge".into())
+        .name("faena-housekeeping".into())
         .spawn(move || {
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(600));
-                let purged = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                    crate::db::write_transaction(&mut conn, |c| {
-                        crate::db::sessions::delete_expired(c, Utc::now().naive_utc())
-                    })
-                    .map_err(|e| e.to_string())
-                });
-                match purged {
-                    Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
-                    Err(e) => tracing::warn!(error = %e, "cannot purge expired sessions"),
-                    _ => {}
+            for tick in 1u32.. {
+                std::thread::sleep(FOLD_EVERY);
+                fold_list_counts(&pool);
+                if tick % PURGE_EVERY == 0 {
+                    purge_expired_sessions(&pool);
                 }
             }
         });
     if let Err(e) = spawned {
-        tracing::warn!(error = %e, "cannot start the session purge");
+        tracing::warn!(error = %e, "cannot start the housekeeping thread");
+    }
+}
+
+fn fold_list_counts(pool: &Pool) {
+    let folded = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+        if matches!(*conn, crate::db::DbConn::Sqlite(_)) {
+            return Ok(0);
+        }
+        crate::db::write_transaction(&mut conn, crate::db::work_orders::fold_list_counts)
+            .map_err(|e| e.to_string())
+    });
+    if let Err(e) = folded {
+        tracing::warn!(error = %e, "cannot fold the list totals");
+    }
+}
+
+fn purge_expired_sessions(pool: &Pool) {
+    let purged = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+        crate::db::write_transaction(&mut conn, |c| {
+            crate::db::sessions::delete_expired(c, Utc::now().naive_utc())
+        })
+        .map_err(|e| e.to_string())
+    });
+    match purged {
+        Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
+        Err(e) => tracing::warn!(error = %e, "cannot purge expired sessions"),
+        _ => {}
     }
 }
 

@@ -17,7 +17,7 @@ use crate::services::accounts::{self, LoginOutcome, PasswordErrors};
 use crate::web::auth::gate::PASSWORD_PATH;
 use crate::web::auth::session_store::USER_KEY;
 use crate::web::auth::{CurrentUser, csrf};
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{safe_next, see_other};
 use crate::web::{AppState, blocking};
 
@@ -128,6 +128,7 @@ fn come_back_later(
 pub async fn login(
     state: web::Data<AppState>,
     session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     request: HttpRequest,
     form: web::Form<LoginForm>,
@@ -174,7 +175,7 @@ pub async fn login(
                 .map_err(AppError::internal)?;
             if user.must_change_password {
                 flash(
-                    &session,
+                    &flasher,
                     true,
                     "Por seguridad, cambie la contraseña temporal antes de continuar.",
                 );
@@ -249,6 +250,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     state: web::Data<AppState>,
     session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     user: CurrentUser,
     form: web::Form<PasswordForm>,
@@ -285,7 +287,7 @@ pub async fn change_password(
         .insert(csrf::SESSION_KEY, csrf::new_token())
         .map_err(AppError::internal)?;
     flash(
-        &session,
+        &flasher,
         true,
         "Contraseña actualizada. Las demás sesiones se cerraron.",
     );

@@ -1,6 +1,5 @@
 //! Planning documents (PTE): list, create, detail with "Nueva OT" and "Crear OT rápida" (W2).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -23,7 +22,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::options::SelectOption;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{refused, see_other};
 
 const PER_PAGE: i64 = 25;
@@ -158,7 +157,7 @@ pub async fn new_form(
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "planning_docs::create"))]
 pub async fn create(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     user: CurrentUser,
     form: web::Form<PteForm>,
@@ -175,7 +174,7 @@ pub async fn create(
     .await??;
     match result {
         Ok(id) => {
-            flash(&session, true, "PTE registrada.");
+            flash(&flasher, true, "PTE registrada.");
             Ok(see_other(&format!("/pte/{id}")))
         }
         Err(ServiceError::Invalid(errors)) => render(
@@ -295,7 +294,7 @@ pub struct QuickForm {
 )]
 pub async fn quick_create(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<i32>,
@@ -327,7 +326,7 @@ pub async fn quick_create(
     match result {
         Ok(created) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 format!(
                     "OT creada POR DEFINIR con {} pasos: complétela con «Editar».",

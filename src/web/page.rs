@@ -2,7 +2,7 @@
 
 use std::future::{Ready, ready};
 
-use actix_session::{Session, SessionExt};
+use actix_session::SessionExt;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload};
 use askama::Template;
@@ -21,26 +21,155 @@ pub struct Flash {
     pub text: String,
 }
 
-/// Stores a message for the next page the user sees.
-pub fn flash(session: &Session, ok: bool, text: impl Into<String>) {
-    let message = Flash {
-        kind: if ok { "ok" } else { "error" }.to_owned(),
-        text: text.into(),
-    };
-    if let Err(e) = session.insert(FLASH_KEY, message) {
+/// The cookie that carries a one-time message to the next page: signed, so nobody can make the
+/// application say something it did not, and no session write for a message (issue 14: a save
+/// that answered with a message wrote the session row twice, and each write made every instance
+/// read every session again).
+pub const FLASH_COOKIE: &str = "faena_aviso";
+
+/// Longest message text carried in the cookie (cookies hold about 4 KB); a longer one goes
+/// through the session row as before.
+const COOKIE_FLASH_BYTES: usize = 2_000;
+
+/// How long a message waits for the page that shows it.
+const FLASH_SECONDS: i64 = 120;
+
+/// Where a handler leaves a one-time message for the next page (post/redirect/get): the
+/// `flash_cookie` middleware writes it into the response.
+pub struct Flasher(HttpRequest);
+
+impl FromRequest for Flasher {
+    type Error = AppError;
+    type Future = Ready<Result<Flasher, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Flasher::of(req)))
+    }
+}
+
+impl Flasher {
+    /// For a handler that has the request at hand.
+    pub fn of(req: &HttpRequest) -> Flasher {
+        Flasher(req.clone())
+    }
+}
+
+/// A message a handler left, waiting for the response.
+struct PendingFlash(Flash);
+
+/// The request showed (or refused) the message its cookie carried: the response clears it.
+struct FlashShown;
+
+fn store(to: &Flasher, message: Flash) {
+    if message.text.len() <= COOKIE_FLASH_BYTES {
+        to.0.extensions_mut().insert(PendingFlash(message));
+    } else if let Err(e) = to.0.get_session().insert(FLASH_KEY, message) {
         tracing::error!(error = %e, "cannot store a flash message");
     }
 }
 
-/// Stores a warning (saved, but look at this) for the next page.
-pub fn flash_warn(session: &Session, text: impl Into<String>) {
-    let message = Flash {
-        kind: "warn".to_owned(),
-        text: text.into(),
+/// Leaves a message for the next page the user sees.
+pub fn flash(to: &Flasher, ok: bool, text: impl Into<String>) {
+    store(
+        to,
+        Flash {
+            kind: if ok { "ok" } else { "error" }.to_owned(),
+            text: text.into(),
+        },
+    );
+}
+
+/// Leaves a warning (saved, but look at this) for the next page.
+pub fn flash_warn(to: &Flasher, text: impl Into<String>) {
+    store(
+        to,
+        Flash {
+            kind: "warn".to_owned(),
+            text: text.into(),
+        },
+    );
+}
+
+fn flash_mac(key: &[u8], payload: &str) -> Option<hmac::Hmac<sha2::Sha256>> {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).ok()?;
+    mac.update(b"faena-flash:");
+    mac.update(payload.as_bytes());
+    Some(mac)
+}
+
+/// `payload.signature`: the message as base64url JSON and its HMAC.
+fn encode_flash(key: &[u8], message: &Flash) -> Option<String> {
+    use base64::Engine;
+    use hmac::Mac;
+    let json = serde_json::to_vec(message).ok()?;
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    let signature = hex::encode(flash_mac(key, &payload)?.finalize().into_bytes());
+    Some(format!("{payload}.{signature}"))
+}
+
+/// The message in a cookie value, if its signature is ours.
+fn decode_flash(key: &[u8], value: &str) -> Option<Flash> {
+    use base64::Engine;
+    use hmac::Mac;
+    let (payload, signature) = value.split_once('.')?;
+    flash_mac(key, payload)?
+        .verify_slice(&hex::decode(signature).ok()?)
+        .ok()?;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    serde_json::from_slice(&json).ok()
+}
+
+/// The message the request's cookie carries (marked to be cleared, shown or not).
+fn cookie_flash(req: &HttpRequest) -> Option<Flash> {
+    let cookie = req.cookie(FLASH_COOKIE)?;
+    req.extensions_mut().insert(FlashShown);
+    let state = req.app_data::<actix_web::web::Data<crate::web::AppState>>()?;
+    decode_flash(&state.csrf_key, cookie.value())
+}
+
+/// Middleware: writes the message a handler left into the response's cookie, or clears the one
+/// the request's page showed.
+pub async fn flash_cookie(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::cookie::{Cookie, SameSite, time::Duration};
+    let mut res = next.call(req).await?;
+    let (pending, shown) = {
+        let extensions = res.request().extensions();
+        (
+            extensions.get::<PendingFlash>().map(|p| p.0.clone()),
+            extensions.contains::<FlashShown>(),
+        )
     };
-    if let Err(e) = session.insert(FLASH_KEY, message) {
-        tracing::error!(error = %e, "cannot store a flash message");
+    if pending.is_none() && !shown {
+        return Ok(res);
     }
+    let Some(state) = res
+        .request()
+        .app_data::<actix_web::web::Data<crate::web::AppState>>()
+        .cloned()
+    else {
+        return Ok(res);
+    };
+    let (value, age) = match pending.and_then(|m| encode_flash(&state.csrf_key, &m)) {
+        Some(value) => (value, Duration::seconds(FLASH_SECONDS)),
+        None => (String::new(), Duration::ZERO),
+    };
+    let cookie = Cookie::build(FLASH_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(age)
+        .finish();
+    if let Err(e) = res.response_mut().add_cookie(&cookie) {
+        tracing::error!(error = %e, "cannot set the flash cookie");
+    }
+    Ok(res)
 }
 
 /// What the base layout needs.
@@ -70,11 +199,13 @@ impl FromRequest for PageCtx {
         let session = req.get_session();
         // `remove` marks the session changed (a row write) even when the key is absent: only
         // remove a flash that is there.
-        let flash = if session.contains_key(FLASH_KEY) {
-            session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok)
-        } else {
-            None
-        };
+        let flash = cookie_flash(req).or_else(|| {
+            if session.contains_key(FLASH_KEY) {
+                session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok)
+            } else {
+                None
+            }
+        });
         let user = req.extensions().get::<CurrentUser>().cloned();
         // A visitor without a session gets the signed token of the nonce cookie (set by the
         // login page): nothing is stored for them on the server.

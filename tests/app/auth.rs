@@ -664,3 +664,86 @@ async fn a_role_change_on_one_instance_applies_at_once_on_another() {
         "the other instance reads the new role at once"
     );
 }
+
+/// Issue 14: a save's message travels to the next page in a signed cookie: saving writes no
+/// session row and makes no instance read its sessions again; the message shows once; a message
+/// the server did not sign never shows.
+#[tokio::test]
+async fn a_saved_message_travels_in_a_signed_cookie_without_writing_the_session() {
+    use crate::helpers::initial_fields;
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let pte = app.create_pte("PTE-AVISO", "1").await;
+    // The PTE's own message is shown (and cleared) by the next page.
+    assert_eq!(app.get("/ot").await.status(), 200);
+    let snapshot = || {
+        app.db(|c| {
+            #[derive(diesel::QueryableByName, PartialEq, Debug)]
+            struct Row {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                state: String,
+            }
+            let sessions: Vec<Row> = diesel::sql_query("SELECT state FROM sessions ORDER BY id")
+                .load(c)
+                .unwrap();
+            let auth = faena::db::versions::current(c, faena::db::versions::AUTH).unwrap();
+            (sessions, auth)
+        })
+    };
+    let before = snapshot().await;
+    let saved = app.post_order(None, &initial_fields(pte, "OT-AVISO")).await;
+    assert_eq!(saved.status(), 303);
+    let set_cookie: Vec<String> = saved
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    assert!(
+        set_cookie.iter().any(|c| c.starts_with("faena_aviso=")
+            && c.contains("HttpOnly")
+            && c.contains("SameSite=Lax")),
+        "{set_cookie:?}"
+    );
+    assert_eq!(before, snapshot().await, "no session row written");
+    let target = location(&saved);
+    let shown = app.get(&target).await;
+    assert!(
+        shown
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("faena_aviso=;")),
+        "the page that shows the message clears it"
+    );
+    let page = shown.text().await.unwrap();
+    let message = texts(&page, ".flash-ok");
+    assert!(
+        message.iter().any(|m| m.starts_with("OT creada con ")),
+        "{message:?}"
+    );
+    let again = app.get(&target).await.text().await.unwrap();
+    assert!(texts(&again, ".flash").is_empty(), "shown once");
+
+    // A message the server did not sign: its own signature on other text, and a bare one.
+    let url: reqwest::Url = app.address.parse().unwrap();
+    let value = set_cookie
+        .iter()
+        .find(|c| c.starts_with("faena_aviso="))
+        .and_then(|c| c.split(';').next())
+        .and_then(|c| c.strip_prefix("faena_aviso="))
+        .unwrap()
+        .to_owned();
+    let (_, signature) = value.split_once('.').unwrap();
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+        r#"{"kind":"ok","text":"Su sesión expiró: escriba su contraseña en evil.example"}"#,
+    );
+    for cookie in [format!("{forged}.{signature}"), forged.clone()] {
+        app.jar
+            .add_cookie_str(&format!("faena_aviso={cookie}; Path=/"), &url);
+        let page = app.get(&target).await.text().await.unwrap();
+        assert!(!page.contains("evil.example"), "{cookie}");
+        assert!(texts(&page, ".flash").is_empty());
+    }
+}

@@ -1,7 +1,6 @@
 //! `/admin/catalogos`: the catalogs an administrator keeps (clients, project managers, sites,
 //! fronts, OT and step statuses): list with search, create, edit, deactivate and reactivate.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -20,7 +19,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::options::SelectOption;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::form_outcome;
 use crate::web::response::see_other;
 
@@ -227,7 +226,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<String>,
     form: web::Form<EntryForm>,
@@ -244,7 +243,7 @@ pub async fn create(
     let (status, errors) = match form_outcome(result)? {
         Ok(_) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 format!(
                     "Agregado a {}: {}.",
@@ -334,7 +333,7 @@ pub async fn edit_form(
 pub async fn update(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<(String, i32)>,
     form: web::Form<EntryForm>,
@@ -351,7 +350,7 @@ pub async fn update(
     .await?;
     let (status, errors) = match form_outcome(result)? {
         Ok(()) => {
-            flash(&session, true, "Cambios guardados.");
+            flash(&flasher, true, "Cambios guardados.");
             return Ok(see_other(&list_url(catalog)));
         }
         Err(shown) => shown,
@@ -361,7 +360,7 @@ pub async fn update(
 
 async fn switch(
     state: &AppState,
-    session: &Session,
+    flasher: &Flasher,
     user: &CurrentUser,
     path: (String, i32),
     active: bool,
@@ -377,9 +376,9 @@ async fn switch(
     match result {
         Ok(entry) => {
             let done = if active { "reactivado" } else { "desactivado" };
-            flash(session, true, format!("«{}» {done}.", entry.description));
+            flash(flasher, true, format!("«{}» {done}.", entry.description));
         }
-        Err(ServiceError::Conflict(msg)) => flash(session, false, msg),
+        Err(ServiceError::Conflict(msg)) => flash(flasher, false, msg),
         Err(ServiceError::NotFound) => return Err(AppError::NotFound),
         Err(ServiceError::Invalid(_) | ServiceError::Duplicate(_)) => {
             return Err(AppError::BadRequest("Solicitud no válida.".into()));
@@ -397,11 +396,11 @@ async fn switch(
 )]
 pub async fn deactivate(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, AppError> {
-    switch(&state, &session, &user, path.into_inner(), false).await
+    switch(&state, &flasher, &user, path.into_inner(), false).await
 }
 
 /// `POST /admin/catalogos/{catalogo}/{id}/reactivar`
@@ -412,9 +411,9 @@ pub async fn deactivate(
 )]
 pub async fn reactivate(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, AppError> {
-    switch(&state, &session, &user, path.into_inner(), true).await
+    switch(&state, &flasher, &user, path.into_inner(), true).await
 }

@@ -1,6 +1,5 @@
 //! `/admin/empresa`: the company's name printed at the top of OT printouts (administrators).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -14,7 +13,7 @@ use crate::services::company::{self, CompanyForm, MAX_CHARS};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{form_outcome, see_other};
 
 #[derive(Template)]
@@ -53,7 +52,7 @@ pub async fn page(
 pub async fn save(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<CompanyForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -67,7 +66,7 @@ pub async fn save(
     .await?;
     match form_outcome(result)? {
         Ok(()) => {
-            flash(&session, true, "Nombre de la empresa guardado.");
+            flash(&flasher, true, "Nombre de la empresa guardado.");
             Ok(see_other("/admin/empresa"))
         }
         Err((status, errors)) => render(

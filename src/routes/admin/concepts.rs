@@ -3,7 +3,6 @@
 //! are a catalog of `/admin/catalogos`.
 
 use actix_multipart::Multipart;
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -21,7 +20,7 @@ use crate::services::concepts::{self, ConceptForm};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::options::SelectOption;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::form_outcome;
 use crate::web::response::see_other;
 use crate::web::{blocking, download, upload};
@@ -175,7 +174,7 @@ pub async fn concepts(
 pub async fn create_concept(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<ConceptForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -188,7 +187,7 @@ pub async fn create_concept(
     .await?;
     match form_outcome(result)? {
         Ok(_) => {
-            flash(&session, true, "Concepto agregado al catálogo.");
+            flash(&flasher, true, "Concepto agregado al catálogo.");
             Ok(see_other("/admin/conceptos"))
         }
         Err((status, errors)) => {
@@ -254,7 +253,7 @@ pub async fn edit_concept(
 pub async fn update_concept(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: web::Form<ConceptForm>,
@@ -269,7 +268,7 @@ pub async fn update_concept(
     .await?;
     match form_outcome(result)? {
         Ok(()) => {
-            flash(&session, true, "Concepto guardado.");
+            flash(&flasher, true, "Concepto guardado.");
             Ok(see_other("/admin/conceptos"))
         }
         Err((status, errors)) => show_concept(&state, ctx, id, status, Some((form, errors))).await,
@@ -278,7 +277,7 @@ pub async fn update_concept(
 
 async fn switch(
     state: &AppState,
-    session: &Session,
+    flasher: &Flasher,
     user: &CurrentUser,
     id: i32,
     active: bool,
@@ -292,9 +291,9 @@ async fn switch(
     match result {
         Ok(c) => {
             let done = if active { "reactivado" } else { "desactivado" };
-            flash(session, true, format!("Concepto {} {done}.", c.code));
+            flash(flasher, true, format!("Concepto {} {done}.", c.code));
         }
-        Err(crate::services::ServiceError::Conflict(msg)) => flash(session, false, msg),
+        Err(crate::services::ServiceError::Conflict(msg)) => flash(flasher, false, msg),
         Err(e) => {
             form_outcome(Err::<(), _>(e))?
                 .map_err(|_| AppError::BadRequest("Solicitud no válida.".into()))?;
@@ -311,11 +310,11 @@ async fn switch(
 )]
 pub async fn deactivate_concept(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    switch(&state, &session, &user, path.into_inner(), false).await
+    switch(&state, &flasher, &user, path.into_inner(), false).await
 }
 
 /// `POST /admin/conceptos/{id}/reactivar`
@@ -326,11 +325,11 @@ pub async fn deactivate_concept(
 )]
 pub async fn reactivate_concept(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    switch(&state, &session, &user, path.into_inner(), true).await
+    switch(&state, &flasher, &user, path.into_inner(), true).await
 }
 
 /// `POST /admin/conceptos/importar`: the catalog from a workbook, all-or-nothing.
@@ -342,7 +341,7 @@ pub async fn reactivate_concept(
 pub async fn import_concepts(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -371,7 +370,7 @@ pub async fn import_concepts(
     let extra = match result {
         Ok(done) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 format!(
                     "Catálogo importado: {} conceptos agregados, {} actualizados.",

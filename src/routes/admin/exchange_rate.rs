@@ -1,7 +1,6 @@
 //! `/admin/tipo-de-cambio`: the MXN/USD exchange rate with the date it applies from (W14:
 //! homologated totals use it, never a constant); administrators only.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -18,7 +17,7 @@ use crate::services::annexes::RateForm;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::form_outcome;
 use crate::web::response::see_other;
 
@@ -92,7 +91,7 @@ pub async fn rate_page(
 pub async fn set_rate(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<RateForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -106,7 +105,7 @@ pub async fn set_rate(
     match form_outcome(result)? {
         Ok(_) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 "Tipo de cambio registrado: los totales homologados lo usan desde ahora.",
             );

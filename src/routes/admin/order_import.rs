@@ -4,7 +4,6 @@
 //! workbook.
 
 use actix_multipart::Multipart;
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -19,7 +18,7 @@ use crate::services::annexes::{ERRORS_SHOWN, MAX_FILE_BYTES};
 use crate::services::order_import::{self, Plan, Refusal};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::see_other;
 use crate::web::{blocking, upload};
 
@@ -158,7 +157,7 @@ pub struct ConfirmForm {
 pub async fn confirm(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -189,7 +188,7 @@ pub async fn confirm(
     match result {
         Ok(plan) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 format!(
                     "«{name}» importado: {} OT iniciales nuevas, {} actualizadas, {} reprogramaciones, {} PTE nuevas.",

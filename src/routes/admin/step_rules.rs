@@ -1,7 +1,6 @@
 //! `/admin/reglas`: the W3 rule table in plain Spanish, with a preview of the steps an order of a
 //! kind and client would get now; administrators only.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
@@ -20,7 +19,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::options::SelectOption;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::form_outcome;
 use crate::web::response::see_other;
 
@@ -172,7 +171,7 @@ pub async fn rules(
 pub async fn add_rule(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<RuleForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -186,7 +185,7 @@ pub async fn add_rule(
     match form_outcome(result)? {
         Ok(_) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 "Regla agregada: aplica a la próxima OT que se cree.",
             );
@@ -207,7 +206,7 @@ pub async fn add_rule(
 )]
 pub async fn change_rule(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: web::Form<RuleForm>,
@@ -222,11 +221,11 @@ pub async fn change_rule(
     .await?;
     match form_outcome(result)? {
         Ok(()) => flash(
-            &session,
+            &flasher,
             true,
             "Regla cambiada: aplica a la próxima OT que se cree.",
         ),
-        Err((_, errors)) => flash(&session, false, errors.messages().join(" ")),
+        Err((_, errors)) => flash(&flasher, false, errors.messages().join(" ")),
     }
     Ok(see_other("/admin/reglas"))
 }
@@ -239,7 +238,7 @@ pub async fn change_rule(
 )]
 pub async fn delete_rule(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
@@ -252,13 +251,13 @@ pub async fn delete_rule(
     .await?;
     match result {
         Ok(()) => flash(
-            &session,
+            &flasher,
             true,
             "Regla eliminada: ese cliente sigue la regla general.",
         ),
-        Err(ServiceError::Conflict(msg)) => flash(&session, false, msg),
+        Err(ServiceError::Conflict(msg)) => flash(&flasher, false, msg),
         Err(ServiceError::Invalid(e) | ServiceError::Duplicate(e)) => {
-            flash(&session, false, e.messages().join(" "));
+            flash(&flasher, false, e.messages().join(" "));
         }
         Err(ServiceError::NotFound) => return Err(AppError::NotFound),
         Err(ServiceError::Db(e)) => return Err(e.into()),

@@ -1,6 +1,5 @@
 //! `/admin/plantillas`: the step templates, grouped by set (W3); administrators only.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
@@ -17,7 +16,7 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
 use crate::web::options::SelectOption;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::form_outcome;
 use crate::web::response::see_other;
 
@@ -149,7 +148,7 @@ pub async fn templates(
 pub async fn create_template(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<TemplateForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -163,7 +162,7 @@ pub async fn create_template(
     match form_outcome(result)? {
         Ok(_) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 "Plantilla agregada. Las OT nuevas la recibirán.",
             );
@@ -234,7 +233,7 @@ pub async fn edit_template(
 pub async fn update_template(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: web::Form<TemplateForm>,
@@ -250,7 +249,7 @@ pub async fn update_template(
     match form_outcome(result)? {
         Ok(()) => {
             flash(
-                &session,
+                &flasher,
                 true,
                 "Plantilla guardada. Las OT existentes conservan sus pasos.",
             );
@@ -271,7 +270,7 @@ enum TemplateAction {
 
 async fn template_action(
     state: &AppState,
-    session: &Session,
+    flasher: &Flasher,
     user: &CurrentUser,
     id: i32,
     what: TemplateAction,
@@ -298,7 +297,7 @@ async fn template_action(
             TemplateAction::Deactivate => "Plantilla desactivada: las OT nuevas ya no la reciben.",
             TemplateAction::Reactivate => "Plantilla reactivada.",
         };
-        flash(session, true, done);
+        flash(flasher, true, done);
     }
     Ok(see_other("/admin/plantillas"))
 }
@@ -310,13 +309,13 @@ async fn template_action(
 )]
 pub async fn move_up(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     template_action(
         &state,
-        &session,
+        &flasher,
         &user,
         path.into_inner(),
         TemplateAction::Up,
@@ -331,13 +330,13 @@ pub async fn move_up(
 )]
 pub async fn move_down(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     template_action(
         &state,
-        &session,
+        &flasher,
         &user,
         path.into_inner(),
         TemplateAction::Down,
@@ -352,12 +351,12 @@ pub async fn move_down(
 )]
 pub async fn deactivate_template(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let what = TemplateAction::Deactivate;
-    template_action(&state, &session, &user, path.into_inner(), what).await
+    template_action(&state, &flasher, &user, path.into_inner(), what).await
 }
 
 #[tracing::instrument(
@@ -367,10 +366,10 @@ pub async fn deactivate_template(
 )]
 pub async fn reactivate_template(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let what = TemplateAction::Reactivate;
-    template_action(&state, &session, &user, path.into_inner(), what).await
+    template_action(&state, &flasher, &user, path.into_inner(), what).await
 }

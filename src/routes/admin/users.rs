@@ -2,7 +2,6 @@
 //! password, change role, reset password, disable (closes the sessions at once), enable, unlock.
 //! The last active administrator can be neither disabled nor demoted.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -17,7 +16,7 @@ use crate::services::accounts::{self, AccountError, NewAccount};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::see_other;
 
 pub struct Row {
@@ -186,7 +185,7 @@ fn target(c: &mut DbConn, id: i32) -> Result<users::User, AppError> {
 /// Runs an account change on user `id`; refusals come back as a flash message on the list.
 async fn change<F>(
     state: &AppState,
-    session: &Session,
+    flasher: &Flasher,
     user: &CurrentUser,
     id: i32,
     done: &str,
@@ -206,8 +205,8 @@ where
     )
     .await??;
     match result {
-        Ok(()) => flash(session, true, done),
-        Err(AccountError::Invalid(msg)) => flash(session, false, msg),
+        Ok(()) => flash(flasher, true, done),
+        Err(AccountError::Invalid(msg)) => flash(flasher, false, msg),
         Err(e) => return Err(AppError::internal(e)),
     }
     Ok(see_other("/admin/usuarios"))
@@ -222,7 +221,7 @@ pub struct RoleForm {
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::set_role"))]
 pub async fn set_role(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: web::Form<RoleForm>,
@@ -233,7 +232,7 @@ pub async fn set_role(
     };
     change(
         &state,
-        &session,
+        &flasher,
         &user,
         path.into_inner(),
         "Rol actualizado.",
@@ -245,13 +244,13 @@ pub async fn set_role(
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::disable"))]
 pub async fn disable(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     change(
         &state,
-        &session,
+        &flasher,
         &user,
         path.into_inner(),
         "Usuario desactivado; sus sesiones se cerraron.",
@@ -263,13 +262,13 @@ pub async fn disable(
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::enable"))]
 pub async fn enable(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     change(
         &state,
-        &session,
+        &flasher,
         &user,
         path.into_inner(),
         "Usuario activado.",
@@ -281,13 +280,13 @@ pub async fn enable(
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "admin::users::unlock"))]
 pub async fn unlock(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     change(
         &state,
-        &session,
+        &flasher,
         &user,
         path.into_inner(),
         "Usuario desbloqueado.",

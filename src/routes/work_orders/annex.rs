@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -24,7 +23,7 @@ use crate::services::Actor;
 use crate::services::annexes::{self, ERRORS_SHOWN, ImportError, ImportMode, MAX_FILE_BYTES};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::see_other;
 use crate::web::{blocking, download, upload};
 
@@ -211,7 +210,7 @@ struct RefusedPage {
 pub async fn upload(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: Multipart,
@@ -263,7 +262,7 @@ pub async fn upload(
             } else {
                 format!("Nueva importación creada: {} partidas registradas.", o.rows)
             };
-            flash(&session, true, text);
+            flash(&flasher, true, text);
             Ok(see_other(&format!("/ot/{id}#anexo")))
         }
         Err(ImportError::File(msg)) => refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, msg),

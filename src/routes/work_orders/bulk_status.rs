@@ -2,7 +2,6 @@
 //! page; `POST /ot/estatus-lote`: applies it (W8) to each order with one comment, each order in
 //! its own transaction, and says which changed and which were refused and why.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -18,7 +17,7 @@ use crate::services::{self, Actor};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{refused, see_other};
 
 /// One order of the batch.
@@ -113,7 +112,7 @@ pub struct BatchForm {
 )]
 pub async fn apply(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     form: web::Form<BatchForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -177,6 +176,6 @@ pub async fn apply(
             refusals.join(" · ")
         )
     };
-    flash(&session, refusals.is_empty(), text);
+    flash(&flasher, refusals.is_empty(), text);
     Ok(see_other("/ot"))
 }

@@ -1,6 +1,5 @@
 //! Soft delete (W7) with a confirmation page that works without JavaScript, and restore.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -14,7 +13,7 @@ use crate::services::Actor;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::see_other;
 
 #[derive(Template)]
@@ -62,7 +61,7 @@ pub async fn confirm(
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
@@ -74,7 +73,7 @@ pub async fn delete(
     })
     .await??;
     flash(
-        &session,
+        &flasher,
         true,
         "OT eliminada. Un administrador puede restaurarla.",
     );
@@ -89,7 +88,7 @@ pub async fn delete(
 )]
 pub async fn restore(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
@@ -100,6 +99,6 @@ pub async fn restore(
         services::work_orders::restore(c, id, &actor, Utc::now().naive_utc())
     })
     .await??;
-    flash(&session, true, "OT restaurada.");
+    flash(&flasher, true, "OT restaurada.");
     Ok(see_other(&format!("/ot/{id}")))
 }

@@ -1,6 +1,5 @@
 //! Create and edit (W1–W6): one form template for both, shared field names with the JSON API.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -24,7 +23,7 @@ use crate::web::blocking;
 use crate::web::conflicts;
 use crate::web::options::SelectOption;
 use crate::web::page::flash_warn;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{Refused, refused, see_other};
 
 fn site_opts(catalogs: &Catalogs, category: i32, keep: &[&str]) -> Vec<SelectOption> {
@@ -437,7 +436,7 @@ pub async fn new_form(
 )]
 pub async fn create(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     user: CurrentUser,
     form: web::Form<CreatePost>,
@@ -465,8 +464,8 @@ pub async fn create(
         (Ok(created), _) => {
             let done = format!("OT creada con {} pasos.", created.steps);
             match warning {
-                Some(w) => flash_warn(&session, format!("{done} {w}")),
-                None => flash(&session, true, done),
+                Some(w) => flash_warn(&flasher, format!("{done} {w}")),
+                None => flash(&flasher, true, done),
             }
             Ok(see_other(&format!("/ot/{}", created.id)))
         }
@@ -543,7 +542,7 @@ pub async fn edit_form(
 )]
 pub async fn update(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<i32>,
@@ -585,8 +584,8 @@ pub async fn update(
             let (found, catalogs) =
                 blocking(&state, move |c| conflicts::load(c, &caches, id)).await??;
             match conflicts::warning(&found, &catalogs) {
-                Some(w) => flash_warn(&session, format!("Cambios guardados. {w}")),
-                None => flash(&session, true, "Cambios guardados."),
+                Some(w) => flash_warn(&flasher, format!("Cambios guardados. {w}")),
+                None => flash(&flasher, true, "Cambios guardados."),
             }
             Ok(see_other(&format!("/ot/{id}")))
         }

@@ -26,7 +26,7 @@ use crate::services::schedules::{
 };
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{refused, see_other};
 use crate::web::{blocking, download, upload};
 
@@ -535,7 +535,7 @@ fn refused_page(
 pub async fn upload(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: Multipart,
@@ -564,7 +564,7 @@ pub async fn upload(
     .await?;
     match result {
         Ok(o) => {
-            flash(&session, true, o.message());
+            flash(&flasher, true, o.message());
             Ok(see_other(&format!("/ot/{id}/programa")))
         }
         Err(ImportError::Refused(problems)) => refused_page(ctx, id, title, &problems),
@@ -582,6 +582,7 @@ pub async fn upload(
 pub async fn capture(
     state: web::Data<AppState>,
     session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<(i32, i32)>,
     form: web::Form<CaptureForm>,
@@ -606,7 +607,7 @@ pub async fn capture(
     .await?;
     match result {
         Ok(()) => {
-            flash(&session, true, "Avance registrado.");
+            flash(&flasher, true, "Avance registrado.");
             Ok(see_other(&format!("/ot/{id}/programa#t{task_id}")))
         }
         Err(e) => {
@@ -644,7 +645,7 @@ pub async fn capture(
 pub async fn capture_bulk(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    session: Session,
+    flasher: Flasher,
     user: CurrentUser,
     path: web::Path<i32>,
     form: Multipart,
@@ -675,7 +676,7 @@ pub async fn capture_bulk(
     .await?;
     match result {
         Ok(n) => {
-            flash(&session, true, format!("Avance registrado en {n} tareas."));
+            flash(&flasher, true, format!("Avance registrado en {n} tareas."));
             Ok(see_other(&format!("/ot/{id}/programa")))
         }
         Err(ImportError::Refused(problems)) => refused_page(ctx, id, title, &problems),

@@ -16,7 +16,7 @@ use crate::services::Actor;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
-use crate::web::page::{PageCtx, flash, render};
+use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{refused, safe_next, see_other};
 
 /// The header the in-place step editor sends: answer with the row's HTML, not a page.
@@ -30,7 +30,7 @@ pub const FRAGMENT_HEADER: &str = "x-faena-fragment";
 )]
 pub async fn change_status(
     state: web::Data<AppState>,
-    session: Session,
+    flasher: Flasher,
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<i32>,
@@ -48,7 +48,7 @@ pub async fn change_status(
     .await?;
     match result {
         Ok(()) => {
-            flash(&session, true, "Estatus actualizado.");
+            flash(&flasher, true, "Estatus actualizado.");
             // Back to the list the change was made from, else the order's page.
             let target = if back.is_empty() {
                 format!("/ot/{id}")
@@ -134,7 +134,7 @@ pub async fn change_step(
     // was typed (a reload never re-posts).
     let anchor = format!("/ot/{id}#paso-{step_id}");
     match refusal {
-        None => flash(&session, true, "Paso actualizado."),
+        None => flash(&Flasher::of(&request), true, "Paso actualizado."),
         Some((_, message)) => {
             let draft = StepDraft {
                 step_id,
