@@ -11,7 +11,8 @@
 #   DATABASE_URL=postgres://… bench/run.sh   # an empty PostgreSQL database you created
 # Knobs: OTS (100000), DURATION (10), CONNECTIONS (16), THREADS (2), PORT (18181),
 #        KEEP_DB (a path: seed it once, reuse it on later runs; SQLite), SEED=0 (reuse an already
-#        seeded DATABASE_URL, e.g. PostgreSQL), NO_CREATE=1 (skip the create case).
+#        seeded DATABASE_URL, e.g. PostgreSQL), NO_CREATE=1 (skip the create case),
+#        ONLY (a regular expression: run only the cases it matches, e.g. ONLY='create|filters').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -157,6 +158,8 @@ LUA
 TRIVIAL=""
 run_case() {
   local name=$1; shift
+  # ONLY: a regular expression; other cases are skipped (the two reference cases always run).
+  if [ -n "${ONLY:-}" ] && [ -n "$TRIVIAL" ] && ! [[ $name =~ $ONLY ]]; then return; fi
   local out
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
   local rps p50 p99 non2xx ratio=""

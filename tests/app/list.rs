@@ -1036,3 +1036,26 @@ async fn w12_a_common_searched_word_stops_counting_at_a_thousand_and_keeps_the_o
         .unwrap();
     assert_eq!(t["recordsFiltered"], 1001);
 }
+
+/// Issue 14: the work orders' version is spread over rows (concurrent saves on PostgreSQL no
+/// longer wait on one row), and what a reader sees still grows by one with every save.
+#[tokio::test]
+async fn w12_the_list_version_grows_with_every_save_whichever_row_it_lands_on() {
+    use faena::db::versions::{WORK_ORDERS, current, touch};
+    let app = spawn_app().await;
+    app.db(|c| {
+        let before = current(c, WORK_ORDERS).unwrap();
+        for i in 1..=64 {
+            touch(c, WORK_ORDERS).unwrap();
+            assert_eq!(current(c, WORK_ORDERS).unwrap(), before + i);
+        }
+        let bumped: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT COUNT(*) FROM list_versions WHERE version > 0 AND \
+              (name = 'work_orders' OR (name > 'work_orders#' AND name < 'work_orders$')))",
+        ))
+        .get_result(c)
+        .unwrap();
+        assert!(bumped > 4, "64 saves spread over {bumped} rows");
+    })
+    .await;
+}
