@@ -452,26 +452,17 @@ pub fn list(
     Ok((total, rows_by_ids(conn, &ids)?))
 }
 
-/// Orders a page query by the filter's sort key (ties by id, in the same direction).
-macro_rules! sorted {
+/// Orders a page query by a sort key on the orders' own columns (ties by id, in the same
+/// direction); the keys on joined names sort by id here (`sorted!` handles them).
+macro_rules! sorted_by_own_column {
     ($q:expr, $f:expr) => {{
         let q = $q;
         match ($f.sort, $f.descending) {
-            (SortKey::Id, false) => q.order(work_orders::id.asc()),
-            (SortKey::Id, true) => q.order(work_orders::id.desc()),
             (SortKey::Folio, false) => q.order((work_orders::folio.asc(), work_orders::id.asc())),
             (SortKey::Folio, true) => q.order((work_orders::folio.desc(), work_orders::id.desc())),
             (SortKey::Oficio, false) => q.order((work_orders::oficio.asc(), work_orders::id.asc())),
             (SortKey::Oficio, true) => {
                 q.order((work_orders::oficio.desc(), work_orders::id.desc()))
-            }
-            (SortKey::Pte, false) => q.order((planning_docs::folio.asc(), work_orders::id.asc())),
-            (SortKey::Pte, true) => q.order((planning_docs::folio.desc(), work_orders::id.desc())),
-            (SortKey::Client, false) => {
-                q.order((clients::description.asc(), work_orders::id.asc()))
-            }
-            (SortKey::Client, true) => {
-                q.order((clients::description.desc(), work_orders::id.desc()))
             }
             (SortKey::PlannedStart, false) => {
                 q.order((work_orders::planned_start.asc(), work_orders::id.asc()))
@@ -497,14 +488,41 @@ macro_rules! sorted {
             (SortKey::RealEnd, true) => {
                 q.order((work_orders::real_end.desc(), work_orders::id.desc()))
             }
+            (_, false) => q.order(work_orders::id.asc()),
+            (_, true) => q.order(work_orders::id.desc()),
+        }
+    }};
+}
+
+/// Orders a page query (joined with the names) by the filter's sort key, ties by id.
+macro_rules! sorted {
+    ($q:expr, $f:expr) => {{
+        let q = $q;
+        match ($f.sort, $f.descending) {
+            (SortKey::Pte, false) => q.order((planning_docs::folio.asc(), work_orders::id.asc())),
+            (SortKey::Pte, true) => q.order((planning_docs::folio.desc(), work_orders::id.desc())),
+            (SortKey::Client, false) => {
+                q.order((clients::description.asc(), work_orders::id.asc()))
+            }
+            (SortKey::Client, true) => {
+                q.order((clients::description.desc(), work_orders::id.desc()))
+            }
             (SortKey::Status, false) => {
                 q.order((statuses::description.asc(), work_orders::id.asc()))
             }
             (SortKey::Status, true) => {
                 q.order((statuses::description.desc(), work_orders::id.desc()))
             }
+            _ => sorted_by_own_column!(q, $f),
         }
     }};
+}
+
+impl SortKey {
+    /// Whether sorting by this key reads a joined table's name (PTE folio, client, status).
+    fn sorts_by_a_name(self) -> bool {
+        matches!(self, SortKey::Pte | SortKey::Client | SortKey::Status)
+    }
 }
 
 /// The ids of one page of the list (`f.offset`, `f.limit`), in the list's order. Narrow rows
@@ -521,6 +539,15 @@ pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
             _ => sorted!(q, f),
         };
         return q.offset(f.offset).limit(f.limit).load(conn);
+    }
+    // The names are joined only to sort by them: the default page reads one index, and
+    // PostgreSQL plans one table instead of four.
+    if !f.sort.sorts_by_a_name() {
+        let q = filtered_list!(work_orders::table, f, plan).select(work_orders::id);
+        return sorted_by_own_column!(q, f)
+            .offset(f.offset)
+            .limit(f.limit)
+            .load(conn);
     }
     let q = filtered_list!(with_names!(work_orders::table), f, plan).select(work_orders::id);
     sorted!(q, f).offset(f.offset).limit(f.limit).load(conn)
