@@ -21,7 +21,7 @@ pub struct Config {
     pub session_absolute: Duration,
     /// `FAENA_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
-    /// `FAENA_DB_POOL`: database connections (default 10).
+    /// `FAENA_DB_POOL`: database connections (default: `default_pool_size`).
     pub pool_size: u32,
     /// `FAENA_TODAY` (YYYY-MM-DD): a fixed "today" for progress, for demos and tests. Unset in
     /// production: today is the date in America/Mexico_City.
@@ -96,7 +96,11 @@ impl Config {
             session_idle: Duration::from_secs(idle_minutes * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             workers,
-            pool_size: parse("FAENA_DB_POOL", var("FAENA_DB_POOL"), 10)?,
+            pool_size: parse(
+                "FAENA_DB_POOL",
+                var("FAENA_DB_POOL"),
+                default_pool_size(var("DATABASE_URL").as_deref()),
+            )?,
             fixed_today: match var("FAENA_TODAY") {
                 None => None,
                 Some(v) => Some(v.trim().parse().map_err(|_| ConfigError {
@@ -117,6 +121,20 @@ impl Config {
     }
 }
 
+/// Connections per instance when `FAENA_DB_POOL` is not set. PostgreSQL: 10 (a connection
+/// waiting on the server costs the app little). SQLite: two per core, at least 4 and at most 10 —
+/// its reads run on this machine's cores, and each connection keeps its own page cache (issue
+/// 14: 4 connections served 100,000 and 1,000,000 orders as fast as 10, with 20 MiB less).
+pub fn default_pool_size(database_url: Option<&str>) -> u32 {
+    let postgres = database_url
+        .is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+    if postgres {
+        return 10;
+    }
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    u32::try_from(cores * 2).unwrap_or(10).clamp(4, 10)
+}
+
 fn parse<T: std::str::FromStr>(
     name: &'static str,
     value: Option<String>,
@@ -128,5 +146,23 @@ fn parse<T: std::str::FromStr>(
             name,
             reason: format!("«{v}» no es un número válido"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_pool_size;
+
+    #[test]
+    fn the_default_pool_is_small_on_sqlite_and_ten_on_postgresql() {
+        assert_eq!(default_pool_size(Some("postgres://u@h/db")), 10);
+        assert_eq!(default_pool_size(Some("postgresql://u@h/db")), 10);
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let expected = u32::try_from(cores * 2).unwrap().clamp(4, 10);
+        for url in [None, Some("sqlite://faena.db"), Some("data/faena.db")] {
+            let size = default_pool_size(url);
+            assert_eq!(size, expected, "{url:?}");
+            assert!((4..=10).contains(&size));
+        }
     }
 }

@@ -531,12 +531,16 @@ pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
     // The page's ids first (narrow rows sort cheaply), then the full rows of those ids.
     let plan = plan(conn, f);
     if plan == Plan::FtsDriven {
-        let q = filtered_list!(with_names!(fts_source!()), f, plan).select(work_orders::id);
+        if f.sort.sorts_by_a_name() {
+            let q = filtered_list!(with_names!(fts_source!()), f, plan).select(work_orders::id);
+            return sorted!(q, f).offset(f.offset).limit(f.limit).load(conn);
+        }
+        let q = filtered_list!(fts_source!(), f, plan).select(work_orders::id);
         // Newest first is the index's own order: the query stops at the page's last row.
         let q = match (f.sort, f.descending) {
             (SortKey::Id, true) => q.order(work_order_search::rowid.asc()),
             (SortKey::Id, false) => q.order(work_order_search::rowid.desc()),
-            _ => sorted!(q, f),
+            _ => sorted_by_own_column!(q, f),
         };
         return q.offset(f.offset).limit(f.limit).load(conn);
     }
