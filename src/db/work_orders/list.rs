@@ -4,7 +4,7 @@
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::{CountCache, WorkOrder, visible};
+use super::{CountCache, WorkOrder};
 use crate::db::DbConn;
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use chrono::NaiveDate;
@@ -199,30 +199,45 @@ macro_rules! with_names {
     };
 }
 
+/// The filters on the columns the kept totals are keyed by (record state, kind, status, manager,
+/// client, year), on `$t`: `work_orders` for the list, `list_count_rows` for its totals — one
+/// definition, so the totals always answer the filter the list applies.
+macro_rules! key_filters {
+    ($q:expr, $f:expr, $t:ident) => {{
+        let f: &ListFilter = $f;
+        let mut q = $q;
+        // W7: deleted orders only when an administrator asks for them ("Eliminadas"), else
+        // `visible()`.
+        q = if f.deleted {
+            q.filter($t::record_state.eq(record_state::DELETED))
+        } else {
+            q.filter($t::record_state.ne(record_state::DELETED))
+        };
+        if let Some(k) = f.kind {
+            q = q.filter($t::kind_id.eq(k));
+        }
+        if let Some(s) = f.status {
+            q = q.filter($t::status_id.eq(s));
+        }
+        if let Some(pm) = f.project_manager {
+            q = q.filter($t::project_manager_id.eq(pm));
+        }
+        if let Some(c) = f.client {
+            q = q.filter($t::client_id.eq(c));
+        }
+        if let Some(y) = f.year {
+            q = q.filter($t::list_year.eq(y));
+        }
+        q
+    }};
+}
+
 /// Applies the list filters to a query over `work_orders` (alone for the count, joined with the
 /// names for the page). Every filter is on `work_orders` columns, so the count needs no join.
 macro_rules! filtered_list {
     ($source:expr, $f:expr, $plan:expr) => {{
         let f: &ListFilter = $f;
-        let mut q = $source.into_boxed::<Backend>();
-        // W7: deleted orders only when an administrator asks for them ("Eliminadas").
-        q = if f.deleted {
-            q.filter(work_orders::record_state.eq(record_state::DELETED))
-        } else {
-            q.filter(visible())
-        };
-        if let Some(k) = f.kind {
-            q = q.filter(work_orders::kind_id.eq(k));
-        }
-        if let Some(s) = f.status {
-            q = q.filter(work_orders::status_id.eq(s));
-        }
-        if let Some(pm) = f.project_manager {
-            q = q.filter(work_orders::project_manager_id.eq(pm));
-        }
-        if let Some(c) = f.client {
-            q = q.filter(work_orders::client_id.eq(c));
-        }
+        let mut q = key_filters!($source.into_boxed::<Backend>(), f, work_orders);
         if let Some(p) = f.parent {
             q = q.filter(work_orders::parent_id.eq(p));
         }
@@ -242,9 +257,6 @@ macro_rules! filtered_list {
         }
         if let Some(ids) = &f.ids {
             q = q.filter(work_orders::id.eq_any(ids.clone()));
-        }
-        if let Some(y) = f.year {
-            q = q.filter(work_orders::list_year.eq(y));
         }
         for (prefix, value, suffix) in search_conditions(f, $plan) {
             q = q.filter(
@@ -384,29 +396,12 @@ fn counted_by_totals(f: &ListFilter) -> bool {
 /// The filter's total as the sum of the kept totals of its combinations (a few rows, whatever
 /// the number of orders).
 fn count_from_totals(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
-    use list_count_rows as t;
-    let mut q = t::table.into_boxed::<Backend>();
-    q = if f.deleted {
-        q.filter(t::record_state.eq(record_state::DELETED))
-    } else {
-        q.filter(t::record_state.ne(record_state::DELETED))
-    };
-    if let Some(k) = f.kind {
-        q = q.filter(t::kind_id.eq(k));
-    }
-    if let Some(s) = f.status {
-        q = q.filter(t::status_id.eq(s));
-    }
-    if let Some(pm) = f.project_manager {
-        q = q.filter(t::project_manager_id.eq(pm));
-    }
-    if let Some(c) = f.client {
-        q = q.filter(t::client_id.eq(c));
-    }
-    if let Some(y) = f.year {
-        q = q.filter(t::list_year.eq(y));
-    }
-    q.select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+    key_filters!(
+        list_count_rows::table.into_boxed::<Backend>(),
+        f,
+        list_count_rows
+    )
+    .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
         "CAST(COALESCE(SUM(n), 0) AS BIGINT)",
     ))
     .first(conn)
