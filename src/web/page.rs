@@ -27,8 +27,8 @@ pub struct Flash {
 /// read every session again).
 pub const FLASH_COOKIE: &str = "faena_aviso";
 
-/// Longest message text carried in the cookie (cookies hold about 4 KB); a longer one goes
-/// through the session row as before.
+/// Longest message carried in the cookie, as JSON (cookies hold about 4 KB; base64 adds a third
+/// and the signature 65 bytes); a longer one goes through the session row as before.
 const COOKIE_FLASH_BYTES: usize = 2_000;
 
 /// How long a message waits for the page that shows it.
@@ -60,8 +60,14 @@ struct PendingFlash(Flash);
 /// The request showed (or refused) the message its cookie carried: the response clears it.
 struct FlashShown;
 
+/// Whether a message fits in the cookie (measured as JSON: quotes and control characters in a
+/// name it quotes take more than one byte each).
+fn fits_in_cookie(message: &Flash) -> bool {
+    serde_json::to_vec(message).is_ok_and(|json| json.len() <= COOKIE_FLASH_BYTES)
+}
+
 fn store(to: &Flasher, message: Flash) {
-    if message.text.len() <= COOKIE_FLASH_BYTES {
+    if fits_in_cookie(&message) {
         to.0.extensions_mut().insert(PendingFlash(message));
     } else if let Err(e) = to.0.get_session().insert(FLASH_KEY, message) {
         tracing::error!(error = %e, "cannot store a flash message");
@@ -254,4 +260,44 @@ pub struct ErrorPage {
     pub status: u16,
     pub title: String,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(text: &str) -> Flash {
+        Flash {
+            kind: "ok".to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_signed_message_reads_back_and_a_changed_one_does_not() {
+        let key = b"a key of some length for the test";
+        let m = message("OT creada con 6 pasos. «Reparación» <b>");
+        let value = encode_flash(key, &m).unwrap();
+        let back = decode_flash(key, &value).unwrap();
+        assert_eq!((back.kind, back.text), (m.kind.clone(), m.text.clone()));
+        assert!(decode_flash(b"another key", &value).is_none());
+        let (payload, signature) = value.split_once('.').unwrap();
+        let other = encode_flash(key, &message("Otro texto")).unwrap();
+        let (other_payload, _) = other.split_once('.').unwrap();
+        assert!(decode_flash(key, &format!("{other_payload}.{signature}")).is_none());
+        assert!(decode_flash(key, payload).is_none());
+        assert!(decode_flash(key, "").is_none());
+    }
+
+    #[test]
+    fn a_message_fits_in_the_cookie_by_its_encoded_size() {
+        assert!(fits_in_cookie(&message(&"a".repeat(1_900))));
+        assert!(!fits_in_cookie(&message(&"a".repeat(2_100))));
+        // 1,000 quotes are 2,000 bytes of JSON: the session carries it.
+        assert!(!fits_in_cookie(&message(&"\"".repeat(1_000))));
+        let key = b"k";
+        let fits = message(&"\"".repeat(900));
+        assert!(fits_in_cookie(&fits));
+        assert!(encode_flash(key, &fits).unwrap().len() < 4_000);
+    }
 }
