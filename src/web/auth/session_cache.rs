@@ -2,9 +2,10 @@
 //!
 //! Each instance keeps the sessions and users it has checked, each with the `auth` version
 //! (`db::versions`) it was read at. Database triggers bump that version in the transaction that
-//! deletes or changes a session (logout, revocation, a password change, a new flash message) or
-//! changes what the gate reads of a user (role, active, password, names), so a copy is used only
-//! while nothing it stands for has changed — on any instance.
+//! deletes or changes a session (logout, revocation, a password change; a message after a save
+//! only when too long for its cookie, `web::page`) or changes what the gate reads of a user
+//! (role, active, password, names), so a copy is used only while nothing it stands for has
+//! changed — on any instance.
 //!
 //! Checking the version is itself a read, but one read serves every request that was waiting when
 //! it started ([`VersionProbe`]): a request never uses a version read that started before it
