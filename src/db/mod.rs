@@ -12,6 +12,7 @@ pub mod group_commit;
 pub mod health;
 pub mod legacy;
 pub mod planning_docs;
+pub mod prepared;
 pub mod schedules;
 pub mod schema;
 pub mod sessions;

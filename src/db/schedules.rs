@@ -155,7 +155,10 @@ pub fn physical_progress(
         return Ok(HashMap::new());
     }
     Ok(schedule_versions::table
-        .filter(schedule_versions::work_order_id.eq_any(orders))
+        .filter(crate::db::prepared::one_of(
+            schedule_versions::work_order_id,
+            orders,
+        ))
         .filter(schedule_versions::active.eq(true))
         .select((
             schedule_versions::work_order_id,

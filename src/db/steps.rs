@@ -1,11 +1,13 @@
 //! Repository for the execution steps of OTs.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::prepared::IdsQuery;
 use super::schema::{statuses, steps};
 use crate::domain::codes::step_status;
 use crate::domain::progress::StepCounts;
@@ -132,29 +134,33 @@ pub fn counts(conn: &mut DbConn, order_ids: &[i32]) -> QueryResult<HashMap<i32, 
     if order_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!(
-        "SELECT work_order_id, CAST(COUNT(*) AS BIGINT) AS total, \
-         CAST(SUM(CASE WHEN status_id = {done} THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
-         CAST(SUM(CASE WHEN status_id <> {na} THEN 1 ELSE 0 END) AS BIGINT) AS applicable \
-         FROM steps WHERE work_order_id IN ({ids}) GROUP BY work_order_id",
-        done = step_status::COMPLETED,
-        na = step_status::NOT_APPLICABLE,
-        ids = super::id_list(order_ids),
-    );
-    Ok(diesel::sql_query(sql)
-        .load::<CountRow>(conn)?
-        .into_iter()
-        .map(|r| {
-            (
-                r.work_order_id,
-                StepCounts {
-                    total: r.total,
-                    completed: r.completed,
-                    applicable: r.applicable,
-                },
-            )
-        })
-        .collect())
+    // One fixed text, prepared once per connection.
+    static BEFORE: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT work_order_id, CAST(COUNT(*) AS BIGINT) AS total, \
+             CAST(SUM(CASE WHEN status_id = {done} THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
+             CAST(SUM(CASE WHEN status_id <> {na} THEN 1 ELSE 0 END) AS BIGINT) AS applicable \
+             FROM steps WHERE work_order_id",
+            done = step_status::COMPLETED,
+            na = step_status::NOT_APPLICABLE,
+        )
+    });
+    Ok(
+        IdsQuery::new(BEFORE.as_str(), order_ids, " GROUP BY work_order_id")
+            .load::<CountRow>(conn)?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.work_order_id,
+                    StepCounts {
+                        total: r.total,
+                        completed: r.completed,
+                        applicable: r.applicable,
+                    },
+                )
+            })
+            .collect(),
+    )
 }
 
 /// One `steps` row.

@@ -63,14 +63,15 @@ pub fn current(conn: &mut DbConn, version: Version) -> QueryResult<i64> {
             .select(v::version)
             .first(conn);
     }
-    v::table
+    // The shards' rows, summed here: no SQL literal, so the statement is prepared once per
+    // connection (a version is read on every page).
+    let shards: Vec<i64> = v::table
         .filter(
             v::name.eq(version.name).or(v::name
                 .gt(format!("{}#", version.name))
                 .and(v::name.lt(format!("{}$", version.name)))),
         )
-        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-            "CAST(COALESCE(SUM(version), 0) AS BIGINT)",
-        ))
-        .first(conn)
+        .select(v::version)
+        .load(conn)?;
+    Ok(shards.iter().sum())
 }

@@ -255,6 +255,117 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
     assert!(small.0 <= 13, "{} queries", small.0);
 }
 
+/// What the connection has prepared: each statement's text with how often it was planned
+/// again and how often it ran (SQLite's `sqlite_stmt`); on PostgreSQL the session's prepared
+/// statements (never planned again by the client: a new text is a new statement).
+fn prepared_statements(c: &mut DbConn) -> std::collections::BTreeMap<String, (i64, i64)> {
+    #[derive(QueryableByName)]
+    struct Stmt {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sql: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        reprep: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        run: i64,
+    }
+    let query = match c {
+        DbConn::Sqlite(_) => {
+            "SELECT sql, CAST(reprep AS BIGINT) AS reprep, CAST(run AS BIGINT) AS run \
+             FROM sqlite_stmt WHERE sql NOT LIKE '%sqlite_stmt%'"
+        }
+        DbConn::Pg(_) => {
+            "SELECT statement AS sql, CAST(0 AS BIGINT) AS reprep, CAST(0 AS BIGINT) AS run \
+             FROM pg_prepared_statements"
+        }
+    };
+    diesel::sql_query(query)
+        .load::<Stmt>(c)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.sql, (s.reprep, s.run)))
+        .collect()
+}
+
+/// W10: a list page costs its queries' execution, not their parsing and planning. Its
+/// statements have one text whatever the filter values, the page or the ids on it, so a pooled
+/// connection prepares each once and reuses it: pages with other values prepare no new
+/// statement and plan none again (SQLite plans a statement again after a new value is bound when
+/// that value could change its plan, e.g. against a partial index's condition).
+#[tokio::test]
+async fn w10_list_pages_reuse_their_prepared_statements_whatever_the_values() {
+    let app = spawn_app().await;
+    let (before, after, loads) = app
+        .db(|c| {
+            for i in 0..40 {
+                let id = seed(c, &format!("OT-{i:03}"), |f| {
+                    f.id_cliente = (1 + i % 2).to_string();
+                    f.responsable_proyecto = (1 + i % 2).to_string();
+                });
+                if i % 3 == 0 {
+                    reprogram(c, id);
+                }
+            }
+            let cache = faena::db::caches::Caches::default();
+            let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 6).unwrap();
+            let page = |c: &mut DbConn, query: &str| {
+                let q: ListQuery = serde_urlencoded::from_str(query).unwrap();
+                let data = load(c, &q.to_filter(today, false), &cache).unwrap();
+                assert!(!data.listed.is_empty(), "{query}");
+            };
+            // Every statement of these page shapes prepared once.
+            for q in [
+                "per=10",
+                "per=10&cliente=1",
+                "per=10&tipo=todos&responsable=1",
+            ] {
+                page(c, q);
+            }
+            let before = prepared_statements(c);
+            let shapes = [
+                "per=10&page=2",
+                "per=10&page=3",
+                "per=10&cliente=2",
+                "per=10&tipo=todos&responsable=2",
+                "per=10&tipo=todos&responsable=1&page=2",
+            ];
+            for q in shapes {
+                page(c, q);
+            }
+            (
+                before,
+                prepared_statements(c),
+                i64::try_from(shapes.len()).unwrap(),
+            )
+        })
+        .await;
+    let texts =
+        |m: &std::collections::BTreeMap<String, (i64, i64)>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        texts(&before),
+        texts(&after),
+        "pages with other values prepared new statements"
+    );
+    assert!(
+        after
+            .keys()
+            .any(|sql| sql.contains("json_each") || sql.contains("= ANY(")),
+        "the page's rows are read by a prepared statement: {:?}",
+        texts(&after)
+    );
+    if app.db(|c| matches!(c, DbConn::Sqlite(_))).await {
+        for (sql, (reprep, run)) in &after {
+            let (reprep_before, run_before) = before[sql];
+            assert_eq!(
+                *reprep, reprep_before,
+                "planned again after new values were bound: {sql}"
+            );
+            if sql.contains("json_each") && sql.contains("FROM steps") {
+                assert_eq!(run - run_before, loads, "the step counts ran from one plan");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn w12_warm_caches_save_the_count_and_catalog_queries() {
     let app = spawn_app().await;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::{CountCache, WorkOrder};
 use crate::db::DbConn;
+use crate::db::prepared::one_of;
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use chrono::NaiveDate;
 
@@ -209,12 +210,18 @@ macro_rules! key_filters {
         // W7: deleted orders only when an administrator asks for them ("Eliminadas"), else
         // `visible()`.
         q = if f.deleted {
-            q.filter($t::record_state.eq(record_state::DELETED))
+            q.filter(crate::db::prepared::code_eq(
+                $t::record_state,
+                record_state::DELETED,
+            ))
         } else {
-            q.filter($t::record_state.ne(record_state::DELETED))
+            q.filter(crate::db::prepared::code_ne(
+                $t::record_state,
+                record_state::DELETED,
+            ))
         };
         if let Some(k) = f.kind {
-            q = q.filter($t::kind_id.eq(k));
+            q = q.filter(crate::db::prepared::code_eq($t::kind_id, k));
         }
         if let Some(s) = f.status {
             q = q.filter($t::status_id.eq(s));
@@ -558,7 +565,7 @@ pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrde
         .left_join(planning_docs::table)
         .left_join(clients::table)
         .inner_join(statuses::table)
-        .filter(work_orders::id.eq_any(ids))
+        .filter(one_of(work_orders::id, ids))
         .select((
             WorkOrder::as_select(),
             planning_docs::folio.nullable(),

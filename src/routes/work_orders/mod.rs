@@ -21,13 +21,32 @@ use crate::domain::progress::{Progress, StepCounts, halted, overdue_days, status
 
 /// A text on one line, cut to `max` characters with an ellipsis (list cells, picker labels).
 pub fn shorten(text: &str, max: usize) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > max {
-        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        one_line
+    // One pass that stops at the first word past `max` (a list page shortens 25 descriptions,
+    // some of them pages long).
+    let mut out = String::with_capacity(text.len().min(4 * max + 4));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            break;
+        }
     }
+    if chars <= max {
+        return out;
+    }
+    let cut = out
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(out.len(), |(i, _)| i);
+    out.truncate(cut);
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
 }
 
 /// Progress as the pages show it (W10).
@@ -130,4 +149,28 @@ pub fn apply_selection(
     filter.kind = None;
     filter.ids = Some(ids);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn shorten_puts_the_text_on_one_line_and_cuts_it_at_max_characters() {
+        assert_eq!(
+            shorten("  Reparación\n de\tducto  ", 40),
+            "Reparación de ducto"
+        );
+        assert_eq!(shorten("", 10), "");
+        // Exactly `max` characters stay whole; one more is cut to max - 1 and an ellipsis.
+        assert_eq!(shorten("ñandú ñandú", 11), "ñandú ñandú");
+        assert_eq!(shorten("ñandú ñandú!", 11), "ñandú ñand…");
+        // A cut that ends on a space drops it before the ellipsis.
+        assert_eq!(shorten("abcd efgh", 6), "abcd…");
+        assert_eq!(
+            shorten(&"palabra ".repeat(1000), 20),
+            "palabra palabra pal…"
+        );
+        assert_eq!(shorten("abc", 0), "…");
+    }
 }
