@@ -2,7 +2,7 @@
 
 use std::future::{Ready, ready};
 
-use actix_session::SessionExt;
+use actix_session::{Session, SessionExt};
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload};
 use askama::Template;
@@ -197,21 +197,24 @@ impl PageCtx {
     }
 }
 
+/// Takes a value a previous request left in the session (a message, a draft), if it is there.
+/// Only then is the session changed: `Session::remove` marks it changed even when the key is
+/// absent, and a changed session is a row write after which every instance reads its sessions
+/// again.
+pub fn take<T: serde::de::DeserializeOwned>(session: &Session, key: &str) -> Option<T> {
+    if !session.contains_key(key) {
+        return None;
+    }
+    session.remove_as::<T>(key).and_then(Result::ok)
+}
+
 impl FromRequest for PageCtx {
     type Error = AppError;
     type Future = Ready<Result<PageCtx, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
-        // `remove` marks the session changed (a row write) even when the key is absent: only
-        // remove a flash that is there.
-        let flash = cookie_flash(req).or_else(|| {
-            if session.contains_key(FLASH_KEY) {
-                session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok)
-            } else {
-                None
-            }
-        });
+        let flash = cookie_flash(req).or_else(|| take(&session, FLASH_KEY));
         let user = req.extensions().get::<CurrentUser>().cloned();
         // A visitor without a session gets the signed token of the nonce cookie (set by the
         // login page): nothing is stored for them on the server.

@@ -747,3 +747,49 @@ async fn a_saved_message_travels_in_a_signed_cookie_without_writing_the_session(
         assert!(texts(&page, ".flash").is_empty());
     }
 }
+
+/// Reading a page writes nothing to the session: a session write bumps the `auth` version, after
+/// which every instance reads every session again from the database. Each GET route of the table
+/// (an order, its PTE and its catalogs at id 1) leaves the session rows and the version as they
+/// were (the Programa tab removed an absent draft, which still marked the session changed).
+#[tokio::test]
+async fn reading_any_page_leaves_the_session_unwritten() {
+    use crate::helpers::{initial_fields, sample_path};
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Admin).await;
+    let pte = app.create_pte("PTE-LEER", "1").await;
+    let created = app.post_order(None, &initial_fields(pte, "OT-LEER")).await;
+    assert_eq!(created.status(), 303);
+    // The first page after the create shows its message and the session holds its CSRF token.
+    assert_eq!(app.get(&location(&created)).await.status(), 200);
+    let snapshot = || {
+        app.db(|c| {
+            #[derive(diesel::QueryableByName, PartialEq, Debug)]
+            struct Row {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                state: String,
+                #[diesel(sql_type = diesel::sql_types::Timestamp)]
+                expires_at: chrono::NaiveDateTime,
+            }
+            let sessions: Vec<Row> =
+                diesel::sql_query("SELECT state, expires_at FROM sessions ORDER BY id")
+                    .load(c)
+                    .unwrap();
+            let auth = faena::db::versions::current(c, faena::db::versions::AUTH).unwrap();
+            (sessions, auth)
+        })
+    };
+    let mut visited = 0;
+    for route in faena::routes::table()
+        .into_iter()
+        .filter(|r| r.method == actix_web::http::Method::GET && !r.public)
+    {
+        let path = sample_path(route.path);
+        let before = snapshot().await;
+        let status = app.get(&path).await.status();
+        assert!(status.as_u16() < 500, "GET {path}: {status}");
+        assert_eq!(before, snapshot().await, "GET {path} wrote the session");
+        visited += 1;
+    }
+    assert!(visited > 30, "{visited} pages read");
+}

@@ -504,3 +504,24 @@ pub fn attr(body: &str, selector: &str, name: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// A concrete path for a route pattern.
+pub fn sample_path(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        let name = &rest[start + 1..end - 1];
+        out.push_str(if name.starts_with("path") {
+            "css/app.css"
+        } else {
+            "1"
+        });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -4,28 +4,7 @@ use faena::db::users;
 use faena::domain::role::Role;
 use faena::routes;
 
-use crate::helpers::{location, spawn_app, texts};
-
-/// A concrete path for a route pattern.
-fn sample_path(pattern: &str) -> String {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find('}')
-            .map_or(rest.len(), |e| start + e + 1);
-        let name = &rest[start + 1..end - 1];
-        out.push_str(if name.starts_with("path") {
-            "css/app.css"
-        } else {
-            "1"
-        });
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
+use crate::helpers::{location, sample_path, spawn_app, texts};
 
 #[tokio::test]
 async fn every_route_but_the_public_ones_needs_a_session() {

@@ -395,9 +395,7 @@ pub async fn detail(
     let view = DetailView {
         annex_page: query.anexo_pag.trim().parse().unwrap_or(1),
         print_history: query.historial.trim() == "1",
-        draft: session
-            .remove_as::<StepDraft>(STEP_DRAFT)
-            .and_then(Result::ok),
+        draft: crate::web::page::take::<StepDraft>(&session, STEP_DRAFT),
     };
     let id = path.into_inner();
     render_detail(&state, ctx, &user, id, StatusCode::OK, None, view).await

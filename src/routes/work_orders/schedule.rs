@@ -432,9 +432,7 @@ pub async fn page(
     let depth = query.nivel.trim().parse::<i32>().ok().filter(|d| *d > 0);
     let only_late = query.atrasadas.trim() == "1";
     let task = query.tarea.trim().parse::<i32>().ok();
-    let draft = session
-        .remove_as::<CaptureDraft>(CAPTURE_DRAFT)
-        .and_then(Result::ok);
+    let draft = crate::web::page::take::<CaptureDraft>(&session, CAPTURE_DRAFT);
     let can_edit = user.role.allows(Role::Gestor);
     let notice_of = draft.as_ref().map(|d| {
         d.errors
