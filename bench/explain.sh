@@ -25,15 +25,17 @@ fi
 ID=$(run "SELECT max(id) FROM work_orders WHERE kind_id = 4 AND record_state <> 0")
 PAGE=$(run "SELECT string_agg(id::text, ',') FROM (SELECT id FROM work_orders WHERE kind_id = 4 AND record_state <> 0 ORDER BY id DESC LIMIT 25) t" 2>/dev/null ||
   run "SELECT group_concat(id) FROM (SELECT id FROM work_orders WHERE kind_id = 4 AND record_state <> 0 ORDER BY id DESC LIMIT 25)")
+# A page's ids as the app binds them: one parameter whatever their number (db::prepared).
+if [[ $URL == postgres* ]]; then SET=" = ANY('{$PAGE}'::int[])"; else SET=" IN (SELECT value FROM json_each('[$PAGE]'))"; fi
 echo "== $(run "SELECT count(*) FROM work_orders") orders; detail order $ID"
 
 echo "== /ot (default), datatable/ (same queries)"
 explain "page ids (names joined only to sort by them)" "SELECT work_orders.id FROM work_orders WHERE work_orders.record_state <> 0 AND work_orders.kind_id = 4 ORDER BY work_orders.id DESC LIMIT 25 OFFSET 0"
 explain "count: kept totals (cached per filter until a write)" "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM list_count_rows WHERE record_state <> 0 AND kind_id = 4"
-explain "rows" "SELECT work_orders.*, planning_docs.folio, clients.description, statuses.description FROM work_orders LEFT JOIN planning_docs ON work_orders.planning_doc_id = planning_docs.id LEFT JOIN clients ON work_orders.client_id = clients.id JOIN statuses ON statuses.id = work_orders.status_id WHERE work_orders.id IN ($PAGE)"
-explain "step counts" "SELECT work_order_id, count(*), sum(CASE WHEN status_id = 3 THEN 1 ELSE 0 END) FROM steps WHERE work_order_id IN ($PAGE) GROUP BY work_order_id"
-explain "reprogramming counts" "SELECT parent_id, count(*) FROM work_orders WHERE parent_id IN ($PAGE) AND +kind_id = 5 AND record_state <> 0 GROUP BY parent_id"
-explain "physical progress" "SELECT work_order_id, progress_real FROM schedule_versions WHERE work_order_id IN ($PAGE) AND active"
+explain "rows" "SELECT work_orders.*, planning_docs.folio, clients.description, statuses.description FROM work_orders LEFT JOIN planning_docs ON work_orders.planning_doc_id = planning_docs.id LEFT JOIN clients ON work_orders.client_id = clients.id JOIN statuses ON statuses.id = work_orders.status_id WHERE work_orders.id$SET"
+explain "step counts" "SELECT work_order_id, count(*), sum(CASE WHEN status_id = 3 THEN 1 ELSE 0 END) FROM steps WHERE work_order_id$SET GROUP BY work_order_id"
+explain "reprogramming counts" "SELECT parent_id, count(*) FROM work_orders WHERE parent_id$SET AND +kind_id = 5 AND record_state <> 0 GROUP BY parent_id"
+explain "physical progress" "SELECT work_order_id, progress_real FROM schedule_versions WHERE work_order_id$SET AND active"
 
 echo "== /ot?estatus=8"
 explain "page ids" "SELECT id FROM work_orders WHERE record_state <> 0 AND kind_id = 4 AND status_id = 8 ORDER BY id DESC LIMIT 25"
