@@ -31,8 +31,14 @@ fn insert(c: &mut DbConn, name: &str) -> QueryResult<usize> {
 #[test]
 fn concurrent_writes_are_atomic_each_and_share_commits() {
     let test_db = TestDb::fresh();
-    let pool = faena::startup::open_database(&crate::helpers::test_config(test_db.url()))
-        .expect("open database");
+    // One connection per writer thread (each keeps its own to the end) and one to read: with
+    // the tests' pool of 4, half the writers waited on the pool's 5 s checkout timeout while the
+    // others committed, and on a loaded machine they gave up.
+    let config = faena::config::Config {
+        pool_size: 9,
+        ..crate::helpers::test_config(test_db.url())
+    };
+    let pool = faena::startup::open_database(&config).expect("open database");
     let pool = Arc::new(pool);
     let threads: Vec<_> = (0..8)
         .map(|t| {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::{CountCache, WorkOrder};
 use crate::db::DbConn;
-use crate::db::prepared::one_of;
+use crate::db::prepared::{code_eq, code_ne, one_of};
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use chrono::NaiveDate;
 
@@ -210,18 +210,12 @@ macro_rules! key_filters {
         // W7: deleted orders only when an administrator asks for them ("Eliminadas"), else
         // `visible()`.
         q = if f.deleted {
-            q.filter(crate::db::prepared::code_eq(
-                $t::record_state,
-                record_state::DELETED,
-            ))
+            q.filter(code_eq($t::record_state, record_state::DELETED))
         } else {
-            q.filter(crate::db::prepared::code_ne(
-                $t::record_state,
-                record_state::DELETED,
-            ))
+            q.filter(code_ne($t::record_state, record_state::DELETED))
         };
         if let Some(k) = f.kind {
-            q = q.filter(crate::db::prepared::code_eq($t::kind_id, k));
+            q = q.filter(code_eq($t::kind_id, k));
         }
         if let Some(s) = f.status {
             q = q.filter($t::status_id.eq(s));

@@ -17,7 +17,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::IdsQuery;
+use super::prepared::{IdsQuery, code_eq, code_ne};
 use super::schema::{users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -227,8 +227,8 @@ pub fn lock_row(conn: &mut DbConn, id: i32) -> QueryResult<()> {
 }
 
 /// W7 in one place: every list, count and picker reads only rows that are not deleted.
-pub fn visible() -> crate::db::prepared::Code<work_orders::record_state> {
-    crate::db::prepared::code_ne(work_orders::record_state, record_state::DELETED)
+pub fn visible() -> super::prepared::Code<work_orders::record_state> {
+    code_ne(work_orders::record_state, record_state::DELETED)
 }
 
 /// An order that is not deleted (W7): what every page, form and use case reads.
@@ -360,10 +360,7 @@ pub fn initial_for_pte(
     except: Option<i32>,
 ) -> QueryResult<Option<(i32, String)>> {
     work_orders::table
-        .filter(crate::db::prepared::code_eq(
-            work_orders::kind_id,
-            kind::INITIAL,
-        ))
+        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
         .filter(visible())
         .filter(work_orders::planning_doc_id.eq(pte_id))
         .filter(work_orders::id.ne(except.unwrap_or(0)))
@@ -379,10 +376,7 @@ pub fn initial_with_folio(
     except: Option<i32>,
 ) -> QueryResult<Option<i32>> {
     work_orders::table
-        .filter(crate::db::prepared::code_eq(
-            work_orders::kind_id,
-            kind::INITIAL,
-        ))
+        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
         .filter(visible())
         .filter(work_orders::folio.eq(folio))
         .filter(work_orders::id.ne(except.unwrap_or(0)))
@@ -399,10 +393,7 @@ pub fn reprogramming_with_oficio(
 ) -> QueryResult<Option<WorkOrder>> {
     work_orders::table
         .filter(work_orders::parent_id.eq(parent_id))
-        .filter(crate::db::prepared::code_eq(
-            work_orders::kind_id,
-            kind::REPROGRAMMING,
-        ))
+        .filter(code_eq(work_orders::kind_id, kind::REPROGRAMMING))
         .filter(visible())
         .filter(work_orders::oficio.eq(oficio))
         .select(WorkOrder::as_select())
@@ -414,10 +405,7 @@ pub fn reprogramming_with_oficio(
 pub fn max_revision(conn: &mut DbConn, parent_id: i32) -> QueryResult<i32> {
     let max: Option<i32> = work_orders::table
         .filter(work_orders::parent_id.eq(parent_id))
-        .filter(crate::db::prepared::code_eq(
-            work_orders::kind_id,
-            kind::REPROGRAMMING,
-        ))
+        .filter(code_eq(work_orders::kind_id, kind::REPROGRAMMING))
         .filter(visible())
         .select(diesel::dsl::max(work_orders::revision))
         .first(conn)?;
@@ -437,10 +425,7 @@ pub fn reprogrammings(conn: &mut DbConn, parent_id: i32) -> QueryResult<Vec<Work
 /// Recent non-deleted initial OTs, for the parent picker: (id, folio, oficio).
 pub fn recent_initials(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String, String)>> {
     work_orders::table
-        .filter(crate::db::prepared::code_eq(
-            work_orders::kind_id,
-            kind::INITIAL,
-        ))
+        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
         .filter(visible())
         .order(work_orders::id.desc())
         .limit(limit)
@@ -454,10 +439,7 @@ pub fn recent_initials_with_description(
     limit: i64,
 ) -> QueryResult<Vec<(i32, String, String, String)>> {
     work_orders::table
-        .filter(crate::db::prepared::code_eq(
-            work_orders::kind_id,
-            kind::INITIAL,
-        ))
+        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
         .filter(visible())
         .order(work_orders::id.desc())
         .limit(limit)
