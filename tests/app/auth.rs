@@ -676,19 +676,11 @@ async fn a_saved_message_travels_in_a_signed_cookie_without_writing_the_session(
     let pte = app.create_pte("PTE-AVISO", "1").await;
     // The PTE's own message is shown (and cleared) by the next page.
     assert_eq!(app.get("/ot").await.status(), 200);
-    let snapshot = || {
-        app.db(|c| {
-            #[derive(diesel::QueryableByName, PartialEq, Debug)]
-            struct Row {
-                #[diesel(sql_type = diesel::sql_types::Text)]
-                state: String,
-            }
-            let sessions: Vec<Row> = diesel::sql_query("SELECT state FROM sessions ORDER BY id")
-                .load(c)
-                .unwrap();
-            let auth = faena::db::versions::current(c, faena::db::versions::AUTH).unwrap();
-            (sessions, auth)
-        })
+    // The session states (not their expiry) and the `auth` version.
+    let snapshot = || async {
+        let (rows, auth) = sessions_and_auth_version(&app).await;
+        let states: Vec<String> = rows.into_iter().map(|r| r.state).collect();
+        (states, auth)
     };
     let before = snapshot().await;
     let saved = app.post_order(None, &initial_fields(pte, "OT-AVISO")).await;
@@ -762,23 +754,7 @@ async fn reading_any_page_leaves_the_session_unwritten() {
     assert_eq!(created.status(), 303);
     // The first page after the create shows its message and the session holds its CSRF token.
     assert_eq!(app.get(&location(&created)).await.status(), 200);
-    let snapshot = || {
-        app.db(|c| {
-            #[derive(diesel::QueryableByName, PartialEq, Debug)]
-            struct Row {
-                #[diesel(sql_type = diesel::sql_types::Text)]
-                state: String,
-                #[diesel(sql_type = diesel::sql_types::Timestamp)]
-                expires_at: chrono::NaiveDateTime,
-            }
-            let sessions: Vec<Row> =
-                diesel::sql_query("SELECT state, expires_at FROM sessions ORDER BY id")
-                    .load(c)
-                    .unwrap();
-            let auth = faena::db::versions::current(c, faena::db::versions::AUTH).unwrap();
-            (sessions, auth)
-        })
-    };
+    let snapshot = || sessions_and_auth_version(&app);
     let mut visited = 0;
     for route in faena::routes::table()
         .into_iter()
@@ -792,4 +768,26 @@ async fn reading_any_page_leaves_the_session_unwritten() {
         visited += 1;
     }
     assert!(visited > 30, "{visited} pages read");
+}
+
+/// A session row as the store keeps it.
+#[derive(diesel::QueryableByName, PartialEq, Debug)]
+struct SessionRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    state: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    expires_at: chrono::NaiveDateTime,
+}
+
+/// Every session row and the `auth` version (which a session write bumps).
+async fn sessions_and_auth_version(app: &crate::helpers::TestApp) -> (Vec<SessionRow>, i64) {
+    app.db(|c| {
+        let sessions: Vec<SessionRow> =
+            diesel::sql_query("SELECT state, expires_at FROM sessions ORDER BY id")
+                .load(c)
+                .unwrap();
+        let auth = faena::db::versions::current(c, faena::db::versions::AUTH).unwrap();
+        (sessions, auth)
+    })
+    .await
 }
