@@ -182,6 +182,12 @@ pub struct CatalogCache {
 impl CatalogCache {
     pub fn get(&self, conn: &mut DbConn) -> QueryResult<std::sync::Arc<Catalogs>> {
         let version = super::versions::current(conn, super::versions::CATALOGS)?;
+        self.get_at(conn, version)
+    }
+
+    /// The catalogs at `version`, the catalogs' version just read (e.g. in a
+    /// [`super::versions::Snapshot`]): from the cache when it holds that version.
+    pub fn get_at(&self, conn: &mut DbConn, version: i64) -> QueryResult<std::sync::Arc<Catalogs>> {
         let cached = self
             .current
             .lock()

@@ -116,24 +116,63 @@ impl ManageConnection for Manager {
     }
 }
 
-/// SQLite pragmas, applied to every connection the pool hands out for the first time.
+/// Settings applied to every connection the pool hands out for the first time.
 #[derive(Debug, Clone, Copy)]
-struct SqlitePragmas;
+struct ConnectionSetup;
 
-impl CustomizeConnection<DbConn, r2d2::Error> for SqlitePragmas {
+impl CustomizeConnection<DbConn, r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        if let DbConn::Sqlite(c) = conn {
-            // busy_timeout first, so that switching to WAL waits for other connections.
-            // synchronous = FULL: a commit is on disk before it is acknowledged, so an OS crash
-            // or a power cut loses no acknowledged write (NORMAL may lose the last ones in WAL).
-            c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-            )
-            .map_err(r2d2::Error::QueryError)?;
+        match conn {
+            DbConn::Sqlite(c) => {
+                // busy_timeout first, so that switching to WAL waits for other connections.
+                // synchronous = FULL: a commit is on disk before it is acknowledged, so an OS
+                // crash or a power cut loses no acknowledged write (NORMAL may lose the last
+                // ones in WAL).
+                c.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                )
+            }
+            // One plan per prepared statement, whatever its values (as SQLite's QPSG, see
+            // `.cargo/config.toml`). Left to choose, PostgreSQL planned every statement with a
+            // bound `LIMIT` again on each run (a generic plan guesses 10 % of the table) — a
+            // fifth of its CPU on the list and order pages (issue 14). A text search is planned
+            // for its words ([`with_plans_for_values`]).
+            DbConn::Pg(c) => c.batch_execute("SET plan_cache_mode = force_generic_plan"),
         }
-        Ok(())
+        .map_err(r2d2::Error::QueryError)
     }
+}
+
+/// Runs `f` with PostgreSQL planning each statement for its bound values, in a transaction whose
+/// `SET LOCAL` ends with it (inside another transaction, when that one ends; nested in itself,
+/// just `f`). For a
+/// text search: a rare word is found through the trigram index, a common one by reading the
+/// orders in the list's order until the page is full, and only the words tell which. On SQLite,
+/// just `f` (the search goes through FTS5, whose plan does not depend on the words).
+pub fn with_plans_for_values<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> QueryResult<T>,
+) -> QueryResult<T> {
+    thread_local! {
+        static PLANNING_FOR_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if matches!(conn, DbConn::Sqlite(_)) || PLANNING_FOR_VALUES.with(std::cell::Cell::get) {
+        return f(conn);
+    }
+    // Cleared however this ends (a panic in `f` unwinds through here).
+    struct Planning;
+    impl Drop for Planning {
+        fn drop(&mut self) {
+            PLANNING_FOR_VALUES.with(|p| p.set(false));
+        }
+    }
+    PLANNING_FOR_VALUES.with(|p| p.set(true));
+    let _planning = Planning;
+    conn.transaction(|c| {
+        c.batch_execute("SET LOCAL plan_cache_mode = auto")?;
+        f(c)
+    })
 }
 
 /// Errors from setting up the database.
@@ -180,7 +219,7 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, SetupError> {
         // and `/healthz` still pings.
         .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(5))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)
         .map_err(|e| SetupError::Connect(e.to_string()))
 }

@@ -176,19 +176,25 @@ impl<C: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for Code<C> {
 
 /// A fixed SQL text around one set of ids (`before` + the set + `after`), loaded like
 /// `sql_query` into a `QueryableByName` type — but prepared once per connection.
-/// `before` and `after` must be fixed texts (constants), never user input.
+/// The texts must be fixed (constants), never user input.
 #[derive(Debug, Clone)]
 pub struct IdsQuery {
-    before: &'static str,
-    after: &'static str,
+    /// The texts between which the set is written: `parts[0]`, the set, `parts[1]`, …, the
+    /// set, the last part (the set `parts.len() - 1` times).
+    parts: Vec<&'static str>,
     ids: Ids,
 }
 
 impl IdsQuery {
     pub fn new(before: &'static str, ids: &[i32], after: &'static str) -> IdsQuery {
+        IdsQuery::around(vec![before, after], ids)
+    }
+
+    /// The same set of ids between each two of `parts` (one statement that reads several
+    /// tables for the same ids: one round trip instead of one per table).
+    pub fn around(parts: Vec<&'static str>, ids: &[i32]) -> IdsQuery {
         IdsQuery {
-            before,
-            after,
+            parts,
             ids: Ids::new(ids),
         }
     }
@@ -208,18 +214,24 @@ impl<Conn> RunQueryDsl<Conn> for IdsQuery {}
 
 impl QueryFragment<Sqlite> for IdsQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        out.push_sql(self.before);
-        self.ids.walk_sqlite(out.reborrow())?;
-        out.push_sql(self.after);
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                self.ids.walk_sqlite(out.reborrow())?;
+            }
+            out.push_sql(part);
+        }
         Ok(())
     }
 }
 
 impl QueryFragment<Pg> for IdsQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(self.before);
-        self.ids.walk_pg(out.reborrow())?;
-        out.push_sql(self.after);
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                self.ids.walk_pg(out.reborrow())?;
+            }
+            out.push_sql(part);
+        }
         Ok(())
     }
 }

@@ -146,31 +146,6 @@ pub fn set_progress(conn: &mut DbConn, version: i32, real: i32, client: i32) -> 
         .map(drop)
 }
 
-/// The physical progress (real, client; hundredths) of the active schedules of these OTs.
-pub fn physical_progress(
-    conn: &mut DbConn,
-    orders: &[i32],
-) -> QueryResult<HashMap<i32, (i32, i32)>> {
-    if orders.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(schedule_versions::table
-        .filter(crate::db::prepared::one_of(
-            schedule_versions::work_order_id,
-            orders,
-        ))
-        .filter(schedule_versions::active.eq(true))
-        .select((
-            schedule_versions::work_order_id,
-            schedule_versions::progress_real,
-            schedule_versions::progress_client,
-        ))
-        .load::<(i32, i32, i32)>(conn)?
-        .into_iter()
-        .map(|(o, r, c)| (o, (r, c)))
-        .collect())
-}
-
 #[derive(Insertable)]
 #[diesel(table_name = schedule_tasks)]
 struct NewTask<'a> {

@@ -120,7 +120,7 @@ pub fn for_orders(
 #[derive(Debug, QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = diesel::sql_types::Integer)]
-    work_order_id: i32,
+    id: i32,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     total: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -129,29 +129,34 @@ struct CountRow {
     applicable: i64,
 }
 
+/// The step counts' columns and table, up to the order id the set of ids follows:
+/// `SELECT` + this + the set + `GROUP BY work_order_id` (also one part of the list's
+/// `page_facts`).
+pub(in crate::db) static COUNT_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "work_order_id AS id, CAST(COUNT(*) AS BIGINT) AS total, \
+         CAST(SUM(CASE WHEN status_id = {done} THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
+         CAST(SUM(CASE WHEN status_id <> {na} THEN 1 ELSE 0 END) AS BIGINT) AS applicable \
+         FROM steps WHERE work_order_id",
+        done = step_status::COMPLETED,
+        na = step_status::NOT_APPLICABLE,
+    )
+});
+
 /// Step counts for many orders in one query (W10: never a query per row).
 pub fn counts(conn: &mut DbConn, order_ids: &[i32]) -> QueryResult<HashMap<i32, StepCounts>> {
     if order_ids.is_empty() {
         return Ok(HashMap::new());
     }
     // One fixed text, prepared once per connection.
-    static BEFORE: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT work_order_id, CAST(COUNT(*) AS BIGINT) AS total, \
-             CAST(SUM(CASE WHEN status_id = {done} THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
-             CAST(SUM(CASE WHEN status_id <> {na} THEN 1 ELSE 0 END) AS BIGINT) AS applicable \
-             FROM steps WHERE work_order_id",
-            done = step_status::COMPLETED,
-            na = step_status::NOT_APPLICABLE,
-        )
-    });
+    static BEFORE: LazyLock<String> = LazyLock::new(|| format!("SELECT {}", *COUNT_COLUMNS));
     Ok(
         IdsQuery::new(BEFORE.as_str(), order_ids, " GROUP BY work_order_id")
             .load::<CountRow>(conn)?
             .into_iter()
             .map(|r| {
                 (
-                    r.work_order_id,
+                    r.id,
                     StepCounts {
                         total: r.total,
                         completed: r.completed,

@@ -75,3 +75,58 @@ pub fn current(conn: &mut DbConn, version: Version) -> QueryResult<i64> {
         .load(conn)?;
     Ok(shards.iter().sum())
 }
+
+/// Whether a row of `list_versions` is one of `version`'s shards.
+fn is_shard_of(name: &str, version: Version) -> bool {
+    name.strip_prefix(version.name)
+        .is_some_and(|rest| rest.is_empty() || (version.shards > 1 && rest.starts_with('#')))
+}
+
+/// Every version row, read in one statement: a page that checks several caches (the catalogs
+/// and the list's totals) pays one round trip for all of them.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot(Vec<(String, i64)>);
+
+impl Snapshot {
+    pub fn read(conn: &mut DbConn) -> QueryResult<Snapshot> {
+        v::table
+            .select((v::name, v::version))
+            .load(conn)
+            .map(Snapshot)
+    }
+
+    /// `version` as it was read (the sum of its shards).
+    pub fn of(&self, version: Version) -> i64 {
+        self.0
+            .iter()
+            .filter(|(name, _)| is_shard_of(name, version))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_sums_each_versions_own_shards() {
+        let rows = [
+            ("work_orders", 3),
+            ("work_orders#1", 4),
+            ("work_orders#15", 5),
+            ("catalogs", 7),
+            ("auth", 11),
+            ("catalogs_old", 100),
+        ];
+        let snapshot = Snapshot(rows.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect());
+        assert_eq!(snapshot.of(WORK_ORDERS), 12);
+        assert_eq!(snapshot.of(CATALOGS), 7);
+        assert_eq!(snapshot.of(AUTH), 11);
+        // Each shard's row name is the one `touch` bumps.
+        assert!(
+            (0..WORK_ORDERS.shards).all(|k| is_shard_of(&shard_row(WORK_ORDERS, k), WORK_ORDERS))
+        );
+        assert!(!is_shard_of("catalogs#1", CATALOGS));
+    }
+}

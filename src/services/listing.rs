@@ -11,7 +11,7 @@ use crate::db::work_orders::{self, ListFilter, ListedOrder};
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
-use crate::db::{DbConn, settings, steps, write_transaction};
+use crate::db::{DbConn, settings, versions, write_transaction};
 use crate::domain::progress::StepCounts;
 use crate::domain::work_order::{SearchParts, searchable_text};
 
@@ -24,26 +24,33 @@ pub struct ListData {
     /// Physical progress of the active schedules (W16): (real, client) in hundredths.
     pub physical: HashMap<i32, (i32, i32)>,
     pub children: HashMap<i32, i64>,
+    /// The version rows the page was read at, for a caller's further cached counts.
+    pub versions: versions::Snapshot,
 }
 
 /// One page of the list for `filter`: totals and catalogs from the per-instance caches.
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "listing::load"))]
 pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::QueryResult<ListData> {
-    let catalogs = caches.catalogs.get(c)?;
+    // Both caches' versions in one read (on PostgreSQL each query is a round trip).
+    let versions = versions::Snapshot::read(c)?;
+    let catalogs = caches.catalogs.get_at(c, versions.of(versions::CATALOGS))?;
     let mut filter = filter.clone();
     filter.match_names(&catalogs);
-    let (total, listed) = work_orders::list(c, &filter, &caches.counts)?;
+    let (total, listed) = work_orders::list(c, &filter, |c, f| {
+        caches
+            .counts
+            .count_at(c, f, versions.of(versions::WORK_ORDERS))
+    })?;
     let ids: Vec<i32> = listed.iter().map(|l| l.order.id).collect();
-    let counts = steps::counts(c, &ids)?;
-    let children = work_orders::reprogramming_counts(c, &ids)?;
-    let physical = crate::db::schedules::physical_progress(c, &ids)?;
+    let facts = work_orders::page_facts(c, &ids)?;
     Ok(ListData {
         catalogs,
         total,
         listed,
-        counts,
-        children,
-        physical,
+        counts: facts.counts,
+        children: facts.children,
+        physical: facts.physical,
+        versions,
     })
 }
 
@@ -54,10 +61,12 @@ pub struct Pages {
     next: usize,
     size: usize,
     catalogs: Arc<Catalogs>,
+    versions: versions::Snapshot,
 }
 
 impl Pages {
     pub fn start(c: &mut DbConn, filter: &ListFilter, size: usize) -> diesel::QueryResult<Pages> {
+        let versions = versions::Snapshot::read(c)?;
         let catalogs = Arc::new(Catalogs::load(c)?);
         let mut all = filter.clone();
         all.offset = 0;
@@ -68,6 +77,7 @@ impl Pages {
             next: 0,
             size: size.max(1),
             catalogs,
+            versions,
         })
     }
 
@@ -79,13 +89,15 @@ impl Pages {
         let ids = &ids[..ids.len().min(self.size)];
         self.next += ids.len();
         let listed = work_orders::rows_by_ids(c, ids)?;
+        let facts = work_orders::page_facts(c, ids)?;
         Ok(Some(ListData {
             catalogs: self.catalogs.clone(),
             total: i64::try_from(self.ids.len()).unwrap_or(i64::MAX),
             listed,
-            counts: steps::counts(c, ids)?,
-            children: work_orders::reprogramming_counts(c, ids)?,
-            physical: crate::db::schedules::physical_progress(c, ids)?,
+            counts: facts.counts,
+            children: facts.children,
+            physical: facts.physical,
+            versions: self.versions.clone(),
         }))
     }
 }

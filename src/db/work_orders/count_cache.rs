@@ -22,6 +22,12 @@ const CACHED_FILTERS: usize = 1024;
 impl CountCache {
     pub fn count(&self, conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
         let version = versions::current(conn, versions::WORK_ORDERS)?;
+        self.count_at(conn, f, version)
+    }
+
+    /// The total of `f` at `version`, the work orders' version just read (e.g. in a
+    /// [`versions::Snapshot`]): from the cache when it was counted at that version.
+    pub fn count_at(&self, conn: &mut DbConn, f: &ListFilter, version: i64) -> QueryResult<i64> {
         let key = format!(
             "{:?}",
             (

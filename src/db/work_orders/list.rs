@@ -4,10 +4,10 @@
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::{CountCache, WorkOrder};
-use crate::db::DbConn;
-use crate::db::prepared::{code_eq, code_ne, one_of};
+use super::WorkOrder;
+use crate::db::prepared::{IdsQuery, code_eq, code_ne, one_of};
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
+use crate::db::{DbConn, with_plans_for_values};
 use chrono::NaiveDate;
 
 use crate::db::catalogs::Catalogs;
@@ -15,6 +15,10 @@ use crate::domain::codes::{kind, ot_status, record_state};
 use crate::domain::format::fold;
 use crate::domain::work_order::search_words;
 use diesel::sql_types::{Bool, Text};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::domain::progress::StepCounts;
 
 /// Sort keys of the list (W12), each sorting by what its column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,6 +415,13 @@ fn count_from_totals(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
 /// The count of the orders matching a filter, read from the orders themselves (what the kept
 /// totals must always equal).
 pub fn count_orders(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
+    if f.text.is_some() {
+        return with_plans_for_values(conn, |c| count_matches(c, f));
+    }
+    count_matches(conn, f)
+}
+
+fn count_matches(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
     let plan = plan(conn, f);
     let counted = |ids: Vec<i32>| i64::try_from(ids.len()).unwrap_or(i64::MAX);
     match plan {
@@ -430,20 +441,30 @@ pub fn count_orders(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
     }
 }
 
-/// One page of the list and the count of all matching orders (from `counts` when still valid).
+/// One page of the list and the count of all matching orders: `total` counts them when the page
+/// alone cannot tell (through a [`super::CountCache`]).
 pub fn list(
     conn: &mut DbConn,
     f: &ListFilter,
-    counts: &CountCache,
+    total: impl FnOnce(&mut DbConn, &ListFilter) -> QueryResult<i64>,
 ) -> QueryResult<(i64, Vec<ListedOrder>)> {
-    let ids = page_ids(conn, f)?;
-    // A first page that is not full holds every match: no count needed (a search that finds
-    // nothing costs one query instead of two).
-    let len = i64::try_from(ids.len()).unwrap_or(i64::MAX);
-    let total = if f.offset == 0 && len < f.limit {
-        len
+    let ids_and_total = |c: &mut DbConn| -> QueryResult<(Vec<i32>, i64)> {
+        let ids = page_ids(c, f)?;
+        // A first page that is not full holds every match: no count needed (a search that
+        // finds nothing costs one query instead of two).
+        let len = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+        let total = if f.offset == 0 && len < f.limit {
+            len
+        } else {
+            total(c, f)?
+        };
+        Ok((ids, total))
+    };
+    // A search's page and count planned for its words in one go.
+    let (ids, total) = if f.text.is_some() {
+        with_plans_for_values(conn, ids_and_total)?
     } else {
-        counts.count(conn, f)?
+        ids_and_total(conn)?
     };
     Ok((total, rows_by_ids(conn, &ids)?))
 }
@@ -524,7 +545,14 @@ impl SortKey {
 /// The ids of one page of the list (`f.offset`, `f.limit`), in the list's order. Narrow rows
 /// sort cheaply; the full rows come after, for those ids only.
 pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
-    // The page's ids first (narrow rows sort cheaply), then the full rows of those ids.
+    // Which plan suits a text search depends on its words (see `with_plans_for_values`).
+    if f.text.is_some() {
+        return with_plans_for_values(conn, |c| ids_of_page(c, f));
+    }
+    ids_of_page(conn, f)
+}
+
+fn ids_of_page(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
     let plan = plan(conn, f);
     if plan == Plan::FtsDriven {
         if f.sort.sorts_by_a_name() {
@@ -579,4 +607,86 @@ pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrde
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|r| position.get(&r.order.id).copied());
     Ok(rows)
+}
+
+/// What a list row shows besides its own columns, for a page of orders.
+#[derive(Debug, Default)]
+pub struct PageFacts {
+    /// Step counts by order (W10).
+    pub counts: HashMap<i32, StepCounts>,
+    /// Non-deleted reprogrammings by initial order.
+    pub children: HashMap<i32, i64>,
+    /// Physical progress of the active schedules (W16): (real, client) in hundredths.
+    pub physical: HashMap<i32, (i32, i32)>,
+}
+
+#[derive(Debug, QueryableByName)]
+struct FactRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    part: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    total: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    completed: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    applicable: i64,
+}
+
+/// The step counts, reprogramming counts and physical progress of a page of orders in one
+/// statement (one round trip: on PostgreSQL each query is one), the three parts told apart by
+/// their first column.
+pub fn page_facts(conn: &mut DbConn, ids: &[i32]) -> QueryResult<PageFacts> {
+    if ids.is_empty() {
+        return Ok(PageFacts::default());
+    }
+    // One fixed text, prepared once per connection. The reprogrammings: `+kind_id` keeps the
+    // parent index, never the kind's (a third of the table), whatever the planner's statistics
+    // say (91 ms instead of 0.1 ms at 100,000 orders when it guessed wrong).
+    static PARTS: LazyLock<[String; 4]> = LazyLock::new(|| {
+        [
+            format!("SELECT 1 AS part, {}", *crate::db::steps::COUNT_COLUMNS),
+            " GROUP BY work_order_id UNION ALL \
+             SELECT 2, parent_id, CAST(COUNT(*) AS BIGINT), 0, 0 FROM work_orders \
+             WHERE parent_id"
+                .to_owned(),
+            format!(
+                " AND +kind_id = {} AND record_state <> {} GROUP BY parent_id UNION ALL \
+                 SELECT 3, work_order_id, CAST(progress_real AS BIGINT), \
+                 CAST(progress_client AS BIGINT), 0 FROM schedule_versions \
+                 WHERE work_order_id",
+                kind::REPROGRAMMING,
+                record_state::DELETED,
+            ),
+            " AND active".to_owned(),
+        ]
+    });
+    let mut facts = PageFacts::default();
+    for r in
+        IdsQuery::around(PARTS.iter().map(String::as_str).collect(), ids).load::<FactRow>(conn)?
+    {
+        match r.part {
+            1 => {
+                facts.counts.insert(
+                    r.id,
+                    StepCounts {
+                        total: r.total,
+                        completed: r.completed,
+                        applicable: r.applicable,
+                    },
+                );
+            }
+            2 => {
+                facts.children.insert(r.id, r.total);
+            }
+            _ => {
+                let hundredths = |v: i64| i32::try_from(v).unwrap_or_default();
+                facts
+                    .physical
+                    .insert(r.id, (hundredths(r.total), hundredths(r.completed)));
+            }
+        }
+    }
+    Ok(facts)
 }

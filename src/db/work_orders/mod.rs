@@ -7,17 +7,15 @@ mod list;
 
 pub use count_cache::CountCache;
 pub use list::{
-    ListFilter, ListedOrder, NameMatches, SEARCH_COUNT_LIMIT, SortKey, count, count_orders, list,
-    page_ids, rows_by_ids,
+    ListFilter, ListedOrder, NameMatches, PageFacts, SEARCH_COUNT_LIMIT, SortKey, count,
+    count_orders, list, page_facts, page_ids, rows_by_ids,
 };
-
-use std::sync::LazyLock;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{IdsQuery, code_eq, code_ne};
+use super::prepared::{code_eq, code_ne};
 use super::schema::{users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -460,39 +458,4 @@ pub fn for_pte(conn: &mut DbConn, pte_id: i32) -> QueryResult<Vec<WorkOrder>> {
         .order(work_orders::id.desc())
         .select(WorkOrder::as_select())
         .load(conn)
-}
-
-#[derive(Debug, QueryableByName)]
-struct ChildCount {
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    parent_id: i32,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-/// Count of non-deleted reprogrammings per parent, for a page of initial OTs: one query.
-pub fn reprogramming_counts(
-    conn: &mut DbConn,
-    parent_ids: &[i32],
-) -> QueryResult<std::collections::HashMap<i32, i64>> {
-    if parent_ids.is_empty() {
-        return Ok(Default::default());
-    }
-    // `+kind_id`: the parent index, never the kind's (a third of the table), whatever the
-    // planner's statistics say (91 ms instead of 0.1 ms at 100,000 orders when it guessed wrong).
-    // One fixed text, prepared once per connection.
-    static AFTER: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            " AND +kind_id = {} AND record_state <> {} GROUP BY parent_id",
-            kind::REPROGRAMMING,
-            record_state::DELETED,
-        )
-    });
-    const BEFORE: &str =
-        "SELECT parent_id, CAST(COUNT(*) AS BIGINT) AS n FROM work_orders WHERE parent_id";
-    Ok(IdsQuery::new(BEFORE, parent_ids, AFTER.as_str())
-        .load::<ChildCount>(conn)?
-        .into_iter()
-        .map(|c| (c.parent_id, c.n))
-        .collect())
 }

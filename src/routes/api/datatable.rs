@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Answer, app_error, either};
 use crate::db::catalogs::CatalogKind;
+use crate::db::versions;
 use crate::db::work_orders::{ListFilter, SortKey};
 use crate::domain::codes::{WorkOrderKind, kind, record_state};
 use crate::domain::format;
@@ -114,7 +115,8 @@ pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) ->
                     kind: None,
                     ..ListFilter::default()
                 };
-                let unfiltered = cache.counts.count(c, &every)?;
+                let version = data.versions.of(versions::WORK_ORDERS);
+                let unfiltered = cache.counts.count_at(c, &every, version)?;
                 Ok((data, unfiltered))
             })
             .await

@@ -64,7 +64,7 @@ pub async fn confirm(
         let catalogs = caches.catalogs.get(c)?;
         let mut filter = filter;
         filter.match_names(&catalogs);
-        let (_, listed) = work_orders::list(c, &filter, &caches.counts)?;
+        let (_, listed) = work_orders::list(c, &filter, |c, f| caches.counts.count(c, f))?;
         let statuses = catalogs
             .ot_statuses()
             .into_iter()

@@ -230,6 +230,7 @@ pub async fn list(
         counts,
         children,
         physical,
+        ..
     } = blocking(&state, move |c| load(c, &f, &cache)).await??;
 
     let rows = listed
