@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::prepared::IdsQuery;
 use super::schema::{clients, fronts, project_managers, sites, statuses, units};
 use crate::domain::catalog::{Catalog, EntryInput};
 use crate::domain::codes::{front_scope, status_scope};
@@ -42,73 +43,47 @@ pub enum CatalogKind {
 }
 
 impl Catalogs {
+    /// Every catalog in one statement (one round trip: PostgreSQL answers each query with
+    /// one), each in the order pickers show it: clients, managers and sites by name, statuses
+    /// and fronts by id.
     pub fn load(conn: &mut DbConn) -> QueryResult<Catalogs> {
-        let entry = |(id, description, active, group): (i32, String, bool, Option<i32>)| Entry {
-            id,
-            description,
-            active,
-            group,
-        };
-        let clients = clients::table
-            .order(clients::description)
-            .select((
-                clients::id,
-                clients::description,
-                clients::active,
-                clients::client_type_id,
-            ))
-            .load(conn)?
-            .into_iter()
-            .map(entry)
-            .collect();
-        let project_managers = project_managers::table
-            .order(project_managers::description)
-            .select((
-                project_managers::id,
-                project_managers::description,
-                project_managers::active,
-                None::<i32>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Integer>>(),
-            ))
-            .load(conn)?
-            .into_iter()
-            .map(entry)
-            .collect();
-        let sites = sites::table
-            .order(sites::description)
-            .select((
-                sites::id,
-                sites::description,
-                sites::active,
-                sites::category_id.nullable(),
-            ))
-            .load(conn)?
-            .into_iter()
-            .map(entry)
-            .collect();
-        let statuses = statuses::table
-            .order(statuses::id)
-            .select((
-                statuses::id,
-                statuses::description,
-                statuses::active,
-                statuses::scope.nullable(),
-            ))
-            .load(conn)?
-            .into_iter()
-            .map(entry)
-            .collect();
-        let fronts = fronts::table
-            .order(fronts::id)
-            .select((
-                fronts::id,
-                fronts::description,
-                fronts::active,
-                fronts::scope.nullable(),
-            ))
-            .load(conn)?
-            .into_iter()
-            .map(entry)
-            .collect();
+        const ALL: &str = "SELECT 1 AS kind, id, description, active, client_type_id AS grp, \
+             description AS sort_text FROM clients \
+             UNION ALL SELECT 2, id, description, active, NULL, description FROM project_managers \
+             UNION ALL SELECT 3, id, description, active, category_id, description FROM sites \
+             UNION ALL SELECT 4, id, description, active, scope, '' FROM statuses \
+             UNION ALL SELECT 5, id, description, active, scope, '' FROM fronts \
+             ORDER BY 1, 6, 2";
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Integer)]
+            kind: i32,
+            #[diesel(sql_type = Integer)]
+            id: i32,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            description: String,
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            active: bool,
+            #[diesel(sql_type = Nullable<Integer>)]
+            grp: Option<i32>,
+        }
+        let (mut clients, mut project_managers, mut sites, mut statuses, mut fronts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for r in IdsQuery::fixed(ALL).load::<Row>(conn)? {
+            let list = match r.kind {
+                1 => &mut clients,
+                2 => &mut project_managers,
+                3 => &mut sites,
+                4 => &mut statuses,
+                _ => &mut fronts,
+            };
+            list.push(Entry {
+                id: r.id,
+                description: r.description,
+                active: r.active,
+                group: r.grp,
+            });
+        }
         let mut c = Catalogs {
             clients,
             project_managers,

@@ -190,6 +190,12 @@ impl IdsQuery {
         IdsQuery::around(vec![before, after], ids)
     }
 
+    /// A fixed text and no ids (a statement the query builder cannot write, e.g. a `UNION ALL`
+    /// with its own order): unlike `sql_query`, prepared once per connection.
+    pub fn fixed(text: &'static str) -> IdsQuery {
+        IdsQuery::around(vec![text], &[])
+    }
+
     /// The same set of ids between each two of `parts` (one statement that reads several
     /// tables for the same ids: one round trip instead of one per table).
     pub fn around(parts: Vec<&'static str>, ids: &[i32]) -> IdsQuery {

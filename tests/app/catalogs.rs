@@ -487,3 +487,68 @@ async fn the_company_name_heads_every_printout() {
         .await;
     assert!(entries.iter().any(|e| e.table_name == "app_settings"));
 }
+
+/// Pages read every catalog in one statement: each list whole, in its picker order (clients,
+/// managers and sites by name, statuses and fronts by id), with its group.
+#[tokio::test]
+async fn pages_load_every_catalog_whole_and_in_picker_order() {
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    // Names out of id order.
+    for name in ["Zeta Marina", "Alfa Offshore"] {
+        let r = admin_post(
+            &app,
+            "/admin/catalogos/clientes",
+            &[("descripcion", name), ("grupo", "16"), ("comentario", "")],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+    }
+    let loaded = app.db(|c| catalogs::Catalogs::load(c).unwrap()).await;
+    let by_name = |list: &[catalogs::Entry]| {
+        let names: Vec<&str> = list.iter().map(|e| e.description.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+    };
+    let by_id = |list: &[catalogs::Entry]| {
+        assert!(list.windows(2).all(|w| w[0].id < w[1].id));
+    };
+    by_name(&loaded.clients);
+    by_name(&loaded.project_managers);
+    by_name(&loaded.sites);
+    by_id(&loaded.statuses);
+    by_id(&loaded.fronts);
+    for (list, catalog) in [
+        (&loaded.clients, Catalog::Clients),
+        (&loaded.project_managers, Catalog::ProjectManagers),
+        (&loaded.sites, Catalog::Sites),
+    ] {
+        let admin = entries(&app, catalog).await;
+        let mut ids: Vec<i32> = list.iter().map(|e| e.id).collect();
+        ids.sort_unstable();
+        assert_eq!(
+            ids,
+            admin.iter().map(|e| e.id).collect::<Vec<_>>(),
+            "{catalog:?}"
+        );
+        for a in &admin {
+            let e = list.iter().find(|e| e.id == a.id).unwrap();
+            assert_eq!((&e.description, e.active), (&a.description, a.active));
+            if matches!(catalog, Catalog::Clients | Catalog::Sites) {
+                assert_eq!(e.group, a.group, "{catalog:?} {}", a.description);
+            }
+        }
+    }
+    let alfa = loaded
+        .clients
+        .iter()
+        .find(|e| e.description == "Alfa Offshore")
+        .unwrap();
+    assert_eq!(alfa.group, Some(16));
+    assert!(loaded.project_managers.iter().all(|e| e.group.is_none()));
+    assert!(
+        loaded.statuses.iter().any(|e| e.group.is_some()),
+        "statuses carry their scope"
+    );
+}

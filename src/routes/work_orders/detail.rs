@@ -453,7 +453,7 @@ pub async fn render_detail(
         let annex = annex::load_view(c, id, annex_page)?;
         let schedule = crate::db::schedules::active(c, id)?;
         let company = crate::services::company::name(c)?;
-        let (found, _) = crate::web::conflicts::load(c, &caches, id)?;
+        let found = crate::services::timeline::conflicts_for(c, id)?;
         let conflicts = crate::web::conflicts::sentences(&found, &catalogs);
         Ok((
             order,
