@@ -136,8 +136,9 @@ impl CustomizeConnection<DbConn, r2d2::Error> for ConnectionSetup {
             // One plan per prepared statement, whatever its values (as SQLite's QPSG, see
             // `.cargo/config.toml`). Left to choose, PostgreSQL planned every statement with a
             // bound `LIMIT` again on each run (a generic plan guesses 10 % of the table) — a
-            // fifth of its CPU on the list and order pages (issue 14). A text search is planned
-            // for its words ([`with_plans_for_values`]).
+            // fifth of its CPU on the list and order pages (issue 14). A list filtered by values
+            // (a status, a manager, a text search…) is planned for them
+            // ([`with_plans_for_values`]).
             DbConn::Pg(c) => c.batch_execute("SET plan_cache_mode = force_generic_plan"),
         }
         .map_err(r2d2::Error::QueryError)
@@ -146,10 +147,10 @@ impl CustomizeConnection<DbConn, r2d2::Error> for ConnectionSetup {
 
 /// Runs `f` with PostgreSQL planning each statement for its bound values, in a transaction whose
 /// `SET LOCAL` ends with it (inside another transaction, when that one ends; nested in itself,
-/// just `f`). For a
-/// text search: a rare word is found through the trigram index, a common one by reading the
-/// orders in the list's order until the page is full, and only the words tell which. On SQLite,
-/// just `f` (the search goes through FTS5, whose plan does not depend on the words).
+/// just `f`). For the list filtered by values: a rare status or word is found through its index,
+/// a common one by reading the orders in the list's order until the page is full, and only the
+/// values tell which (`ListFilter::plan_depends_on_values`). On SQLite, just `f` (its plans never
+/// depend on values: QPSG; the text search goes through FTS5).
 pub fn with_plans_for_values<T>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> QueryResult<T>,

@@ -88,6 +88,24 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
+impl ListFilter {
+    /// Whether the best plan for this filter's page and count depends on its values: how many
+    /// orders a status, manager, client, site, year, overdue day or text search matches decides
+    /// between reading the orders in the list's order until the page is full and reading that
+    /// filter's index first (at 1,000,000 orders, one generic plan for 50 different filters
+    /// answered 398 req/s instead of 1,013). Kind and record state are in the statement's text
+    /// and a set of ids or a parent is always read through its index: those plan once.
+    pub fn plan_depends_on_values(&self) -> bool {
+        self.status.is_some()
+            || self.project_manager.is_some()
+            || self.client.is_some()
+            || self.site.is_some()
+            || self.year.is_some()
+            || self.text.is_some()
+            || self.overdue_on.is_some()
+    }
+}
+
 impl Default for ListFilter {
     fn default() -> ListFilter {
         ListFilter {
@@ -415,7 +433,7 @@ fn count_from_totals(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
 /// The count of the orders matching a filter, read from the orders themselves (what the kept
 /// totals must always equal).
 pub fn count_orders(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
-    if f.text.is_some() {
+    if f.plan_depends_on_values() {
         return with_plans_for_values(conn, |c| count_matches(c, f));
     }
     count_matches(conn, f)
@@ -460,8 +478,8 @@ pub fn list(
         };
         Ok((ids, total))
     };
-    // A search's page and count planned for its words in one go.
-    let (ids, total) = if f.text.is_some() {
+    // A page and count planned for the filter's values in one go, when they matter.
+    let (ids, total) = if f.plan_depends_on_values() {
         with_plans_for_values(conn, ids_and_total)?
     } else {
         ids_and_total(conn)?
@@ -545,8 +563,8 @@ impl SortKey {
 /// The ids of one page of the list (`f.offset`, `f.limit`), in the list's order. Narrow rows
 /// sort cheaply; the full rows come after, for those ids only.
 pub fn page_ids(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
-    // Which plan suits a text search depends on its words (see `with_plans_for_values`).
-    if f.text.is_some() {
+    // Which plan suits a filter may depend on its values (see `plan_depends_on_values`).
+    if f.plan_depends_on_values() {
         return with_plans_for_values(conn, |c| ids_of_page(c, f));
     }
     ids_of_page(conn, f)
