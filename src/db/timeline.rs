@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::work_orders;
-use super::work_orders::visible;
+use super::work_orders::{WorkOrder, visible};
 use crate::domain::timeline::ACTIVE_STATUSES;
 
 /// An order's place and window fields.
@@ -30,6 +30,32 @@ pub struct Placed {
     pub requires_yard: bool,
     pub yard_start: Option<NaiveDate>,
     pub yard_end: Option<NaiveDate>,
+}
+
+impl From<&WorkOrder> for Placed {
+    fn from(o: &WorkOrder) -> Placed {
+        Placed {
+            id: o.id,
+            folio: o.folio.clone(),
+            parent_id: o.parent_id,
+            status_id: o.status_id,
+            record_state: o.record_state,
+            client_id: o.client_id,
+            project_manager_id: o.project_manager_id,
+            front_id: o.front_id,
+            planned_start: o.planned_start,
+            planned_end: o.planned_end,
+            real_start: o.real_start,
+            real_end: o.real_end,
+            vessel_site_id: o.vessel_site_id,
+            platform_site_id: o.platform_site_id,
+            intercom_site_id: o.intercom_site_id,
+            yard_site_id: o.yard_site_id,
+            requires_yard: o.requires_yard,
+            yard_start: o.yard_start,
+            yard_end: o.yard_end,
+        }
+    }
 }
 
 macro_rules! placed_columns {

@@ -112,10 +112,20 @@ pub struct OrderConflict {
     fields(use_case = "timeline::conflicts_for")
 )]
 pub fn conflicts_for(conn: &mut DbConn, order: i32) -> diesel::QueryResult<Vec<OrderConflict>> {
-    let Some(me) = repo::placed(conn, order)? else {
+    match repo::placed(conn, order)? {
+        Some(me) => conflicts_of(conn, &me),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`conflicts_for`] an order already read (the order page has it: one query less).
+pub fn conflicts_of(conn: &mut DbConn, me: &Placed) -> diesel::QueryResult<Vec<OrderConflict>> {
+    // As `placed` reads them: a deleted order books nothing.
+    if me.record_state == record_state::DELETED {
         return Ok(Vec::new());
-    };
-    let mine = bookings_of(&me);
+    }
+    let order = me.id;
+    let mine = bookings_of(me);
     if !mine.iter().any(|b| b.active && b.use_.exclusive()) {
         return Ok(Vec::new());
     }

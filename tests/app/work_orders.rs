@@ -1164,3 +1164,29 @@ async fn w1_the_pickers_find_any_pte_or_parent_and_a_typed_folio_is_enough() {
         assert_eq!(r.status(), 403, "{path}");
     }
 }
+
+/// The order page names the order's PTE by its folio, read with the order in one query; a
+/// deleted PTE is not named (W7: deleted records never leak into a page).
+#[tokio::test]
+async fn w7_the_order_page_names_its_pte_unless_the_pte_was_deleted() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, pte) = app.create_initial("OT-PTE-1", &[]).await;
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(page.contains("PTE-OT-PTE-1"), "the PTE's folio is shown");
+    app.db(move |c| {
+        diesel::update(
+            faena::db::schema::planning_docs::table
+                .filter(faena::db::schema::planning_docs::id.eq(pte)),
+        )
+        .set(faena::db::schema::planning_docs::record_state.eq(0))
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    let response = app.get(&format!("/ot/{id}")).await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("OT-PTE-1"), "the order itself still shows");
+    assert!(!page.contains("PTE-OT-PTE-1"), "a deleted PTE is not named");
+}

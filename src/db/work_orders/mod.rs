@@ -16,7 +16,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::prepared::{code_eq, code_ne};
-use super::schema::{users, work_orders};
+use super::schema::{planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
 /// One `work_orders` row.
@@ -244,6 +244,23 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
     work_orders::table
         .find(id)
         .select(WorkOrder::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An order with its PTE's folio when that PTE is not deleted (the order page): one query.
+pub fn find_with_pte_folio(
+    conn: &mut DbConn,
+    id: i32,
+) -> QueryResult<Option<(WorkOrder, Option<String>)>> {
+    work_orders::table
+        .left_join(
+            planning_docs::table.on(work_orders::planning_doc_id
+                .eq(planning_docs::id.nullable())
+                .and(code_ne(planning_docs::record_state, record_state::DELETED))),
+        )
+        .filter(work_orders::id.eq(id))
+        .select((WorkOrder::as_select(), planning_docs::folio.nullable()))
         .first(conn)
         .optional()
 }

@@ -10,7 +10,7 @@ use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
 use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::{self, WorkOrder};
-use crate::db::{activity, planning_docs, steps};
+use crate::db::{activity, steps};
 use crate::domain::activity::{action_label, field_label};
 use crate::domain::codes::{kind, record_state};
 use crate::domain::execution::StepForm;
@@ -421,16 +421,12 @@ pub async fn render_detail(
     let today = state.clock.today();
     let caches = state.caches.clone();
     let loaded = blocking(state, move |c| -> Result<_, AppError> {
-        let order = work_orders::find(c, id)?.ok_or(AppError::NotFound)?;
+        let (order, pte) = work_orders::find_with_pte_folio(c, id)?.ok_or(AppError::NotFound)?;
         // W7: a deleted order is a 404 except for administrators, who may restore it.
         if order.record_state == record_state::DELETED && !is_admin {
             return Err(AppError::NotFound);
         }
         let catalogs = caches.catalogs.get(c)?;
-        let pte = match order.planning_doc_id {
-            Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
-            None => None,
-        };
         let step_list = steps::for_order(c, id)?;
         let parent = match order.parent_id {
             Some(p) => work_orders::find_visible(c, p)?,
@@ -453,7 +449,7 @@ pub async fn render_detail(
         let annex = annex::load_view(c, id, annex_page)?;
         let schedule = crate::db::schedules::active(c, id)?;
         let company = crate::services::company::name(c)?;
-        let found = crate::services::timeline::conflicts_for(c, id)?;
+        let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
         let conflicts = crate::web::conflicts::sentences(&found, &catalogs);
         Ok((
             order,
