@@ -2,6 +2,7 @@
 //! they need whole (one query each), never one query per row.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use diesel::prelude::*;
 
@@ -30,6 +31,9 @@ pub struct Catalogs {
     pub sites: Vec<Entry>,
     pub statuses: Vec<Entry>,
     pub fronts: Vec<Entry>,
+    /// The company's name for printouts ("" until an administrator sets one): pages show it,
+    /// so it is read, and cached, with the catalogs (setting it bumps their version).
+    pub company: String,
     by_key: HashMap<(CatalogKind, i32), usize>,
 }
 
@@ -47,13 +51,21 @@ impl Catalogs {
     /// one), each in the order pickers show it: clients, managers and sites by name, statuses
     /// and fronts by id.
     pub fn load(conn: &mut DbConn) -> QueryResult<Catalogs> {
-        const ALL: &str = "SELECT 1 AS kind, id, description, active, client_type_id AS grp, \
-             description AS sort_text FROM clients \
-             UNION ALL SELECT 2, id, description, active, NULL, description FROM project_managers \
-             UNION ALL SELECT 3, id, description, active, category_id, description FROM sites \
-             UNION ALL SELECT 4, id, description, active, scope, '' FROM statuses \
-             UNION ALL SELECT 5, id, description, active, scope, '' FROM fronts \
-             ORDER BY 1, 6, 2";
+        static ALL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT 1 AS kind, id, description, active, client_type_id AS grp, \
+                 description AS sort_text FROM clients \
+                 UNION ALL SELECT 2, id, description, active, NULL, description \
+                 FROM project_managers \
+                 UNION ALL SELECT 3, id, description, active, category_id, description FROM sites \
+                 UNION ALL SELECT 4, id, description, active, scope, '' FROM statuses \
+                 UNION ALL SELECT 5, id, description, active, scope, '' FROM fronts \
+                 UNION ALL SELECT 6, 0, value, TRUE, NULL, '' FROM app_settings \
+                 WHERE name = '{}' \
+                 ORDER BY 1, 6, 2",
+                super::settings::COMPANY_NAME
+            )
+        });
         #[derive(QueryableByName)]
         struct Row {
             #[diesel(sql_type = Integer)]
@@ -69,13 +81,18 @@ impl Catalogs {
         }
         let (mut clients, mut project_managers, mut sites, mut statuses, mut fronts) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for r in IdsQuery::fixed(ALL).load::<Row>(conn)? {
+        let mut company = String::new();
+        for r in IdsQuery::fixed(ALL.as_str()).load::<Row>(conn)? {
             let list = match r.kind {
                 1 => &mut clients,
                 2 => &mut project_managers,
                 3 => &mut sites,
                 4 => &mut statuses,
-                _ => &mut fronts,
+                5 => &mut fronts,
+                _ => {
+                    company = r.description;
+                    continue;
+                }
             };
             list.push(Entry {
                 id: r.id,
@@ -90,6 +107,7 @@ impl Catalogs {
             sites,
             statuses,
             fronts,
+            company,
             by_key: HashMap::new(),
         };
         c.index();

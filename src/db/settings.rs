@@ -6,6 +6,10 @@ use diesel::prelude::*;
 use super::schema::app_settings;
 use super::{DbConn, write_transaction};
 
+/// The company's name, printed at the top of every OT printout (`services::company`); read with
+/// the catalogs (`Catalogs::company`).
+pub const COMPANY_NAME: &str = "nombre_empresa";
+
 pub fn get(conn: &mut DbConn, name: &str) -> QueryResult<Option<String>> {
     app_settings::table
         .find(name)

@@ -3,11 +3,11 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::{DbConn, activity, settings, write_transaction};
+use crate::db::{DbConn, activity, settings, versions, write_transaction};
 use crate::services::{Actor, ServiceError, invalid};
 
 /// The setting's name in `app_settings`.
-pub const SETTING: &str = "nombre_empresa";
+pub const SETTING: &str = settings::COMPANY_NAME;
 /// Longest name accepted.
 pub const MAX_CHARS: usize = 120;
 
@@ -58,6 +58,8 @@ pub fn set_name(
             value.clone(),
         );
         activity::record(c, &entry)?;
+        // Pages read the name with the catalogs (`Catalogs::company`), cached per instance.
+        versions::touch(c, versions::CATALOGS)?;
         Ok(())
     })
 }

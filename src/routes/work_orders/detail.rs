@@ -448,7 +448,7 @@ pub async fn render_detail(
         let names = crate::db::users::display_names(c, &logins)?;
         let annex = annex::load_view(c, id, annex_page)?;
         let schedule = crate::db::schedules::active(c, id)?;
-        let company = crate::services::company::name(c)?;
+        let company = catalogs.company.clone();
         let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
         let conflicts = crate::web::conflicts::sentences(&found, &catalogs);
         Ok((

@@ -73,7 +73,8 @@ pub async fn selection(
         let data = load(c, &filter, &cache)?;
         let ids: Vec<i32> = data.listed.iter().map(|l| l.order.id).collect();
         let steps = steps::for_orders(c, &ids)?;
-        Ok((data, steps, crate::services::company::name(c)?))
+        let company = data.catalogs.company.clone();
+        Ok((data, steps, company))
     })
     .await??;
     let ListData {
