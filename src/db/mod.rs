@@ -161,19 +161,28 @@ pub fn with_plans_for_values<T>(
     if matches!(conn, DbConn::Sqlite(_)) || PLANNING_FOR_VALUES.with(std::cell::Cell::get) {
         return f(conn);
     }
-    // Cleared however this ends (a panic in `f` unwinds through here).
-    struct Planning;
-    impl Drop for Planning {
-        fn drop(&mut self) {
-            PLANNING_FOR_VALUES.with(|p| p.set(false));
-        }
-    }
-    PLANNING_FOR_VALUES.with(|p| p.set(true));
-    let _planning = Planning;
+    let _planning = Raised::flag(&PLANNING_FOR_VALUES);
     conn.transaction(|c| {
         c.batch_execute("SET LOCAL plan_cache_mode = auto")?;
         f(c)
     })
+}
+
+/// A thread's flag, raised while this lives: lowered however the scope ends (a panic unwinds
+/// through it).
+struct Raised(&'static std::thread::LocalKey<std::cell::Cell<bool>>);
+
+impl Raised {
+    fn flag(flag: &'static std::thread::LocalKey<std::cell::Cell<bool>>) -> Raised {
+        flag.with(|f| f.set(true));
+        Raised(flag)
+    }
+}
+
+impl Drop for Raised {
+    fn drop(&mut self) {
+        self.0.with(|f| f.set(false));
+    }
 }
 
 /// Errors from setting up the database.
@@ -278,15 +287,7 @@ where
             .and_then(|file| group_commit::find(&file)),
         DbConn::Pg(_) => None,
     };
-    // Cleared however this ends (a panic in `f` unwinds through here).
-    struct Writing;
-    impl Drop for Writing {
-        fn drop(&mut self) {
-            IN_WRITE.with(|w| w.set(false));
-        }
-    }
-    IN_WRITE.with(|w| w.set(true));
-    let _writing = Writing;
+    let _writing = Raised::flag(&IN_WRITE);
     match (group, &*conn) {
         (Some(group), _) => group.run(conn, f),
         (None, DbConn::Sqlite(_)) => {

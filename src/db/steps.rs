@@ -117,16 +117,27 @@ pub fn for_orders(
     Ok(by_order)
 }
 
+/// One row of [`COUNT_COLUMNS`]: an order's step counts.
 #[derive(Debug, QueryableByName)]
-struct CountRow {
+pub(in crate::db) struct CountRow {
     #[diesel(sql_type = diesel::sql_types::Integer)]
-    id: i32,
+    pub id: i32,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    total: i64,
+    pub total: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    completed: i64,
+    pub completed: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    applicable: i64,
+    pub applicable: i64,
+}
+
+impl CountRow {
+    pub fn counts(&self) -> StepCounts {
+        StepCounts {
+            total: self.total,
+            completed: self.completed,
+            applicable: self.applicable,
+        }
+    }
 }
 
 /// The step counts' columns and table, up to the order id the set of ids follows:
@@ -154,16 +165,7 @@ pub fn counts(conn: &mut DbConn, order_ids: &[i32]) -> QueryResult<HashMap<i32, 
         IdsQuery::new(BEFORE.as_str(), order_ids, " GROUP BY work_order_id")
             .load::<CountRow>(conn)?
             .into_iter()
-            .map(|r| {
-                (
-                    r.id,
-                    StepCounts {
-                        total: r.total,
-                        completed: r.completed,
-                        applicable: r.applicable,
-                    },
-                )
-            })
+            .map(|r| (r.id, r.counts()))
             .collect(),
     )
 }

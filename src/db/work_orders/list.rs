@@ -638,18 +638,14 @@ pub struct PageFacts {
     pub physical: HashMap<i32, (i32, i32)>,
 }
 
+/// One row of `page_facts`: which part, then the order and up to three numbers, named as the
+/// step counts' columns (the first part's).
 #[derive(Debug, QueryableByName)]
 struct FactRow {
     #[diesel(sql_type = diesel::sql_types::Integer)]
     part: i32,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    id: i32,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    total: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    completed: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    applicable: i64,
+    #[diesel(embed)]
+    row: crate::db::steps::CountRow,
 }
 
 /// The step counts, reprogramming counts and physical progress of a page of orders in one
@@ -681,28 +677,21 @@ pub fn page_facts(conn: &mut DbConn, ids: &[i32]) -> QueryResult<PageFacts> {
         ]
     });
     let mut facts = PageFacts::default();
-    for r in
+    for FactRow { part, row } in
         IdsQuery::around(PARTS.iter().map(String::as_str).collect(), ids).load::<FactRow>(conn)?
     {
-        match r.part {
+        match part {
             1 => {
-                facts.counts.insert(
-                    r.id,
-                    StepCounts {
-                        total: r.total,
-                        completed: r.completed,
-                        applicable: r.applicable,
-                    },
-                );
+                facts.counts.insert(row.id, row.counts());
             }
             2 => {
-                facts.children.insert(r.id, r.total);
+                facts.children.insert(row.id, row.total);
             }
             _ => {
                 let hundredths = |v: i64| i32::try_from(v).unwrap_or_default();
                 facts
                     .physical
-                    .insert(r.id, (hundredths(r.total), hundredths(r.completed)));
+                    .insert(row.id, (hundredths(row.total), hundredths(row.completed)));
             }
         }
     }
