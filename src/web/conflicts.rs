@@ -30,10 +30,17 @@ fn site(c: &OrderConflict, catalogs: &Catalogs) -> String {
     }
 }
 
-/// "Traslape con OT-2 en BARCO ALFA del 10/03/2026 al 12/03/2026 (3 días)", one per conflict.
+/// Double bookings named one by one in a warning; the rest are counted. A busy platform can
+/// overlap a hundred orders, and a hundred sentences are read by no one: the timeline, linked
+/// from the warning, lists them all (and the JSON API's `traslapes` too).
+pub const NAMED: usize = 5;
+
+/// "Traslape con OT-2 en BARCO ALFA del 10/03/2026 al 12/03/2026 (3 días)" for the first
+/// [`NAMED`] conflicts by date, then "y 4 traslapes más" when there are more.
 pub fn sentences(conflicts: &[OrderConflict], catalogs: &Catalogs) -> Vec<String> {
-    conflicts
+    let mut out: Vec<String> = conflicts
         .iter()
+        .take(NAMED)
         .map(|c| {
             format!(
                 "Traslape con {} en {} del {} al {} ({} {})",
@@ -45,7 +52,27 @@ pub fn sentences(conflicts: &[OrderConflict], catalogs: &Catalogs) -> Vec<String
                 if c.days == 1 { "día" } else { "días" }
             )
         })
-        .collect()
+        .collect();
+    match conflicts.len().saturating_sub(NAMED) {
+        0 => {}
+        1 => out.push("y 1 traslape más".to_owned()),
+        rest => out.push(format!("y {rest} traslapes más")),
+    }
+    out
+}
+
+/// The fleet and yard timeline over the days the conflicts cover (`/programa` when none).
+pub fn timeline_link(conflicts: &[OrderConflict]) -> String {
+    let from = conflicts.iter().map(|c| c.from).min();
+    let to = conflicts.iter().map(|c| c.to).max();
+    match (from, to) {
+        (Some(from), Some(to)) => format!(
+            "/programa?desde={}&hasta={}",
+            format::date_iso(Some(from)),
+            format::date_iso(Some(to))
+        ),
+        _ => "/programa".to_owned(),
+    }
 }
 
 /// The warning after a save, or `None` without conflicts.

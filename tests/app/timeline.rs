@@ -279,3 +279,79 @@ async fn w20_yard_phases_on_one_yard_conflict_and_the_page_is_for_every_role() {
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("no se entendió"));
 }
+
+#[tokio::test]
+async fn w20_a_warning_names_the_first_five_double_bookings_and_counts_the_rest() {
+    let app = setup().await;
+    let a = on_vessel(&app, "OT-A", "01/03/2025", "31/03/2025", &[]).await;
+    // Seven orders on the same vessel, two days each, one after the other: each overlaps OT-A.
+    for n in 1..=7 {
+        let from = format!("{:02}/03/2025", 2 * n);
+        let to = format!("{:02}/03/2025", 2 * n + 1);
+        on_vessel(&app, &format!("OT-C{n}"), &from, &to, &[]).await;
+    }
+
+    // OT-A's page: the first five by date, a count of the other two, and a link to the
+    // timeline over the days they cover (where every one is listed).
+    let page = app.get(&format!("/ot/{a}")).await.text().await.unwrap();
+    let warning = texts(&page, "#traslapes-ot").join(" ");
+    for n in 1..=5 {
+        assert!(
+            warning.contains(&format!("Traslape con OT-C{n} ")),
+            "{warning}"
+        );
+    }
+    assert!(
+        !warning.contains("OT-C6") && !warning.contains("OT-C7"),
+        "{warning}"
+    );
+    assert!(warning.contains("y 2 traslapes más"), "{warning}");
+    let doc = scraper::Html::parse_document(&page);
+    let link = doc
+        .select(&scraper::Selector::parse("#traslapes-ot a").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap()
+        .to_owned();
+    assert_eq!(link, "/programa?desde=2025-03-02&hasta=2025-03-15");
+    let timeline = app.get(&link).await.text().await.unwrap();
+    let rows = texts(&timeline, "table#traslapes tbody tr");
+    assert_eq!(
+        rows.iter().filter(|r| r.contains("OT-A")).count(),
+        7,
+        "{rows:?}"
+    );
+
+    // The warning after a save is as short; the JSON API still lists every double booking.
+    let token = app.csrf_from("/ot").await;
+    let pte = app.create_pte("PTE-Z", "1").await;
+    let body: serde_json::Value = app
+        .client
+        .post(app.url("/operaciones/ot/crear-ot-reprogramacion/"))
+        .header("x-csrf-token", token)
+        .form(&[
+            ("id_tipo", "4".to_owned()),
+            ("id_pte", pte.to_string()),
+            ("orden_trabajo", "OT-Z".to_owned()),
+            ("oficio_ot", "PEP-Z".to_owned()),
+            ("descripcion_trabajo", "Otra obra".to_owned()),
+            ("responsable_proyecto", "1".to_owned()),
+            ("responsable_cliente", "Ing. Pérez".to_owned()),
+            ("id_cliente", "1".to_owned()),
+            ("id_frente", "2".to_owned()),
+            ("id_embarcacion", "7".to_owned()),
+            ("fecha_inicio_programado", "2025-03-01".to_owned()),
+            ("fecha_termino_programado", "2025-03-31".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["tipo_aviso"], "advertencia", "{body}");
+    assert_eq!(body["traslapes"].as_array().unwrap().len(), 8, "{body}");
+    let detalles = body["detalles"].as_str().unwrap();
+    assert_eq!(detalles.matches("Traslape con").count(), 5, "{detalles}");
+    assert!(detalles.contains("y 3 traslapes más"), "{detalles}");
+}

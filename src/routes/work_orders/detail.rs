@@ -174,6 +174,8 @@ struct DetailPage {
     schedule: Option<(i32, String, String)>,
     /// Its current double bookings (W20), as sentences.
     conflicts: Vec<String>,
+    /// The timeline over the days they cover.
+    conflicts_link: String,
     /// The company's name for the printout's header ("" for none).
     company: String,
 }
@@ -450,7 +452,10 @@ pub async fn render_detail(
         let schedule = crate::db::schedules::active(c, id)?;
         let company = catalogs.company.clone();
         let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
-        let conflicts = crate::web::conflicts::sentences(&found, &catalogs);
+        let conflicts = (
+            crate::web::conflicts::sentences(&found, &catalogs),
+            crate::web::conflicts::timeline_link(&found),
+        );
         Ok((
             order,
             catalogs,
@@ -473,7 +478,7 @@ pub async fn render_detail(
         children,
         counts,
         (history, names),
-        (annex, schedule, conflicts, company),
+        (annex, schedule, (conflicts, conflicts_link), company),
     ) = loaded;
 
     let related = |o: &WorkOrder| RelatedRow {
@@ -566,6 +571,7 @@ pub async fn render_detail(
         print_history: view.print_history,
         annex,
         conflicts,
+        conflicts_link,
         company,
         schedule: schedule.map(|v| {
             (
