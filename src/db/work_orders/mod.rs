@@ -65,7 +65,11 @@ pub struct WorkOrder {
 
 /// The fields a create or an edit writes. `None` clears (W5: a blank field is cleared).
 #[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = work_orders, treat_none_as_null = true)]
+#[diesel(
+    table_name = work_orders,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct OrderFields {
     pub folio: String,
     pub oficio: String,
@@ -95,7 +99,7 @@ pub struct OrderFields {
 
 /// The fields only a create sets.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = work_orders)]
+#[diesel(table_name = work_orders, treat_none_as_default_value = false)]
 pub struct CreateFields {
     pub kind_id: i32,
     pub planning_doc_id: Option<i32>,
@@ -475,4 +479,93 @@ pub fn for_pte(conn: &mut DbConn, pte_id: i32) -> QueryResult<Vec<WorkOrder>> {
         .order(work_orders::id.desc())
         .select(WorkOrder::as_select())
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use diesel::pg::Pg;
+    use diesel::sqlite::Sqlite;
+
+    use super::*;
+
+    fn create(set: bool) -> CreateFields {
+        let now = NaiveDate::from_ymd_opt(2026, 1, 1)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .unwrap_or_default();
+        CreateFields {
+            kind_id: 5,
+            planning_doc_id: set.then_some(1),
+            parent_id: set.then_some(2),
+            revision: set.then_some(3),
+            status_id: 5,
+            record_state: 1,
+            version: 1,
+            created_at: now,
+            created_by: set.then_some(1),
+            updated_at: now,
+            updated_by: set.then_some(1),
+        }
+    }
+
+    fn fields(set: bool) -> OrderFields {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1);
+        let date = day.filter(|_| set);
+        let id = set.then_some(1);
+        OrderFields {
+            folio: "OT-1".to_owned(),
+            oficio: "PEP-1".to_owned(),
+            description: "Obra".to_owned(),
+            project_manager_id: 1,
+            client_representative: "Ing. Pérez".to_owned(),
+            client_id: id,
+            planned_start: date,
+            planned_end: date,
+            real_start: date,
+            real_end: date,
+            duration_days: id,
+            amount_mxn: 0,
+            amount_usd: 0,
+            front_id: id,
+            vessel_site_id: id,
+            platform_site_id: id,
+            intercom_site_id: id,
+            yard_site_id: id,
+            requires_yard: set,
+            yard_start: date,
+            yard_end: date,
+            comment: String::new(),
+            list_year: id,
+            search_text: "ot-1".to_owned(),
+        }
+    }
+
+    /// The statement's text without its bound values.
+    fn text<DB>(q: &impl diesel::query_builder::QueryFragment<DB>) -> String
+    where
+        DB: diesel::backend::Backend + Default,
+        DB::QueryBuilder: Default,
+    {
+        let mut builder = DB::QueryBuilder::default();
+        let _ = q.to_sql(&mut builder, &DB::default());
+        diesel::query_builder::QueryBuilder::finish(builder)
+    }
+
+    /// Issue 14: with DEFAULT for `None`, the create's INSERT had a text per combination of set
+    /// fields (a parent or not, a PTE or not, a user or the console), each prepared apart.
+    #[test]
+    fn the_create_insert_has_one_text_whichever_fields_are_set() {
+        let none = (create(false), fields(false));
+        let all = (create(true), fields(true));
+        let of = |v: &(CreateFields, OrderFields)| {
+            diesel::insert_into(work_orders::table)
+                .values(v.clone())
+                .returning(work_orders::id)
+        };
+        assert_eq!(text::<Sqlite>(&of(&none)), text::<Sqlite>(&of(&all)));
+        assert_eq!(text::<Pg>(&of(&none)), text::<Pg>(&of(&all)));
+        for column in ["parent_id", "created_by", "client_id", "yard_end"] {
+            assert!(text::<Sqlite>(&of(&none)).contains(column), "{column}");
+        }
+    }
 }
