@@ -170,7 +170,8 @@ fn main() {
         responsable_cliente: "Ing. Pérez".into(),
         ..Default::default()
     };
-    let order = work_orders::create(&mut conn, &form, &actor, now)
+    let catalogs = faena::db::catalogs::Catalogs::load(&mut conn).unwrap();
+    let order = work_orders::create(&mut conn, &catalogs, &form, &actor, now)
         .unwrap()
         .id;
     let (xml, tasks, links) = mspdi(phases, leaves, 6000);

@@ -306,15 +306,21 @@ pub async fn quick_create(
     let parent = form.ot_principal.trim().parse::<i32>().ok();
     let actor = Actor::from(&user);
     let folio = form.orden_trabajo.clone();
+    let caches = state.caches.clone();
     let result = match quick_kind(&form.id_tipo) {
         Ok(kind) => {
             blocking(&state, move |c| {
+                let catalogs = caches.catalogs.get(c)?;
+                let quick = services::work_orders::QuickOrder {
+                    pte_id: id,
+                    kind,
+                    folio: &folio,
+                    parent_id: parent,
+                };
                 services::work_orders::quick_create(
                     c,
-                    id,
-                    kind,
-                    &folio,
-                    parent,
+                    &catalogs,
+                    quick,
                     &actor,
                     Utc::now().naive_utc(),
                 )

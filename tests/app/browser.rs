@@ -417,7 +417,9 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
                 responsable_cliente: "Ing. Pérez".into(),
                 ..Default::default()
             };
-            faena::services::work_orders::create(c, &order, &Actor::console(), now).unwrap();
+            let catalogs = faena::db::catalogs::Catalogs::load(c).unwrap();
+            faena::services::work_orders::create(c, &catalogs, &order, &Actor::console(), now)
+                .unwrap();
         }
     })
     .await;
@@ -571,8 +573,10 @@ async fn in_chromium_a_vessel_order_with_yard_phase_is_created_and_switched_to_l
                 now,
             )
             .unwrap();
+            let catalogs = faena::db::catalogs::Catalogs::load(c).unwrap();
             faena::services::work_orders::create(
                 c,
+                &catalogs,
                 &faena::domain::work_order::WorkOrderForm {
                     id_tipo: "4".into(),
                     id_pte: pte.to_string(),

@@ -227,6 +227,30 @@ async fn a_deactivated_client_and_manager_vanish_from_new_orders_only() {
     assert!(!clients.iter().any(|o| o.contains("Constructora Regional")));
     let managers = options(&app, "/ot/nueva", "responsable_proyecto").await;
     assert!(!managers.iter().any(|o| o.contains("Jorge Alberto")));
+    // A create posted with them anyway is refused: the instance's cached catalogs (read by the
+    // first create) are those of after the deactivation.
+    let pte = app.create_pte("PTE-OT-2", "1").await;
+    let mut fields = initial_fields(pte, "OT-2");
+    set(&mut fields, "id_cliente", "5");
+    set(&mut fields, "responsable_proyecto", "2");
+    let refused = app.post_order(None, &fields).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("El cliente no existe o está desactivado."),
+        "{page}"
+    );
+    assert!(page.contains("El responsable del proyecto no existe o está desactivado."));
+    let orders: i64 = app
+        .db(|c| {
+            use diesel::prelude::*;
+            faena::db::schema::work_orders::table
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(orders, 1);
     let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
     let values = texts(&detail, "dd");
     assert!(values.contains(&"Constructora Regional del Sureste".to_owned()));

@@ -7,6 +7,7 @@ use chrono::Utc;
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use faena::db::DbConn;
+use faena::db::catalogs::Catalogs;
 use faena::db::schema::work_orders;
 use faena::domain::planning_doc::PteForm;
 use faena::domain::role::Role;
@@ -47,7 +48,8 @@ fn seed(c: &mut DbConn, folio: &str, tweak: impl FnOnce(&mut WorkOrderForm)) -> 
         ..Default::default()
     };
     tweak(&mut form);
-    services::work_orders::create(c, &form, &Actor::console(), now)
+    let catalogs = Catalogs::load(c).unwrap();
+    services::work_orders::create(c, &catalogs, &form, &Actor::console(), now)
         .unwrap()
         .id
 }
@@ -62,7 +64,9 @@ fn reprogram(c: &mut DbConn, parent: i32) -> i32 {
         responsable_cliente: "Ing. Pérez".into(),
         ..Default::default()
     };
-    services::work_orders::create(c, &form, &Actor::console(), Utc::now().naive_utc())
+    let catalogs = Catalogs::load(c).unwrap();
+    let now = Utc::now().naive_utc();
+    services::work_orders::create(c, &catalogs, &form, &Actor::console(), now)
         .unwrap()
         .id
 }

@@ -42,8 +42,14 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::By
             let actor = Actor::from(&user);
             let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
-                let created =
-                    services::work_orders::create(c, &form, &actor, Utc::now().naive_utc())?;
+                let catalogs = caches.catalogs.get(c)?;
+                let created = services::work_orders::create(
+                    c,
+                    &catalogs,
+                    &form,
+                    &actor,
+                    Utc::now().naive_utc(),
+                )?;
                 let found = crate::web::conflicts::load(c, &caches, created.id)?;
                 Ok::<_, ServiceError>((created, found))
             })
@@ -90,13 +96,19 @@ pub async fn quick_create(
                 quick_kind(&form.tipo_ot).map_err(|e| service_error(ServiceError::Invalid(e)))?;
             let parent = form.ot_principal.trim().parse::<i32>().ok();
             let actor = Actor::from(&user);
+            let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
+                let catalogs = caches.catalogs.get(c)?;
+                let quick = services::work_orders::QuickOrder {
+                    pte_id: pte,
+                    kind,
+                    folio: &form.oficio,
+                    parent_id: parent,
+                };
                 services::work_orders::quick_create(
                     c,
-                    pte,
-                    kind,
-                    &form.oficio,
-                    parent,
+                    &catalogs,
+                    quick,
                     &actor,
                     Utc::now().naive_utc(),
                 )

@@ -449,7 +449,9 @@ pub async fn create(
     let submitted = f.clone();
     let caches = state.caches.clone();
     let (result, choices, warning) = blocking(&state, move |c| -> Result<_, AppError> {
-        let result = services::work_orders::create(c, &submitted, &actor, Utc::now().naive_utc());
+        let catalogs = caches.catalogs.get(c)?;
+        let now = Utc::now().naive_utc();
+        let result = services::work_orders::create(c, &catalogs, &submitted, &actor, now);
         let (choices, warning) = match &result {
             Ok(created) => {
                 let (found, catalogs) = conflicts::load(c, &caches, created.id)?;

@@ -22,6 +22,7 @@ use crate::services::{Actor, ServiceError, invalid};
 )]
 pub fn create(
     conn: &mut DbConn,
+    catalogs: &Catalogs,
     form: &WorkOrderForm,
     actor: &Actor,
     now: NaiveDateTime,
@@ -35,7 +36,7 @@ pub fn create(
             return Err(ServiceError::Invalid(unknown));
         }
     };
-    insert_with_retry(conn, &input, RecordState::Active, actor, now)
+    insert_with_retry(conn, catalogs, &input, RecordState::Active, actor, now)
 }
 
 /// The HTML form's pickers post folios (issue 12 §8: typed, or chosen from the suggestions of
@@ -73,18 +74,33 @@ fn resolve_folios(
     Ok((form, unknown))
 }
 
+/// What a quick creation from a PTE (W2) is given.
+#[derive(Debug, Clone, Copy)]
+pub struct QuickOrder<'a> {
+    pub pte_id: i32,
+    pub kind: WorkOrderKind,
+    /// The new initial order's folio (a reprogramming takes its parent's).
+    pub folio: &'a str,
+    /// The initial order a reprogramming reprograms.
+    pub parent_id: Option<i32>,
+}
+
 /// Quick creation from a PTE (W2): only the folio (or, for a reprogramming, the parent) is
 /// given; the rest comes from the PTE and the order is POR DEFINIR until its first edit.
-#[tracing::instrument(name = "service", skip_all, fields(use_case = "work_orders::create::quick_create", pte_id = pte_id))]
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "work_orders::create::quick_create", pte_id = quick.pte_id))]
 pub fn quick_create(
     conn: &mut DbConn,
-    pte_id: i32,
-    kind: WorkOrderKind,
-    folio: &str,
-    parent_id: Option<i32>,
+    catalogs: &Catalogs,
+    quick: QuickOrder<'_>,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, ServiceError> {
+    let QuickOrder {
+        pte_id,
+        kind,
+        folio,
+        parent_id,
+    } = quick;
     let pte = planning_docs::find_visible(conn, pte_id)?.ok_or(ServiceError::NotFound)?;
     let Some(project_manager) = pte.project_manager_id else {
         return Err(invalid(
@@ -115,24 +131,25 @@ pub fn quick_create(
             "La OT principal no proviene de esta PTE.",
         ));
     }
-    insert_with_retry(conn, &input, RecordState::ToDefine, actor, now)
+    insert_with_retry(conn, catalogs, &input, RecordState::ToDefine, actor, now)
 }
 
 /// Two people reprogramming the same order at once may compute the same revision; the unique
-/// index refuses the second, which then tries again with the next number.
+/// index refuses the second, which then tries again with the next number. `catalogs` are read
+/// before the write lock (callers pass the instance's cached ones: they change rarely, and
+/// loading them was an eighth of a create's instructions), which keeps the lock short.
 fn insert_with_retry(
     conn: &mut DbConn,
+    catalogs: &Catalogs,
     input: &WorkOrderInput,
     state: RecordState,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, ServiceError> {
-    // Catalogs change rarely: reading them before the write lock keeps the lock short.
-    let catalogs = Catalogs::load(conn)?;
     let mut attempts = 0;
     loop {
         attempts += 1;
-        match write_transaction(conn, |c| insert(c, &catalogs, input, state, actor, now)) {
+        match write_transaction(conn, |c| insert(c, catalogs, input, state, actor, now)) {
             Err(ServiceError::Db(e)) if db::is_unique_violation(&e) => {
                 if input.kind == WorkOrderKind::Reprogramming && attempts < 5 {
                     continue;

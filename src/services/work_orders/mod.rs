@@ -6,7 +6,7 @@ mod create;
 mod delete;
 mod update;
 
-pub use create::{create, quick_create};
+pub use create::{QuickOrder, create, quick_create};
 pub use delete::{delete, restore};
 pub use update::update;
 
