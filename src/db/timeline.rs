@@ -58,6 +58,38 @@ impl From<&WorkOrder> for Placed {
     }
 }
 
+impl Placed {
+    /// The order a create has just inserted as `id`, from the values it wrote (the
+    /// double-booking check after a create needs no read of it).
+    pub fn inserted(
+        id: i32,
+        create: &super::work_orders::CreateFields,
+        fields: &super::work_orders::OrderFields,
+    ) -> Placed {
+        Placed {
+            id,
+            folio: fields.folio.clone(),
+            parent_id: create.parent_id,
+            status_id: create.status_id,
+            record_state: create.record_state,
+            client_id: fields.client_id,
+            project_manager_id: fields.project_manager_id,
+            front_id: fields.front_id,
+            planned_start: fields.planned_start,
+            planned_end: fields.planned_end,
+            real_start: fields.real_start,
+            real_end: fields.real_end,
+            vessel_site_id: fields.vessel_site_id,
+            platform_site_id: fields.platform_site_id,
+            intercom_site_id: fields.intercom_site_id,
+            yard_site_id: fields.yard_site_id,
+            requires_yard: fields.requires_yard,
+            yard_start: fields.yard_start,
+            yard_end: fields.yard_end,
+        }
+    }
+}
+
 macro_rules! placed_columns {
     () => {
         (

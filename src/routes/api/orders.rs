@@ -50,8 +50,8 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::By
                     &actor,
                     Utc::now().naive_utc(),
                 )?;
-                let found = crate::web::conflicts::load(c, &caches, created.id)?;
-                Ok::<_, ServiceError>((created, found))
+                let found = crate::services::timeline::conflicts_of(c, &created.placed)?;
+                Ok::<_, ServiceError>((created, (found, catalogs)))
             })
             .await
             .map_err(app_error)?;

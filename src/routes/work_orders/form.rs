@@ -454,7 +454,7 @@ pub async fn create(
         let result = services::work_orders::create(c, &catalogs, &submitted, &actor, now);
         let (choices, warning) = match &result {
             Ok(created) => {
-                let (found, catalogs) = conflicts::load(c, &caches, created.id)?;
+                let found = crate::services::timeline::conflicts_of(c, &created.placed)?;
                 (None, conflicts::warning(&found, &catalogs))
             }
             Err(_) => (Some(load_choices(c, &submitted)?), None),

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::{Created, check_catalog_ids, fields_of, pte_folio, refuse};
 use crate::db::catalogs::Catalogs;
+use crate::db::timeline::Placed;
 use crate::db::work_orders::{self as repo, CreateFields, TABLE};
 use crate::db::{self, DbConn, activity, planning_docs, steps, templates, write_transaction};
 use crate::domain::codes::{RecordState, WorkOrderKind, ot_status};
@@ -237,7 +238,8 @@ fn insert(
         updated_by: actor.user_id,
     };
     let pte = pte_folio(c, input.planning_doc_id)?;
-    let id = repo::insert(c, &create, &fields_of(&input, &pte))?;
+    let fields = fields_of(&input, &pte);
+    let id = repo::insert(c, &create, &fields)?;
     // W3: steps in the same transaction, from the rule table, frozen from now on.
     let rules = templates::step_rules(c)?;
     let templates = match pick_template_set(&rules, input.kind.id(), input.client_id) {
@@ -259,5 +261,6 @@ fn insert(
     Ok(Created {
         id,
         steps: created_steps,
+        placed: Placed::inserted(id, &create, &fields),
     })
 }

@@ -21,10 +21,12 @@ use crate::domain::work_order::{SearchParts, WorkOrderInput, list_year, searchab
 use crate::services::ServiceError;
 
 /// What a create produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Created {
     pub id: i32,
     pub steps: usize,
+    /// Its place and window as written, for the double-booking warning (W20).
+    pub placed: crate::db::timeline::Placed,
 }
 
 /// Any field error makes the whole input invalid (422, every message); only when all else is
