@@ -33,6 +33,29 @@ async fn on_vessel(
     app.create_initial(folio, &fields).await.0
 }
 
+/// The JSON API's fields for an initial OT from `pte` on vessel 7 over the window.
+fn api_initial_on_vessel(
+    pte: i32,
+    folio: &str,
+    from: &str,
+    to: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("id_tipo", "4".to_owned()),
+        ("id_pte", pte.to_string()),
+        ("orden_trabajo", folio.to_owned()),
+        ("oficio_ot", format!("PEP-{folio}")),
+        ("descripcion_trabajo", "Otra obra".to_owned()),
+        ("responsable_proyecto", "1".to_owned()),
+        ("responsable_cliente", "Ing. Pérez".to_owned()),
+        ("id_cliente", "1".to_owned()),
+        ("id_frente", "2".to_owned()),
+        ("id_embarcacion", "7".to_owned()),
+        ("fecha_inicio_programado", from.to_owned()),
+        ("fecha_termino_programado", to.to_owned()),
+    ]
+}
+
 /// The flash of the next page.
 async fn flash_after(app: &TestApp, r: reqwest::Response) -> String {
     let page = app.get(&location(&r)).await.text().await.unwrap();
@@ -192,20 +215,7 @@ async fn w20_the_api_warns_and_a_reprogramming_does_not_conflict_with_its_parent
 
     // Another initial OT on that vessel: saved, with tipo_aviso advertencia and the list.
     let pte = app.create_pte("PTE-C", "1").await;
-    let other = vec![
-        ("id_tipo", "4".to_owned()),
-        ("id_pte", pte.to_string()),
-        ("orden_trabajo", "OT-C".to_owned()),
-        ("oficio_ot", "PEP-C".to_owned()),
-        ("descripcion_trabajo", "Otra obra".to_owned()),
-        ("responsable_proyecto", "1".to_owned()),
-        ("responsable_cliente", "Ing. Pérez".to_owned()),
-        ("id_cliente", "1".to_owned()),
-        ("id_frente", "2".to_owned()),
-        ("id_embarcacion", "7".to_owned()),
-        ("fecha_inicio_programado", "2025-03-30".to_owned()),
-        ("fecha_termino_programado", "2025-04-15".to_owned()),
-    ];
+    let other = api_initial_on_vessel(pte, "OT-C", "2025-03-30", "2025-04-15");
     let body: serde_json::Value = post(other).await.json().await.unwrap();
     assert_eq!(body["exito"], true);
     assert_eq!(body["tipo_aviso"], "advertencia", "{body}");
@@ -329,20 +339,12 @@ async fn w20_a_warning_names_the_first_five_double_bookings_and_counts_the_rest(
         .client
         .post(app.url("/operaciones/ot/crear-ot-reprogramacion/"))
         .header("x-csrf-token", token)
-        .form(&[
-            ("id_tipo", "4".to_owned()),
-            ("id_pte", pte.to_string()),
-            ("orden_trabajo", "OT-Z".to_owned()),
-            ("oficio_ot", "PEP-Z".to_owned()),
-            ("descripcion_trabajo", "Otra obra".to_owned()),
-            ("responsable_proyecto", "1".to_owned()),
-            ("responsable_cliente", "Ing. Pérez".to_owned()),
-            ("id_cliente", "1".to_owned()),
-            ("id_frente", "2".to_owned()),
-            ("id_embarcacion", "7".to_owned()),
-            ("fecha_inicio_programado", "2025-03-01".to_owned()),
-            ("fecha_termino_programado", "2025-03-31".to_owned()),
-        ])
+        .form(&api_initial_on_vessel(
+            pte,
+            "OT-Z",
+            "2025-03-01",
+            "2025-03-31",
+        ))
         .send()
         .await
         .unwrap()
