@@ -14,19 +14,27 @@ use crate::domain::format;
 use crate::services::Actor;
 use crate::services::ServiceError;
 
+/// One step of one order, as a request names it (`/ot/{order_id}/pasos/{step_id}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepOf {
+    pub order_id: i32,
+    pub step_id: i32,
+}
+
 /// Changes one step of an order (W9). A step of a deleted order cannot change; a step of another
-/// order is "not found".
-#[tracing::instrument(name = "service", skip_all, fields(use_case = "execution::change_step", order_id = order_id, step_id = step_id))]
+/// order is "not found". `catalogs` name the statuses in the history (the caller's, usually the
+/// instance's cache).
+#[tracing::instrument(name = "service", skip_all, fields(use_case = "execution::change_step", order_id = step.order_id, step_id = step.step_id))]
 pub fn change_step(
     conn: &mut DbConn,
-    order_id: i32,
-    step_id: i32,
+    catalogs: &Catalogs,
+    step: StepOf,
     form: &StepForm,
     actor: &Actor,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    let catalogs = Catalogs::load(conn)?;
+    let StepOf { order_id, step_id } = step;
     write_transaction(conn, |c| {
         work_orders::find_visible(c, order_id)?.ok_or(ServiceError::NotFound)?;
         let step = steps::find(c, step_id)?
@@ -74,16 +82,17 @@ pub fn change_step(
 
 /// Changes an order's operational status (W8). A POR DEFINIR order must be configured first; a
 /// stale version (two people at once) is refused; the comment goes to the history only.
+/// `catalogs` name the statuses in the history.
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "execution::change_status", order_id = order_id))]
 pub fn change_status(
     conn: &mut DbConn,
+    catalogs: &Catalogs,
     order_id: i32,
     form: &StatusForm,
     actor: &Actor,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
         let order = work_orders::find_visible(c, order_id)?.ok_or(ServiceError::NotFound)?;
         if order.record_state == record_state::TO_DEFINE {

@@ -1,25 +1,12 @@
 //! The double-booking warning (W20) after an OT is saved, on its page and in the JSON API: the
 //! same words everywhere. Saving never fails for a conflict (plans change); it warns.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 
-use crate::db::DbConn;
-use crate::db::caches::Caches;
 use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::domain::format;
 use crate::domain::timeline::Use;
-use crate::services::timeline::{OrderConflict, conflicts_for};
-
-/// An order's current conflicts and the catalogs that name their sites.
-pub fn load(
-    c: &mut DbConn,
-    caches: &Caches,
-    order: i32,
-) -> diesel::QueryResult<(Vec<OrderConflict>, Arc<Catalogs>)> {
-    Ok((conflicts_for(c, order)?, caches.catalogs.get(c)?))
-}
+use crate::services::timeline::OrderConflict;
 
 fn site(c: &OrderConflict, catalogs: &Catalogs) -> String {
     let name = catalogs.name(CatalogKind::Site, Some(c.site_id));

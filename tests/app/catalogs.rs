@@ -211,12 +211,13 @@ async fn a_deactivated_site_leaves_the_pickers_but_stays_on_the_orders_that_use_
 async fn a_deactivated_client_and_manager_vanish_from_new_orders_only() {
     let app = spawn_app().await;
     app.logged_in("root", Role::Admin).await;
-    let (id, _) = app
+    let (id, first_pte) = app
         .create_initial(
             "OT-1",
             &[("id_cliente", "5"), ("responsable_proyecto", "2")],
         )
         .await;
+    let (other, other_pte) = app.create_initial("OT-0", &[]).await;
     for path in [
         "/admin/catalogos/clientes/5/desactivar",
         "/admin/catalogos/responsables/2/desactivar",
@@ -250,8 +251,27 @@ async fn a_deactivated_client_and_manager_vanish_from_new_orders_only() {
                 .unwrap()
         })
         .await;
-    assert_eq!(orders, 1);
+    assert_eq!(orders, 2);
+    // Edits check the same cached catalogs: an order may keep the client and manager it had...
+    let mut kept = initial_fields(first_pte, "OT-1");
+    set(&mut kept, "id_cliente", "5");
+    set(&mut kept, "responsable_proyecto", "2");
+    set(&mut kept, "descripcion_trabajo", "Alcance revisado");
+    assert_eq!(app.post_order(Some(id), &kept).await.status(), 303);
+    // ...but another order cannot take them, and nothing of that edit is written.
+    let mut taken = initial_fields(other_pte, "OT-0");
+    set(&mut taken, "id_cliente", "5");
+    set(&mut taken, "responsable_proyecto", "2");
+    set(&mut taken, "descripcion_trabajo", "No debe guardarse");
+    let refused = app.post_order(Some(other), &taken).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("El cliente no existe o está desactivado."));
+    assert!(page.contains("El responsable del proyecto no existe o está desactivado."));
+    let unchanged = app.get(&format!("/ot/{other}")).await.text().await.unwrap();
+    assert!(!unchanged.contains("No debe guardarse"));
     let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(detail.contains("Alcance revisado"));
     let values = texts(&detail, "dd");
     assert!(values.contains(&"Constructora Regional del Sureste".to_owned()));
     assert!(values.contains(&"Ing. Jorge Alberto Ramírez".to_owned()));
@@ -574,5 +594,70 @@ async fn pages_load_every_catalog_whole_and_in_picker_order() {
     assert!(
         loaded.statuses.iter().any(|e| e.group.is_some()),
         "statuses carry their scope"
+    );
+}
+
+/// The step editor and the history name step statuses from the instance's cached catalogs: a
+/// rename made after the cache was filled shows at once in the row and in the history.
+#[tokio::test]
+async fn a_renamed_step_status_names_the_next_step_change() {
+    use diesel::prelude::*;
+    use faena::db::schema::{activity_log, steps};
+    let app = spawn_app().await;
+    app.logged_in("root", Role::Admin).await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let step: i32 = app
+        .db(move |c| {
+            steps::table
+                .filter(steps::work_order_id.eq(id))
+                .order(steps::id)
+                .select(steps::id)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    let change = |status: &'static str| {
+        let app = &app;
+        async move {
+            let token = app.csrf_from("/ot").await;
+            app.client
+                .post(app.url(&format!("/ot/{id}/pasos/{step}")))
+                .header("x-faena-fragment", "1")
+                .form(&[("estatus", status), ("csrf_token", &token)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // The first change fills the cache.
+    assert_eq!(change("2").await.status(), 200);
+    let r = admin_post(
+        &app,
+        "/admin/catalogos/estatus-pasos/3",
+        &[("descripcion", "CONCLUIDO"), ("comentario", "")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let row = change("3").await;
+    assert_eq!(row.status(), 200);
+    let row = row.text().await.unwrap();
+    assert!(
+        texts(&row, "select[name=estatus] option[selected]") == ["CONCLUIDO"],
+        "{row}"
+    );
+    let logged: Vec<(Option<String>, Option<String>)> = app
+        .db(move |c| {
+            activity_log::table
+                .filter(activity_log::record_id.eq(id))
+                .filter(activity_log::field.like("Paso%estatus"))
+                .order(activity_log::id)
+                .select((activity_log::old_value, activity_log::new_value))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        logged.last(),
+        Some(&(Some("PROCESO".to_owned()), Some("CONCLUIDO".to_owned())))
     );
 }

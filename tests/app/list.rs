@@ -740,8 +740,17 @@ async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
             estatus: "8".into(),
             ..Default::default()
         };
-        faena::services::execution::change_status(c, first, &form, &actor, now.date(), now)
-            .unwrap();
+        let catalogs = Catalogs::load(c).unwrap();
+        faena::services::execution::change_status(
+            c,
+            &catalogs,
+            first,
+            &form,
+            &actor,
+            now.date(),
+            now,
+        )
+        .unwrap();
     })
     .await;
     assert_eq!(totals("?estatus=8").await, 1);
@@ -773,7 +782,8 @@ async fn w12_cached_totals_follow_every_kind_of_write_on_any_instance() {
             version: o.version.to_string(),
             ..Default::default()
         };
-        services::work_orders::update(c, second, &form, &Actor::console(), now).unwrap();
+        let catalogs = Catalogs::load(c).unwrap();
+        services::work_orders::update(c, &catalogs, second, &form, &Actor::console(), now).unwrap();
     })
     .await;
     assert_eq!(totals("?cliente=2").await, 1);
@@ -847,7 +857,9 @@ async fn w12_kept_totals_equal_a_count_of_the_orders_after_every_kind_of_write()
             estatus: "8".into(),
             ..Default::default()
         };
-        services::execution::change_status(c, first, &form, &Actor::console(), now.date(), now)
+        let catalogs = Catalogs::load(c).unwrap();
+        let console = Actor::console();
+        services::execution::change_status(c, &catalogs, first, &form, &console, now.date(), now)
             .unwrap();
         assert_kept_totals_match(c, "status changed");
         services::work_orders::delete(c, child, &Actor::console(), now).unwrap();
@@ -1051,8 +1063,9 @@ async fn w12_search_finds_names_and_follows_edits_renames_and_deletions() {
             version: o.version.to_string(),
             ..Default::default()
         };
-        services::work_orders::update(c, pemex, &form, &Actor::console(), Utc::now().naive_utc())
-            .unwrap();
+        let catalogs = Catalogs::load(c).unwrap();
+        let now = Utc::now().naive_utc();
+        services::work_orders::update(c, &catalogs, pemex, &form, &Actor::console(), now).unwrap();
     })
     .await;
     assert_eq!(found("grua").await, ["OT-PEMEX"]);

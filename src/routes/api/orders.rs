@@ -137,8 +137,11 @@ pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Byte
             let actor = Actor::from(&user);
             let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
-                services::work_orders::update(c, id, &form, &actor, Utc::now().naive_utc())?;
-                Ok::<_, ServiceError>(crate::web::conflicts::load(c, &caches, id)?)
+                let catalogs = caches.catalogs.get(c)?;
+                let now = Utc::now().naive_utc();
+                services::work_orders::update(c, &catalogs, id, &form, &actor, now)?;
+                let found = crate::services::timeline::conflicts_for(c, id)?;
+                Ok::<_, ServiceError>((found, catalogs))
             })
             .await
             .map_err(app_error)?;
@@ -210,15 +213,11 @@ pub async fn change_status(
             };
             let actor = Actor::from(&user);
             let today = state.clock.today();
+            let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
-                services::execution::change_status(
-                    c,
-                    id,
-                    &form,
-                    &actor,
-                    today,
-                    Utc::now().naive_utc(),
-                )
+                let catalogs = caches.catalogs.get(c)?;
+                let now = Utc::now().naive_utc();
+                services::execution::change_status(c, &catalogs, id, &form, &actor, today, now)
             })
             .await
             .map_err(app_error)?;

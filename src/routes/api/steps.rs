@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::services;
 use crate::services::Actor;
 use crate::services::ServiceError;
+use crate::services::execution::StepOf;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
@@ -29,17 +30,16 @@ async fn change(
 ) -> Result<Answer, Answer> {
     let actor = Actor::from(user);
     let today = state.clock.today();
+    let caches = state.caches.clone();
     let result = blocking(state, move |c| {
         let step = steps::find(c, step_id)?.ok_or(ServiceError::NotFound)?;
-        services::execution::change_step(
-            c,
-            step.work_order_id,
+        let catalogs = caches.catalogs.get(c)?;
+        let step = StepOf {
+            order_id: step.work_order_id,
             step_id,
-            &form,
-            &actor,
-            today,
-            Utc::now().naive_utc(),
-        )
+        };
+        let now = Utc::now().naive_utc();
+        services::execution::change_step(c, &catalogs, step, &form, &actor, today, now)
     })
     .await
     .map_err(app_error)?;

@@ -139,12 +139,15 @@ pub async fn apply(
         version: String::new(),
         volver: String::new(),
     };
+    let caches = state.caches.clone();
     let outcomes = blocking(&state, move |c| -> Result<_, AppError> {
+        let catalogs = caches.catalogs.get(c)?;
         let mut outcomes = Vec::new();
         for id in ids {
             let folio = work_orders::find_visible(c, id)?.map(|o| o.folio);
             let result = services::execution::change_status(
                 c,
+                &catalogs,
                 id,
                 &change,
                 &actor,

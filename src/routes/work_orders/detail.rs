@@ -105,16 +105,15 @@ pub fn step_statuses(catalogs: &Catalogs) -> Vec<(i32, String)> {
 /// A step's row as stored now, with its number in the order, and the step statuses.
 pub fn load_step_row(
     c: &mut crate::db::DbConn,
-    caches: &crate::db::caches::Caches,
+    catalogs: &Catalogs,
     order_id: i32,
     step_id: i32,
 ) -> Result<(StepRow, Vec<(i32, String)>), AppError> {
-    let catalogs = caches.catalogs.get(c)?;
     let row = step_rows(&steps::for_order(c, order_id)?)
         .into_iter()
         .find(|r| r.id == step_id)
         .ok_or(AppError::NotFound)?;
-    Ok((row, step_statuses(&catalogs)))
+    Ok((row, step_statuses(catalogs)))
 }
 
 /// Session key of the pending `StepDraft`.

@@ -1,5 +1,7 @@
 //! Create and edit (W1–W6): one form template for both, shared field names with the JSON API.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -122,14 +124,17 @@ impl FormPage {
 }
 
 struct Choices {
-    catalogs: Catalogs,
+    catalogs: Arc<Catalogs>,
     pte_label: String,
     parent_label: String,
     parent_folio: String,
 }
 
-fn load_choices(c: &mut DbConn, f: &WorkOrderForm) -> Result<Choices, diesel::result::Error> {
-    let catalogs = Catalogs::load(c)?;
+fn load_choices(
+    c: &mut DbConn,
+    catalogs: Arc<Catalogs>,
+    f: &WorkOrderForm,
+) -> Result<Choices, diesel::result::Error> {
     let mut pte_label = String::new();
     if let Ok(id) = f.id_pte.trim().parse::<i32>()
         && let Some(p) = planning_docs::find_visible(c, id)?
@@ -365,6 +370,7 @@ pub async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let query = query.into_inner();
+    let caches = state.caches.clone();
     let (f, choices, kind_fixed) = blocking(&state, move |c| -> Result<_, AppError> {
         let mut f = WorkOrderForm {
             id_tipo: kind::INITIAL.to_string(),
@@ -410,7 +416,8 @@ pub async fn new_form(
                 .unwrap_or_default();
             kind_fixed = true;
         }
-        let choices = load_choices(c, &f)?;
+        let catalogs = caches.catalogs.get(c)?;
+        let choices = load_choices(c, catalogs, &f)?;
         Ok((f, choices, kind_fixed))
     })
     .await??;
@@ -457,7 +464,7 @@ pub async fn create(
                 let found = crate::services::timeline::conflicts_of(c, &created.placed)?;
                 (None, conflicts::warning(&found, &catalogs))
             }
-            Err(_) => (Some(load_choices(c, &submitted)?), None),
+            Err(_) => (Some(load_choices(c, catalogs.clone(), &submitted)?), None),
         };
         Ok((result, choices, warning))
     })
@@ -512,10 +519,12 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let id = path.into_inner();
+    let caches = state.caches.clone();
     let (f, choices) = blocking(&state, move |c| -> Result<_, AppError> {
         let order = work_orders::find_visible(c, id)?.ok_or(AppError::NotFound)?;
         let f = form_of(&order);
-        let choices = load_choices(c, &f)?;
+        let catalogs = caches.catalogs.get(c)?;
+        let choices = load_choices(c, catalogs, &f)?;
         Ok((f, choices))
     })
     .await??;
@@ -557,11 +566,15 @@ pub async fn update(
         original,
     } = form.into_inner();
     let actor = Actor::from(&user);
-    let (result, current, shown, choices) = blocking(&state, move |c| -> Result<_, AppError> {
-        let result =
-            services::work_orders::update(c, id, &submitted, &actor, Utc::now().naive_utc());
+    let caches = state.caches.clone();
+    let (result, current, shown, choices, warning) = blocking(&state, move |c| {
+        let catalogs = caches.catalogs.get(c)?;
+        let now = Utc::now().naive_utc();
+        let result = services::work_orders::update(c, &catalogs, id, &submitted, &actor, now);
         if result.is_ok() {
-            return Ok((result, None, submitted, None));
+            let found = crate::services::timeline::conflicts_for(c, id)?;
+            let warning = conflicts::warning(&found, &catalogs);
+            return Ok::<_, AppError>((result, None, submitted, None, warning));
         }
         // Shown again as typed, but kind, parent, PTE (and a reprogramming's folio) are the
         // stored ones: an edit cannot change them.
@@ -575,17 +588,14 @@ pub async fn update(
                 shown.orden_trabajo = o.folio.clone();
             }
         }
-        let choices = load_choices(c, &shown)?;
-        Ok((result, current, shown, Some(choices)))
+        let choices = load_choices(c, catalogs, &shown)?;
+        Ok((result, current, shown, Some(choices), None))
     })
     .await??;
     let mut f = shown;
     match (result, choices) {
         (Ok(()), _) => {
-            let caches = state.caches.clone();
-            let (found, catalogs) =
-                blocking(&state, move |c| conflicts::load(c, &caches, id)).await??;
-            match conflicts::warning(&found, &catalogs) {
+            match warning {
                 Some(w) => flash_warn(&flasher, format!("Cambios guardados. {w}")),
                 None => flash(&flasher, true, "Cambios guardados."),
             }

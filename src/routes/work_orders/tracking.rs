@@ -13,6 +13,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services;
 use crate::services::Actor;
+use crate::services::execution::StepOf;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::blocking;
@@ -42,10 +43,15 @@ pub async fn change_status(
     let today = state.clock.today();
     let form = form.into_inner();
     let back = form.volver.trim().to_owned();
-    let result = blocking(&state, move |c| {
-        services::execution::change_status(c, id, &form, &actor, today, Utc::now().naive_utc())
+    let caches = state.caches.clone();
+    let result = blocking(&state, move |c| -> Result<_, AppError> {
+        let catalogs = caches.catalogs.get(c)?;
+        let now = Utc::now().naive_utc();
+        Ok(services::execution::change_status(
+            c, &catalogs, id, &form, &actor, today, now,
+        ))
     })
-    .await?;
+    .await??;
     match result {
         Ok(()) => {
             flash(&flasher, true, "Estatus actualizado.");
@@ -94,27 +100,32 @@ pub async fn change_step(
     let today = state.clock.today();
     let form = form.into_inner();
     let submitted = form.clone();
-    let result = blocking(&state, move |c| {
-        services::execution::change_step(
-            c,
-            id,
+    let fragment = request.headers().contains_key(FRAGMENT_HEADER);
+    let caches = state.caches.clone();
+    // One trip to the pool: the change, then (for the in-place editor) the row as it now is.
+    let (result, row) = blocking(&state, move |c| -> Result<_, AppError> {
+        let catalogs = caches.catalogs.get(c)?;
+        let step = StepOf {
+            order_id: id,
             step_id,
-            &submitted,
-            &actor,
-            today,
-            Utc::now().naive_utc(),
-        )
+        };
+        let now = Utc::now().naive_utc();
+        let result =
+            services::execution::change_step(c, &catalogs, step, &submitted, &actor, today, now);
+        let row = if fragment {
+            Some(load_step_row(c, &catalogs, id, step_id)?)
+        } else {
+            None
+        };
+        Ok((result, row))
     })
-    .await?;
+    .await??;
     let refusal = match result {
         Ok(()) => None,
         Err(e) => Some(refused(e)?.status_and_message()),
     };
     // The in-place editor (JavaScript) gets the row back, fresh or with the refusal in it.
-    if request.headers().contains_key(FRAGMENT_HEADER) {
-        let caches = state.caches.clone();
-        let (row, step_statuses) =
-            blocking(&state, move |c| load_step_row(c, &caches, id, step_id)).await??;
+    if let Some((row, step_statuses)) = row {
         let (status, row) = match refusal {
             None => (StatusCode::OK, row),
             Some((status, message)) => (status, row.with_draft(&form, message)),

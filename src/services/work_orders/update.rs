@@ -17,15 +17,17 @@ use crate::services::{Actor, ServiceError};
 /// Edits an OT (W5): same validation as create; POR DEFINIR becomes active; kind and parent stay;
 /// a stale version is refused naming who saved first and when; each changed field is logged.
 /// Without a version (legacy API clients) the edit applies and the log still keeps old values.
+/// `catalogs` (the caller's, usually the instance's cache, read before the write lock as for a
+/// create) check the chosen client, manager and sites (W3) and name them in the history.
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "work_orders::update::update", id = id))]
 pub fn update(
     conn: &mut DbConn,
+    catalogs: &Catalogs,
     id: i32,
     form: &WorkOrderForm,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    let catalogs = Catalogs::load(conn)?;
     write_transaction(conn, |c| {
         let current = repo::find_visible(c, id)?.ok_or(ServiceError::NotFound)?;
         let kind = WorkOrderKind::from_id(current.kind_id).ok_or_else(|| {
@@ -57,7 +59,7 @@ pub fn update(
                 format!("Ya existe una OT inicial con el folio «{}».", input.folio),
             );
         }
-        check_catalog_ids(&catalogs, &input, Some(&current), &mut errors);
+        check_catalog_ids(catalogs, &input, Some(&current), &mut errors);
         refuse(errors, duplicates)?;
         let pte = pte_folio(c, current.planning_doc_id)?;
         let fields = fields_of(&input, &pte);
@@ -73,7 +75,7 @@ pub fn update(
         )? {
             return Err(stale(c, &current)?);
         }
-        let mut changes = diff(&catalogs, &current, &fields);
+        let mut changes = diff(catalogs, &current, &fields);
         if current.record_state == RecordState::ToDefine.code() {
             changes.push((
                 "estatus",
