@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::prepared::direct;
 use super::schema::activity_log;
 
 /// One entry to record. `field`, `old_value` and `new_value` are set for field-level edits.
@@ -57,9 +58,8 @@ pub struct LoggedEntry {
 }
 
 pub fn record(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<()> {
-    diesel::insert_into(activity_log::table)
-        .values(entry)
-        .execute(conn)
+    direct(diesel::insert_into(activity_log::table).values(entry))
+        .run(conn)
         .map(drop)
 }
 

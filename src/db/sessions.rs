@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::prepared::{direct, update_where};
 use super::schema::sessions;
 
 #[derive(Debug, Insertable)]
@@ -49,13 +50,13 @@ pub fn update_state(
     state: &str,
     expires_at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(sessions::table.find(id))
-        .set((
-            sessions::user_id.eq(user_id),
-            sessions::state.eq(state),
-            sessions::expires_at.eq(expires_at),
-        ))
-        .execute(conn)
+    let changes = (
+        sessions::user_id.eq(user_id),
+        sessions::state.eq(state),
+        sessions::expires_at.eq(expires_at),
+    );
+    direct(update_where(sessions::table, sessions::id.eq(id), changes))
+        .run(conn)
         .map(|n| n > 0)
 }
 
@@ -68,9 +69,9 @@ pub fn expires_at(conn: &mut DbConn, id: &str) -> QueryResult<Option<NaiveDateTi
 }
 
 pub fn set_expiry(conn: &mut DbConn, id: &str, expires_at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(sessions::table.find(id))
-        .set(sessions::expires_at.eq(expires_at))
-        .execute(conn)
+    let changes = sessions::expires_at.eq(expires_at);
+    direct(update_where(sessions::table, sessions::id.eq(id), changes))
+        .run(conn)
         .map(drop)
 }
 

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::IdsQuery;
+use super::prepared::{IdsQuery, direct, one_of, update_where};
 use super::schema::{statuses, steps};
 use crate::domain::codes::step_status;
 use crate::domain::progress::StepCounts;
@@ -87,7 +87,7 @@ pub fn for_orders(
     }
     let rows: Vec<(i32, StepView)> = steps::table
         .inner_join(statuses::table)
-        .filter(steps::work_order_id.eq_any(order_ids))
+        .filter(one_of(steps::work_order_id, order_ids))
         .order((
             steps::work_order_id.asc(),
             steps::position.asc(),
@@ -203,16 +203,16 @@ pub fn update(
     state: &crate::domain::execution::StepState,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(steps::table.find(id))
-        .set((
-            steps::status_id.eq(state.status),
-            steps::start_date.eq(state.start),
-            steps::end_date.eq(state.end),
-            steps::delivery_date.eq(state.delivery),
-            steps::comment.eq(&state.comment),
-            steps::link.eq(&state.link),
-            steps::updated_at.eq(now),
-        ))
-        .execute(conn)
+    let changes = (
+        steps::status_id.eq(state.status),
+        steps::start_date.eq(state.start),
+        steps::end_date.eq(state.end),
+        steps::delivery_date.eq(state.delivery),
+        steps::comment.eq(&state.comment),
+        steps::link.eq(&state.link),
+        steps::updated_at.eq(now),
+    );
+    direct(update_where(steps::table, steps::id.eq(id), changes))
+        .run(conn)
         .map(drop)
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::prepared::code_in;
 use super::schema::work_orders;
 use super::work_orders::{WorkOrder, visible};
 use crate::domain::timeline::ACTIVE_STATUSES;
@@ -190,7 +191,7 @@ pub fn active_on_sites(
             work_orders::table
                 .filter($column.eq($site))
                 .filter(visible())
-                .filter(work_orders::status_id.eq_any(ACTIVE_STATUSES))
+                .filter(code_in(work_orders::status_id, &ACTIVE_STATUSES))
                 .filter(
                     work_orders::planned_start
                         .le(to)

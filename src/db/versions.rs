@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::prepared::{direct, update_where};
 use super::schema::list_versions as v;
 
 /// A version and the rows it is spread over.
@@ -50,9 +51,9 @@ pub fn touch(conn: &mut DbConn, version: Version) -> QueryResult<()> {
     } else {
         0
     };
-    diesel::update(v::table.filter(v::name.eq(shard_row(version, k))))
-        .set(v::version.eq(v::version + 1))
-        .execute(conn)
+    let row = v::name.eq(shard_row(version, k));
+    direct(update_where(v::table, row, v::version.eq(v::version + 1)))
+        .run(conn)
         .map(drop)
 }
 

@@ -5,7 +5,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::WorkOrder;
-use crate::db::prepared::{IdsQuery, code_eq, code_ne, one_of};
+use crate::db::prepared::{IdsQuery, code_eq, code_ne, code_not_in, one_of};
 use crate::db::schema::{clients, planning_docs, statuses, work_orders};
 use crate::db::{DbConn, with_plans_for_values};
 use chrono::NaiveDate;
@@ -276,7 +276,7 @@ macro_rules! filtered_list {
         if let Some(today) = f.overdue_on {
             q = q
                 .filter(work_orders::planned_end.lt(today))
-                .filter(work_orders::status_id.ne_all([ot_status::FINISHED, ot_status::CANCELLED]));
+                .filter(code_not_in(work_orders::status_id, &CLOSED_STATUSES));
         }
         if let Some(ids) = &f.ids {
             q = q.filter(work_orders::id.eq_any(ids.clone()));
@@ -325,6 +325,9 @@ impl ListFilter {
 /// Shortest word the trigram index can look up; shorter words are matched row by row among
 /// the orders the other words and filters leave.
 const INDEXED_WORD: usize = 3;
+
+/// The statuses an overdue order is not in: it is finished or cancelled.
+const CLOSED_STATUSES: [i32; 2] = [ot_status::FINISHED, ot_status::CANCELLED];
 
 /// The text search of a filter as SQL conditions, each `prefix ? suffix` with one bound text
 /// (W12: every word, anywhere, accents and case aside; both sides are folded). Words of three

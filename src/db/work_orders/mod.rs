@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{code_eq, code_ne};
+use super::prepared::{code_eq, code_ne, direct, update_where};
 use super::schema::{planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -115,10 +115,12 @@ pub struct CreateFields {
 }
 
 pub fn insert(conn: &mut DbConn, create: &CreateFields, fields: &OrderFields) -> QueryResult<i32> {
-    diesel::insert_into(work_orders::table)
-        .values((create, fields))
-        .returning(work_orders::id)
-        .get_result(conn)
+    direct(
+        diesel::insert_into(work_orders::table)
+            .values((create, fields))
+            .returning(work_orders::id),
+    )
+    .fetch_one(conn)
 }
 
 /// Applies an edit if the row still has `version`; returns false when someone saved first.
@@ -131,20 +133,31 @@ pub fn update_if_version(
     by: Option<i32>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
-        work_orders::table
-            .filter(work_orders::id.eq(id))
-            .filter(work_orders::version.eq(version)),
-    )
-    .set((
+    let changes = (
         fields,
         work_orders::record_state.eq(new_state),
         work_orders::version.eq(version + 1),
         work_orders::updated_at.eq(now),
         work_orders::updated_by.eq(by),
+    );
+    direct(update_where(
+        work_orders::table,
+        at_version(id, version),
+        changes,
     ))
-    .execute(conn)
+    .run(conn)
     .map(|n| n == 1)
+}
+
+/// The order `id` while it still has `version` (optimistic concurrency, W5).
+fn at_version(
+    id: i32,
+    version: i32,
+) -> diesel::dsl::And<
+    diesel::dsl::Eq<work_orders::id, i32>,
+    diesel::dsl::Eq<work_orders::version, i32>,
+> {
+    work_orders::id.eq(id).and(work_orders::version.eq(version))
 }
 
 /// Applies a status change (W8) if the row still has `version`; returns false otherwise.
@@ -156,20 +169,20 @@ pub fn set_status_if_version(
     by: Option<i32>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
-        work_orders::table
-            .filter(work_orders::id.eq(id))
-            .filter(work_orders::version.eq(version)),
-    )
-    .set((
+    let changes = (
         work_orders::status_id.eq(change.status),
         work_orders::real_end.eq(change.real_end),
         work_orders::real_end_from_status.eq(change.real_end_from_status),
         work_orders::version.eq(version + 1),
         work_orders::updated_at.eq(now),
         work_orders::updated_by.eq(by),
+    );
+    direct(update_where(
+        work_orders::table,
+        at_version(id, version),
+        changes,
     ))
-    .execute(conn)
+    .run(conn)
     .map(|n| n == 1)
 }
 
