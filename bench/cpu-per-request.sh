@@ -8,7 +8,9 @@
 #
 # The database must hold the `bench` user of bench/run.sh (seed it there: OTS=… bench/run.sh,
 # with DATABASE_URL or KEEP_DB). Knobs: ROUNDS (3), DURATION (4), PAGES (paths; @ID is the
-# newest order), PORT (18193).
+# newest order; STEP is a write: the steps table's in-place editor, POST /ot/{id}/pasos/{step}
+# with its fragment header and a new comment each time, round-robin over the steps of the list's
+# first 20 orders), PORT (18193).
 set -euo pipefail
 : "${DATABASE_URL:?set DATABASE_URL to a database seeded by bench/run.sh}"
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [BINARY…]"; exit 2; }
@@ -19,7 +21,7 @@ PAGES=${PAGES:-/ot /ot/@ID /operaciones/ot/datatable/?start=0&length=25 /ot?q=re
 BASE="http://127.0.0.1:${PORT}"
 export RUST_LOG=warn
 OUT=$(mktemp)
-trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -f "$OUT"' EXIT
+trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -f "$OUT" "$OUT.lua"' EXIT
 
 # CPU ticks (1/100 s) of every PostgreSQL process on this machine (0 on SQLite).
 pg_ticks() {
@@ -42,17 +44,38 @@ for round in $(seq 1 "$ROUNDS"); do
       -d "username=bench&password=bench-clave-segura-2026&csrf_token=$token" "$BASE/login"
     cookie="faena=$(awk '$6 == "faena" {print $7}' "$jar")"
     id=$(curl -s -b "$jar" "$BASE/ot" | sed -n 's/.*href="\/ot\/\([0-9]*\)".*/\1/p' | head -n1)
+    if [[ " $PAGES " == *" STEP "* ]]; then
+      token=$(curl -s -b "$jar" "$BASE/ot" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
+      steps=$(for o in $(curl -s -b "$jar" "$BASE/ot" | sed -n 's/.*href="\/ot\/\([0-9]*\)".*/\1/p' | sort -un | head -n 20); do
+        curl -s -b "$jar" "$BASE/ot/$o"; done |
+        sed -n 's/.*action="\(\/ot\/[0-9]*\/pasos\/[0-9]*\)".*/"\1",/p' | tr -d '\n')
+      cat >"$OUT.lua" <<LUA
+local paths = { $steps }
+local n = 0
+request = function()
+  n = n + 1
+  local body = "estatus=2&fecha_inicio=&fecha_termino=&fecha_entrega=&archivo=&comentario=Avance+" .. n .. "&csrf_token=$token"
+  return wrk.format("POST", paths[(n % #paths) + 1], {
+    ["Content-Type"] = "application/x-www-form-urlencoded", ["x-faena-fragment"] = "1",
+    ["Cookie"] = "$cookie" }, body)
+end
+LUA
+    fi
     rm -f "$jar"
     for page in $PAGES; do
       page=${page//@ID/$id}
-      wrk -t2 -c16 -d1s -H "Cookie: $cookie" "$BASE$page" >/dev/null # warm-up
+      target=("$BASE$page")
+      [ "$page" = STEP ] && target=(-s "$OUT.lua" "$BASE/")
+      wrk -t2 -c16 -d1s -H "Cookie: $cookie" "${target[@]}" >/dev/null # warm-up
       p0=$(pg_ticks); a0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
-      res=$(wrk -t2 -c16 -d"${DURATION}s" -H "Cookie: $cookie" "$BASE$page")
+      res=$(wrk -t2 -c16 -d"${DURATION}s" -H "Cookie: $cookie" "${target[@]}")
       p1=$(pg_ticks); a1=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
       n=$(echo "$res" | awk '/requests in/ {print $1}')
       rps=$(echo "$res" | awk '/Requests\/sec/ {print $2}')
       us=$(( ((a1 - a0) + (p1 - p0)) * 10000 / n ))
       echo "$round $bin $page $rps $us" | tee -a "$OUT"
+      bad=$(echo "$res" | awk '/Non-2xx or 3xx/ {print $5}')
+      [ -z "$bad" ] || echo "   warning: $bad answers were not 2xx/3xx (the figure above counts them)"
     done
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   done
