@@ -18,6 +18,8 @@
 #           of the orders the warm-up created
 #   edit    an order edited by the HTML form (a new description each time), on the orders the
 #           warm-up created (posted without `version`, as a legacy client: the edit applies)
+#   detail  the order page (GET /ot/{id}) of the orders the warm-up created
+#   list    the list's first page (GET /ot)
 # Knobs: N (100), PORT (18210). Prints "<binary>: <instructions> instr/<REQ>"; keeps the last
 # profile in $WORK/callgrind.out.* for callgrind_annotate when KEEP_PROFILE=1.
 set -euo pipefail
@@ -25,7 +27,7 @@ set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [BINARY…]"; exit 2; }
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 REQ=${REQ:-create}
-case "$REQ" in create | step | edit) ;; *) echo "REQ must be create, step or edit"; exit 2 ;; esac
+case "$REQ" in create | step | edit | detail | list) ;; *) echo "REQ must be create, step, edit, detail or list"; exit 2 ;; esac
 N=${N:-100}
 PORT=${PORT:-18210}
 BASE="http://127.0.0.1:${PORT}"
@@ -74,6 +76,8 @@ for bin in "$@"; do
           --data "descripcion_trabajo=Edici%C3%B3n+$1&$ORDER&csrf_token=$token" \
           "$BASE/ot/${created[$(($1 % ${#created[@]}))]}"
         ;;
+      detail) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/ot/${created[$(($1 % ${#created[@]}))]}" ;;
+      list) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/ot" ;;
     esac
   }
   for i in $(seq 1 20); do request "$((i + 1000))" >/dev/null; done

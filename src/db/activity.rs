@@ -4,7 +4,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::direct;
 use super::schema::activity_log;
 
 /// One entry to record. `field`, `old_value` and `new_value` are set for field-level edits.
@@ -58,9 +57,10 @@ pub struct LoggedEntry {
 }
 
 pub fn record(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<()> {
-    direct(diesel::insert_into(activity_log::table).values(entry))
-        .run(conn)
-        .map(drop)
+    on_backend!(conn, |c| diesel::insert_into(activity_log::table)
+        .values(entry)
+        .execute(c))
+    .map(drop)
 }
 
 /// Records an entry and returns its id (the legacy migration maps it).
@@ -73,12 +73,12 @@ pub fn record_returning_id(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<i
 
 /// The history of one record, newest first.
 pub fn for_record(conn: &mut DbConn, table: &str, record_id: i32) -> QueryResult<Vec<LoggedEntry>> {
-    activity_log::table
+    on_backend!(conn, |c| activity_log::table
         .filter(activity_log::table_name.eq(table))
         .filter(activity_log::record_id.eq(record_id))
         .order(activity_log::id.desc())
         .select(LoggedEntry::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// Entries of one action, newest first (used by tests and the administrator's log page).

@@ -11,7 +11,6 @@
 //!   columns partial indexes name (kind, record state): SQLite plans a statement again after
 //!   every new bind when the bound value meets a partial index's condition.
 //! - An `UPDATE` kept prepared ([`update_where`]): diesel prepares its own again on every run.
-//! - Writes run on the backend's own connection ([`direct`]), not through `MultiConnection`.
 //!
 //! [`one_of`] and the codes are filters for diesel's query builder; [`IdsQuery`] is a fixed SQL
 //! text around a set of ids, for the statements the builder cannot write.
@@ -23,13 +22,11 @@ use diesel::pg::Pg;
 use diesel::query_builder::AsChangeset;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::RunQueryDsl;
-use diesel::query_dsl::methods::{ExecuteDsl, LoadQuery};
 use diesel::query_source::Table;
 use diesel::sql_types::{Array, Bool, Integer, Text, Untyped};
 use diesel::sqlite::Sqlite;
-use diesel::{PgConnection, SqliteConnection};
 
-use super::{DbConn, MultiBackend};
+use super::MultiBackend;
 
 /// Some ids, ready to bind on either backend.
 #[derive(Debug, Clone)]
@@ -300,44 +297,6 @@ where
     }
 }
 
-/// A statement run on the backend's own connection rather than through diesel's
-/// `MultiConnection`, which builds a statement's text up to three times per run (for the cache
-/// key, for the binds, and to ask whether it may be cached): a fifth of a step change's
-/// instructions went there (issue 14). For the writes every save makes; the statement must
-/// compile for both backends.
-pub fn direct<Q>(statement: Q) -> Direct<Q> {
-    Direct(statement)
-}
-
-/// See [`direct`].
-#[derive(Debug, Clone)]
-pub struct Direct<Q>(Q);
-
-impl<Q> Direct<Q> {
-    /// Executes the statement; returns the number of rows it changed.
-    pub fn run(self, conn: &mut DbConn) -> QueryResult<usize>
-    where
-        Q: ExecuteDsl<SqliteConnection> + ExecuteDsl<PgConnection>,
-    {
-        match conn {
-            DbConn::Sqlite(c) => ExecuteDsl::execute(self.0, c),
-            DbConn::Pg(c) => ExecuteDsl::execute(self.0, c),
-        }
-    }
-
-    /// Executes the statement and reads the one row it returns (`RETURNING`).
-    pub fn fetch_one<'q, U>(self, conn: &mut DbConn) -> QueryResult<U>
-    where
-        Q: RunQueryDsl<SqliteConnection> + RunQueryDsl<PgConnection>,
-        Q: LoadQuery<'q, SqliteConnection, U> + LoadQuery<'q, PgConnection, U>,
-    {
-        match conn {
-            DbConn::Sqlite(c) => RunQueryDsl::get_result(self.0, c),
-            DbConn::Pg(c) => RunQueryDsl::get_result(self.0, c),
-        }
-    }
-}
-
 /// A fixed SQL text around one set of ids (`before` + the set + `after`), loaded like
 /// `sql_query` into a `QueryableByName` type — but prepared once per connection.
 /// The texts must be fixed (constants), never user input.
@@ -428,6 +387,7 @@ mod tests {
     use diesel::connection::{Connection, Instrumentation, InstrumentationEvent, SimpleConnection};
     use diesel::prelude::*;
 
+    use crate::db::DbConn;
     use crate::db::schema::list_versions as v;
 
     /// The statements a connection runs, and those it adds to its statement cache.
@@ -479,16 +439,20 @@ mod tests {
         };
         // Through MultiConnection and directly on the backend's connection alike.
         assert_eq!(bump("a", 10).execute(&mut conn).unwrap(), 1);
-        assert_eq!(direct(bump("b", 5)).run(&mut conn).unwrap(), 1);
-        assert_eq!(direct(bump("a", 100)).run(&mut conn).unwrap(), 1);
-        assert_eq!(direct(bump("nadie", 1)).run(&mut conn).unwrap(), 0);
+        let conn = &mut conn;
+        assert_eq!(on_backend!(conn, |c| bump("b", 5).execute(c)).unwrap(), 1);
+        assert_eq!(on_backend!(conn, |c| bump("a", 100).execute(c)).unwrap(), 1);
+        assert_eq!(
+            on_backend!(conn, |c| bump("nadie", 1).execute(c)).unwrap(),
+            0
+        );
         let cached = seen.0.lock().unwrap().1.clone();
         assert_eq!(cached.len(), 1, "{cached:?}");
         assert!(
             cached[0].starts_with("UPDATE `list_versions` SET"),
             "{cached:?}"
         );
-        assert_eq!((version(&mut conn, "a"), version(&mut conn, "b")), (112, 5));
+        assert_eq!((version(conn, "a"), version(conn, "b")), (112, 5));
     }
 
     #[test]

@@ -101,12 +101,12 @@ pub fn insert_version(conn: &mut DbConn, new: &NewVersion) -> QueryResult<i32> {
 }
 
 pub fn active(conn: &mut DbConn, order: i32) -> QueryResult<Option<Version>> {
-    schedule_versions::table
+    on_backend!(conn, |c| schedule_versions::table
         .filter(schedule_versions::work_order_id.eq(order))
         .filter(schedule_versions::active.eq(true))
         .select(Version::as_select())
-        .first(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 pub fn by_number(conn: &mut DbConn, order: i32, number: i32) -> QueryResult<Option<Version>> {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{direct, update_where};
+use super::prepared::update_where;
 use super::schema::sessions;
 
 #[derive(Debug, Insertable)]
@@ -55,9 +55,13 @@ pub fn update_state(
         sessions::state.eq(state),
         sessions::expires_at.eq(expires_at),
     );
-    direct(update_where(sessions::table, sessions::id.eq(id), changes))
-        .run(conn)
-        .map(|n| n > 0)
+    on_backend!(conn, |c| update_where(
+        sessions::table,
+        sessions::id.eq(id),
+        changes
+    )
+    .execute(c))
+    .map(|n| n > 0)
 }
 
 pub fn expires_at(conn: &mut DbConn, id: &str) -> QueryResult<Option<NaiveDateTime>> {
@@ -70,9 +74,13 @@ pub fn expires_at(conn: &mut DbConn, id: &str) -> QueryResult<Option<NaiveDateTi
 
 pub fn set_expiry(conn: &mut DbConn, id: &str, expires_at: NaiveDateTime) -> QueryResult<()> {
     let changes = sessions::expires_at.eq(expires_at);
-    direct(update_where(sessions::table, sessions::id.eq(id), changes))
-        .run(conn)
-        .map(drop)
+    on_backend!(conn, |c| update_where(
+        sessions::table,
+        sessions::id.eq(id),
+        changes
+    )
+    .execute(c))
+    .map(drop)
 }
 
 pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<()> {

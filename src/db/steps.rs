@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{IdsQuery, direct, one_of, update_where};
+use super::prepared::{IdsQuery, one_of, update_where};
 use super::schema::{statuses, steps};
 use crate::domain::codes::step_status;
 use crate::domain::progress::StepCounts;
@@ -85,7 +85,7 @@ pub fn for_orders(
     if order_ids.is_empty() {
         return Ok(by_order);
     }
-    let rows: Vec<(i32, StepView)> = steps::table
+    let rows: Vec<(i32, StepView)> = on_backend!(conn, |c| steps::table
         .inner_join(statuses::table)
         .filter(one_of(steps::work_order_id, order_ids))
         .order((
@@ -110,7 +110,7 @@ pub fn for_orders(
                 steps::link,
             ),
         ))
-        .load(conn)?;
+        .load(c))?;
     for (order, step) in rows {
         by_order.entry(order).or_default().push(step);
     }
@@ -212,7 +212,11 @@ pub fn update(
         steps::link.eq(&state.link),
         steps::updated_at.eq(now),
     );
-    direct(update_where(steps::table, steps::id.eq(id), changes))
-        .run(conn)
-        .map(drop)
+    on_backend!(conn, |c| update_where(
+        steps::table,
+        steps::id.eq(id),
+        changes
+    )
+    .execute(c))
+    .map(drop)
 }

@@ -39,11 +39,11 @@ pub struct NewUser<'a> {
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<User>> {
-    users::table
+    on_backend!(conn, |c| users::table
         .find(id)
         .select(User::as_select())
-        .first(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<User>> {

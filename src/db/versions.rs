@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{direct, update_where};
+use super::prepared::update_where;
 use super::schema::list_versions as v;
 
 /// A version and the rows it is spread over.
@@ -52,28 +52,32 @@ pub fn touch(conn: &mut DbConn, version: Version) -> QueryResult<()> {
         0
     };
     let row = v::name.eq(shard_row(version, k));
-    direct(update_where(v::table, row, v::version.eq(v::version + 1)))
-        .run(conn)
-        .map(drop)
+    on_backend!(conn, |c| update_where(
+        v::table,
+        row,
+        v::version.eq(v::version + 1)
+    )
+    .execute(c))
+    .map(drop)
 }
 
 pub fn current(conn: &mut DbConn, version: Version) -> QueryResult<i64> {
     if version.shards == 1 {
-        return v::table
+        return on_backend!(conn, |c| v::table
             .filter(v::name.eq(version.name))
             .select(v::version)
-            .first(conn);
+            .get_result(c));
     }
     // The shards' rows, summed here: no SQL literal, so the statement is prepared once per
     // connection (a version is read on every page).
-    let shards: Vec<i64> = v::table
+    let shards: Vec<i64> = on_backend!(conn, |c| v::table
         .filter(
             v::name.eq(version.name).or(v::name
                 .gt(format!("{}#", version.name))
                 .and(v::name.lt(format!("{}$", version.name)))),
         )
         .select(v::version)
-        .load(conn)?;
+        .load(c))?;
     Ok(shards.iter().sum())
 }
 

@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{code_eq, code_ne, direct, update_where};
+use super::prepared::{code_eq, code_ne, update_where};
 use super::schema::{planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -115,12 +115,10 @@ pub struct CreateFields {
 }
 
 pub fn insert(conn: &mut DbConn, create: &CreateFields, fields: &OrderFields) -> QueryResult<i32> {
-    direct(
-        diesel::insert_into(work_orders::table)
-            .values((create, fields))
-            .returning(work_orders::id),
-    )
-    .fetch_one(conn)
+    on_backend!(conn, |c| diesel::insert_into(work_orders::table)
+        .values((create, fields))
+        .returning(work_orders::id)
+        .get_result(c))
 }
 
 /// Applies an edit if the row still has `version`; returns false when someone saved first.
@@ -140,12 +138,12 @@ pub fn update_if_version(
         work_orders::updated_at.eq(now),
         work_orders::updated_by.eq(by),
     );
-    direct(update_where(
+    on_backend!(conn, |c| update_where(
         work_orders::table,
         at_version(id, version),
         changes,
-    ))
-    .run(conn)
+    )
+    .execute(c))
     .map(|n| n == 1)
 }
 
@@ -177,12 +175,12 @@ pub fn set_status_if_version(
         work_orders::updated_at.eq(now),
         work_orders::updated_by.eq(by),
     );
-    direct(update_where(
+    on_backend!(conn, |c| update_where(
         work_orders::table,
         at_version(id, version),
         changes,
-    ))
-    .run(conn)
+    )
+    .execute(c))
     .map(|n| n == 1)
 }
 
@@ -248,12 +246,12 @@ pub fn visible() -> super::prepared::Code<work_orders::record_state> {
 
 /// An order that is not deleted (W7): what every page, form and use case reads.
 pub fn find_visible(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
-    work_orders::table
+    on_backend!(conn, |c| work_orders::table
         .find(id)
         .filter(visible())
         .select(WorkOrder::as_select())
-        .first(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 /// Any row, deleted or not: for restoring (W7), and for administrators' pages.
@@ -270,7 +268,7 @@ pub fn find_with_pte_folio(
     conn: &mut DbConn,
     id: i32,
 ) -> QueryResult<Option<(WorkOrder, Option<String>)>> {
-    work_orders::table
+    on_backend!(conn, |c| work_orders::table
         .left_join(
             planning_docs::table.on(work_orders::planning_doc_id
                 .eq(planning_docs::id.nullable())
@@ -278,8 +276,8 @@ pub fn find_with_pte_folio(
         )
         .filter(work_orders::id.eq(id))
         .select((WorkOrder::as_select(), planning_docs::folio.nullable()))
-        .first(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 /// What an order's search text is made of.
