@@ -22,11 +22,13 @@ use diesel::pg::Pg;
 use diesel::query_builder::AsChangeset;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::RunQueryDsl;
+use diesel::query_dsl::methods::ExecuteDsl;
 use diesel::query_source::Table;
 use diesel::sql_types::{Array, Bool, Integer, Text, Untyped};
 use diesel::sqlite::Sqlite;
+use diesel::{PgConnection, SqliteConnection};
 
-use super::MultiBackend;
+use super::{DbConn, MultiBackend};
 
 /// Some ids, ready to bind on either backend.
 #[derive(Debug, Clone)]
@@ -259,6 +261,19 @@ where
     }
 }
 
+/// Runs [`update_where`] on the backend's own connection ([`crate::db::on_backend!`]);
+/// returns the number of rows it changed.
+pub fn run_update<T, W, V>(conn: &mut DbConn, table: T, filter: W, changes: V) -> QueryResult<usize>
+where
+    T: Table,
+    W: Expression<SqlType = Bool> + AppearsOnTable<T>,
+    V: AsChangeset<Target = T>,
+    Update<T::FromClause, W, V::Changeset>: ExecuteDsl<SqliteConnection> + ExecuteDsl<PgConnection>,
+{
+    let statement = update_where(table, filter, changes);
+    on_backend!(conn, |c| ExecuteDsl::execute(statement, c))
+}
+
 /// See [`update_where`].
 #[derive(Debug, Clone)]
 pub struct Update<F, W, V> {
@@ -443,7 +458,13 @@ mod tests {
         assert_eq!(on_backend!(conn, |c| bump("b", 5).execute(c)).unwrap(), 1);
         assert_eq!(on_backend!(conn, |c| bump("a", 100).execute(c)).unwrap(), 1);
         assert_eq!(
-            on_backend!(conn, |c| bump("nadie", 1).execute(c)).unwrap(),
+            run_update(
+                conn,
+                v::table,
+                v::name.eq("nadie"),
+                v::version.eq(v::version + 1)
+            )
+            .unwrap(),
             0
         );
         let cached = seen.0.lock().unwrap().1.clone();

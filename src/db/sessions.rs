@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::update_where;
+use super::prepared::run_update;
 use super::schema::sessions;
 
 #[derive(Debug, Insertable)]
@@ -55,13 +55,7 @@ pub fn update_state(
         sessions::state.eq(state),
         sessions::expires_at.eq(expires_at),
     );
-    on_backend!(conn, |c| update_where(
-        sessions::table,
-        sessions::id.eq(id),
-        changes
-    )
-    .execute(c))
-    .map(|n| n > 0)
+    run_update(conn, sessions::table, sessions::id.eq(id), changes).map(|n| n > 0)
 }
 
 pub fn expires_at(conn: &mut DbConn, id: &str) -> QueryResult<Option<NaiveDateTime>> {
@@ -74,13 +68,7 @@ pub fn expires_at(conn: &mut DbConn, id: &str) -> QueryResult<Option<NaiveDateTi
 
 pub fn set_expiry(conn: &mut DbConn, id: &str, expires_at: NaiveDateTime) -> QueryResult<()> {
     let changes = sessions::expires_at.eq(expires_at);
-    on_backend!(conn, |c| update_where(
-        sessions::table,
-        sessions::id.eq(id),
-        changes
-    )
-    .execute(c))
-    .map(drop)
+    run_update(conn, sessions::table, sessions::id.eq(id), changes).map(drop)
 }
 
 pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<()> {

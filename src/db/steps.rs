@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{IdsQuery, one_of, update_where};
+use super::prepared::{IdsQuery, one_of, run_update};
 use super::schema::{statuses, steps};
 use crate::domain::codes::step_status;
 use crate::domain::progress::StepCounts;
@@ -212,11 +212,5 @@ pub fn update(
         steps::link.eq(&state.link),
         steps::updated_at.eq(now),
     );
-    on_backend!(conn, |c| update_where(
-        steps::table,
-        steps::id.eq(id),
-        changes
-    )
-    .execute(c))
-    .map(drop)
+    run_update(conn, steps::table, steps::id.eq(id), changes).map(drop)
 }

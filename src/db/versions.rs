@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::update_where;
+use super::prepared::run_update;
 use super::schema::list_versions as v;
 
 /// A version and the rows it is spread over.
@@ -52,13 +52,7 @@ pub fn touch(conn: &mut DbConn, version: Version) -> QueryResult<()> {
         0
     };
     let row = v::name.eq(shard_row(version, k));
-    on_backend!(conn, |c| update_where(
-        v::table,
-        row,
-        v::version.eq(v::version + 1)
-    )
-    .execute(c))
-    .map(drop)
+    run_update(conn, v::table, row, v::version.eq(v::version + 1)).map(drop)
 }
 
 pub fn current(conn: &mut DbConn, version: Version) -> QueryResult<i64> {

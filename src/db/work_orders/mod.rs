@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{code_eq, code_ne, update_where};
+use super::prepared::{code_eq, code_ne, run_update};
 use super::schema::{planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -138,13 +138,7 @@ pub fn update_if_version(
         work_orders::updated_at.eq(now),
         work_orders::updated_by.eq(by),
     );
-    on_backend!(conn, |c| update_where(
-        work_orders::table,
-        at_version(id, version),
-        changes,
-    )
-    .execute(c))
-    .map(|n| n == 1)
+    run_update(conn, work_orders::table, at_version(id, version), changes).map(|n| n == 1)
 }
 
 /// The order `id` while it still has `version` (optimistic concurrency, W5).
@@ -175,13 +169,7 @@ pub fn set_status_if_version(
         work_orders::updated_at.eq(now),
         work_orders::updated_by.eq(by),
     );
-    on_backend!(conn, |c| update_where(
-        work_orders::table,
-        at_version(id, version),
-        changes,
-    )
-    .execute(c))
-    .map(|n| n == 1)
+    run_update(conn, work_orders::table, at_version(id, version), changes).map(|n| n == 1)
 }
 
 /// Sets the record state (delete, restore), bumping the version.
