@@ -67,8 +67,9 @@ struct Outcomes {
 static WRITERS: Mutex<Vec<(String, Weak<GroupWriter>)>> = Mutex::new(Vec::new());
 
 /// The file SQLite has open as `main` on this connection (empty for an in-memory database).
+/// Read before every write, so prepared once per connection (`sql_query` is parsed each time).
 pub fn main_file(conn: &mut SqliteConnection) -> QueryResult<String> {
-    diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+    super::prepared::IdsQuery::fixed("SELECT file FROM pragma_database_list WHERE name = 'main'")
         .get_result::<MainFile>(conn)
         .map(|m| m.file)
 }

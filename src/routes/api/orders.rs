@@ -43,14 +43,9 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::By
             let caches = state.caches.clone();
             let result = blocking(&state, move |c| {
                 let catalogs = caches.catalogs.get(c)?;
-                let created = services::work_orders::create(
-                    c,
-                    &catalogs,
-                    &form,
-                    &actor,
-                    Utc::now().naive_utc(),
-                )?;
-                let found = crate::services::timeline::conflicts_of(c, &created.placed)?;
+                let now = Utc::now().naive_utc();
+                let (created, found) =
+                    services::work_orders::create_checked(c, &catalogs, &form, &actor, now)?;
                 Ok::<_, ServiceError>((created, (found, catalogs)))
             })
             .await
@@ -139,8 +134,8 @@ pub async fn edit(state: web::Data<AppState>, user: CurrentUser, body: web::Byte
             let result = blocking(&state, move |c| {
                 let catalogs = caches.catalogs.get(c)?;
                 let now = Utc::now().naive_utc();
-                services::work_orders::update(c, &catalogs, id, &form, &actor, now)?;
-                let found = crate::services::timeline::conflicts_for(c, id)?;
+                let found =
+                    services::work_orders::update_checked(c, &catalogs, id, &form, &actor, now)?;
                 Ok::<_, ServiceError>((found, catalogs))
             })
             .await

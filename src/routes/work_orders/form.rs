@@ -458,15 +458,13 @@ pub async fn create(
     let (result, choices, warning) = blocking(&state, move |c| -> Result<_, AppError> {
         let catalogs = caches.catalogs.get(c)?;
         let now = Utc::now().naive_utc();
-        let result = services::work_orders::create(c, &catalogs, &submitted, &actor, now);
-        let (choices, warning) = match &result {
-            Ok(created) => {
-                let found = crate::services::timeline::conflicts_of(c, &created.placed)?;
-                (None, conflicts::warning(&found, &catalogs))
+        match services::work_orders::create_checked(c, &catalogs, &submitted, &actor, now) {
+            Ok((created, found)) => Ok((Ok(created), None, conflicts::warning(&found, &catalogs))),
+            Err(e) => {
+                let choices = load_choices(c, catalogs, &submitted)?;
+                Ok((Err(e), Some(choices), None))
             }
-            Err(_) => (Some(load_choices(c, catalogs.clone(), &submitted)?), None),
-        };
-        Ok((result, choices, warning))
+        }
     })
     .await??;
     match (result, choices) {
@@ -570,12 +568,15 @@ pub async fn update(
     let (result, current, shown, choices, warning) = blocking(&state, move |c| {
         let catalogs = caches.catalogs.get(c)?;
         let now = Utc::now().naive_utc();
-        let result = services::work_orders::update(c, &catalogs, id, &submitted, &actor, now);
-        if result.is_ok() {
-            let found = crate::services::timeline::conflicts_for(c, id)?;
-            let warning = conflicts::warning(&found, &catalogs);
-            return Ok::<_, AppError>((result, None, submitted, None, warning));
-        }
+        let result = match services::work_orders::update_checked(
+            c, &catalogs, id, &submitted, &actor, now,
+        ) {
+            Ok(found) => {
+                let warning = conflicts::warning(&found, &catalogs);
+                return Ok::<_, AppError>((Ok(()), None, submitted, None, warning));
+            }
+            Err(e) => Err(e),
+        };
         // Shown again as typed, but kind, parent, PTE (and a reprogramming's folio) are the
         // stored ones: an edit cannot change them.
         let current = work_orders::find(c, id)?;

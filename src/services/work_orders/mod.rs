@@ -19,6 +19,7 @@ use crate::domain::codes::{Front, site_category};
 use crate::domain::input::FieldErrors;
 use crate::domain::work_order::{SearchParts, WorkOrderInput, list_year, searchable_text};
 use crate::services::ServiceError;
+use crate::services::timeline::OrderConflict;
 
 /// What a create produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,35 @@ pub struct Created {
     pub steps: usize,
     /// Its place and window as written, for the double-booking warning (W20).
     pub placed: crate::db::timeline::Placed,
+}
+
+/// An order saved through the form or the JSON API, and the double bookings it now makes (W20:
+/// saving never fails for one; each caller words the warning). The one save sequence of both
+/// paths: the catalogs are the caller's (the instance's cache), the check reads the order as
+/// written.
+pub fn create_checked(
+    conn: &mut DbConn,
+    catalogs: &Catalogs,
+    form: &crate::domain::work_order::WorkOrderForm,
+    actor: &crate::services::Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<(Created, Vec<OrderConflict>), ServiceError> {
+    let created = create(conn, catalogs, form, actor, now)?;
+    let found = crate::services::timeline::conflicts_of(conn, &created.placed)?;
+    Ok((created, found))
+}
+
+/// An edit (W5) and the double bookings the order makes after it (W20), as `create_checked`.
+pub fn update_checked(
+    conn: &mut DbConn,
+    catalogs: &Catalogs,
+    id: i32,
+    form: &crate::domain::work_order::WorkOrderForm,
+    actor: &crate::services::Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<OrderConflict>, ServiceError> {
+    update(conn, catalogs, id, form, actor, now)?;
+    Ok(crate::services::timeline::conflicts_for(conn, id)?)
 }
 
 /// Any field error makes the whole input invalid (422, every message); only when all else is
