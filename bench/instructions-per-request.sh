@@ -19,7 +19,10 @@
 #   edit    an order edited by the HTML form (a new description each time), on the orders the
 #           warm-up created (posted without `version`, as a legacy client: the edit applies)
 #   detail  the order page (GET /ot/{id}) of the orders the warm-up created
+#   trivial the logged-in trivial page (GET /), the issue's yardstick for read pages
 #   list    the list's first page (GET /ot)
+#   search  the list searched for 50 different texts in turn (bench/run.sh's "50 searches")
+#   filter  the list under 50 different filters in turn (bench/run.sh's "50 filters")
 # Knobs: N (100), PORT (18210). Prints "<binary>: <instructions> instr/<REQ>"; keeps the last
 # profile in $WORK/callgrind.out.* for callgrind_annotate when KEEP_PROFILE=1.
 set -euo pipefail
@@ -27,7 +30,26 @@ set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [BINARY…]"; exit 2; }
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 REQ=${REQ:-create}
-case "$REQ" in create | step | edit | detail | list) ;; *) echo "REQ must be create, step, edit, detail or list"; exit 2 ;; esac
+case "$REQ" in create | step | edit | detail | trivial | list | search | filter) ;;
+  *) echo "REQ must be create, step, edit, detail, trivial, list, search or filter"; exit 2 ;;
+esac
+# The searches and filters of bench/run.sh's cases, in the same turn.
+WORDS=(reparacion repar mantenimiento rehabilitacion+ductos ductos valvulas
+  sustitucion+de+valvulas inspeccion+pintura anticorrosiva contra+incendio incendio habitacional
+  modulo cableado instrumentacion patin+medicion montaje frente+12 ducto+12 descarga+frente+7
+  lineas pemex exploracion intercom sureste litoral ramirez lopez hernandez villanueva
+  perez+salas mendez dominguez rios ot-2024 ot-2023-00 000123 00042 pep-spr spr-12 pte-0001
+  pendiente 2025 reparacion+tanque grua xyzzy plataforma+marina+norte mantenimiento+valvulas
+  sustit reparaci%C3%B3n)
+STATUSES=(5 6 7 8 9 10 11 16)
+filter_query() {
+  local n=$(($1 % 50))
+  local q="estatus=${STATUSES[$((n % 8))]}&responsable_proyecto=$((n % 3 + 1))"
+  [ $((n % 2)) -eq 0 ] && q="$q&tipo=todos"
+  [ "$n" -ge 24 ] && q="$q&anio=$((2024 + n % 3))"
+  [ "$n" -ge 40 ] && q="$q&id_cliente=$((n % 4 + 1))"
+  echo "$q"
+}
 N=${N:-100}
 PORT=${PORT:-18210}
 BASE="http://127.0.0.1:${PORT}"
@@ -77,7 +99,10 @@ for bin in "$@"; do
           "$BASE/ot/${created[$(($1 % ${#created[@]}))]}"
         ;;
       detail) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/ot/${created[$(($1 % ${#created[@]}))]}" ;;
+      trivial) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/" ;;
       list) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/ot" ;;
+      search) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/ot?q=${WORDS[$(($1 % 50))]}" ;;
+      filter) curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" "$BASE/ot?$(filter_query "$1")" ;;
     esac
   }
   for i in $(seq 1 20); do request "$((i + 1000))" >/dev/null; done

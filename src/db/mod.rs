@@ -27,6 +27,7 @@ pub mod activity;
 pub mod annexes;
 pub mod caches;
 pub mod catalogs;
+pub mod dates;
 pub mod group_commit;
 pub mod health;
 pub mod legacy;

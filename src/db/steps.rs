@@ -61,8 +61,11 @@ pub struct StepView {
     pub description: String,
     pub status_id: i32,
     pub status_name: String,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub start_date: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub end_date: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub delivery_date: Option<NaiveDate>,
     pub comment: String,
     pub link: Option<String>,

@@ -822,7 +822,16 @@ async fn w5_a_conflict_keeps_the_colleagues_change_and_the_users_own() {
     .await;
     assert_eq!(r.status(), 409);
     let body = r.text().await.unwrap();
-    assert!(!texts(&body, "#conflicto").is_empty());
+    // Who saved first, and when (read apart from the order's row: `last_saved`).
+    let conflict = texts(&body, "#conflicto").concat();
+    let day = |t: chrono::NaiveDateTime| faena::domain::format::timestamp(t)[..10].to_owned();
+    let now = chrono::Utc::now().naive_utc();
+    let (today, a_minute_ago) = (day(now), day(now - chrono::Duration::minutes(1)));
+    assert!(
+        conflict.contains("Usuario ana guardó cambios en esta OT el ")
+            && (conflict.contains(&today) || conflict.contains(&a_minute_ago)),
+        "{conflict}"
+    );
     let again = form_values(&body, "#ot-form");
     let value = |name: &str| {
         again

@@ -604,18 +604,20 @@ fn ids_of_page(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
 
 /// The list rows of some orders, in the order of `ids`.
 pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrder>> {
-    let mut rows: Vec<ListedOrder> = work_orders::table
-        .left_join(planning_docs::table)
-        .left_join(clients::table)
-        .inner_join(statuses::table)
-        .filter(one_of(work_orders::id, ids))
-        .select((
-            WorkOrder::as_select(),
-            planning_docs::folio.nullable(),
-            clients::description.nullable(),
-            statuses::description,
-        ))
-        .load::<(WorkOrder, Option<String>, Option<String>, String)>(conn)?
+    let rows: Vec<(WorkOrder, Option<String>, Option<String>, String)> =
+        on_backend!(conn, |c| work_orders::table
+            .left_join(planning_docs::table)
+            .left_join(clients::table)
+            .inner_join(statuses::table)
+            .filter(one_of(work_orders::id, ids))
+            .select((
+                WorkOrder::as_select(),
+                planning_docs::folio.nullable(),
+                clients::description.nullable(),
+                statuses::description,
+            ))
+            .load(c))?;
+    let mut rows: Vec<ListedOrder> = rows
         .into_iter()
         .map(|(order, pte_folio, client_name, status_name)| ListedOrder {
             order,
@@ -680,9 +682,9 @@ pub fn page_facts(conn: &mut DbConn, ids: &[i32]) -> QueryResult<PageFacts> {
         ]
     });
     let mut facts = PageFacts::default();
-    for FactRow { part, row } in
-        IdsQuery::around(PARTS.iter().map(String::as_str).collect(), ids).load::<FactRow>(conn)?
-    {
+    let query = IdsQuery::around(PARTS.iter().map(String::as_str).collect(), ids);
+    let rows: Vec<FactRow> = on_backend!(conn, |c| query.load(c))?;
+    for FactRow { part, row } in rows {
         match part {
             1 => {
                 facts.counts.insert(row.id, row.counts());

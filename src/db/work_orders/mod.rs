@@ -19,7 +19,10 @@ use super::prepared::{code_eq, code_ne, run_update};
 use super::schema::{planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
-/// One `work_orders` row.
+/// One `work_orders` row, as pages, lists, exports and the rules read it. Not selected: the
+/// search text (written for the text index, never shown; a few hundred bytes per row) and who
+/// created and last saved it, when (`last_saved` reads those for the one message that shows
+/// them) — the list decodes 25 of these per page (issue 14).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = work_orders)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
@@ -37,9 +40,13 @@ pub struct WorkOrder {
     pub record_state: i32,
     pub parent_id: Option<i32>,
     pub revision: Option<i32>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub planned_start: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub planned_end: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub real_start: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub real_end: Option<NaiveDate>,
     pub real_end_from_status: bool,
     pub duration_days: Option<i32>,
@@ -51,16 +58,13 @@ pub struct WorkOrder {
     pub intercom_site_id: Option<i32>,
     pub yard_site_id: Option<i32>,
     pub requires_yard: bool,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub yard_start: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub yard_end: Option<NaiveDate>,
     pub comment: String,
     pub list_year: Option<i32>,
-    pub search_text: String,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub created_by: Option<i32>,
-    pub updated_at: NaiveDateTime,
-    pub updated_by: Option<i32>,
 }
 
 /// The fields a create or an edit writes. `None` clears (W5: a blank field is cleared).
@@ -359,6 +363,15 @@ pub fn ids_with_folio(conn: &mut DbConn, folio: &str) -> QueryResult<Vec<i32>> {
 }
 
 /// The display name of who last changed an order, for the W5 conflict message.
+/// When an order was last saved, and by whom (W5: the message of a refused stale edit).
+pub fn last_saved(conn: &mut DbConn, id: i32) -> QueryResult<Option<(NaiveDateTime, Option<i32>)>> {
+    work_orders::table
+        .find(id)
+        .select((work_orders::updated_at, work_orders::updated_by))
+        .first(conn)
+        .optional()
+}
+
 pub fn updated_by_name(conn: &mut DbConn, user_id: Option<i32>) -> QueryResult<String> {
     let Some(user_id) = user_id else {
         return Ok("el sistema".to_owned());

@@ -97,12 +97,14 @@ pub fn update(
 }
 
 fn stale(c: &mut DbConn, current: &WorkOrder) -> QueryResult<ServiceError> {
-    let latest = repo::find(c, current.id)?.unwrap_or_else(|| current.clone());
-    let who = repo::updated_by_name(c, latest.updated_by)?;
+    let Some((at, by)) = repo::last_saved(c, current.id)? else {
+        return Ok(ServiceError::NotFound);
+    };
+    let who = repo::updated_by_name(c, by)?;
     Ok(ServiceError::Conflict(format!(
         "{who} guardó cambios en esta OT el {}. Sus cambios no se guardaron: el formulario \
          conserva lo que usted escribió; revise los datos actuales y guarde de nuevo.",
-        format::timestamp(latest.updated_at)
+        format::timestamp(at)
     )))
 }
 
