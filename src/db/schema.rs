@@ -390,6 +390,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Each order's step counts (W10), kept by triggers on `steps` (migration 000015).
+    order_step_counts (work_order_id) {
+        work_order_id -> Integer,
+        total -> Integer,
+        completed -> Integer,
+        applicable -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sites -> fronts (category_id));
 diesel::joinable!(clients -> kinds (client_type_id));
@@ -407,6 +417,7 @@ diesel::joinable!(annex_imports -> work_orders (work_order_id));
 diesel::joinable!(annex_items -> annex_imports (import_id));
 diesel::joinable!(annex_daily -> annex_items (item_id));
 diesel::joinable!(schedule_versions -> work_orders (work_order_id));
+diesel::joinable!(order_step_counts -> work_orders (work_order_id));
 diesel::joinable!(schedule_tasks -> schedule_versions (version_id));
 diesel::joinable!(schedule_links -> schedule_versions (version_id));
 diesel::joinable!(schedule_progress -> schedule_tasks (task_id));
@@ -426,6 +437,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     step_templates,
     step_rules,
     steps,
+    order_step_counts,
     activity_log,
     units,
     concepts,

@@ -28,6 +28,11 @@ pub struct ListData {
     pub versions: versions::Snapshot,
 }
 
+/// The listed orders' step counts (W10), as their rows brought them.
+fn step_counts(listed: &[ListedOrder]) -> HashMap<i32, StepCounts> {
+    listed.iter().map(|l| (l.order.id, l.steps)).collect()
+}
+
 /// One page of the list for `filter`: totals and catalogs from the per-instance caches.
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "listing::load"))]
 pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::QueryResult<ListData> {
@@ -46,8 +51,8 @@ pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::Que
     Ok(ListData {
         catalogs,
         total,
+        counts: step_counts(&listed),
         listed,
-        counts: facts.counts,
         children: facts.children,
         physical: facts.physical,
         versions,
@@ -93,8 +98,8 @@ impl Pages {
         Ok(Some(ListData {
             catalogs: self.catalogs.clone(),
             total: i64::try_from(self.ids.len()).unwrap_or(i64::MAX),
+            counts: step_counts(&listed),
             listed,
-            counts: facts.counts,
             children: facts.children,
             physical: facts.physical,
             versions: self.versions.clone(),

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::WorkOrder;
 use crate::db::prepared::{IdsQuery, code_eq, code_ne, code_not_in, one_of};
-use crate::db::schema::{clients, planning_docs, statuses, work_orders};
+use crate::db::schema::{clients, order_step_counts, planning_docs, statuses, work_orders};
 use crate::db::{DbConn, with_plans_for_values};
 use chrono::NaiveDate;
 
@@ -129,13 +129,15 @@ impl Default for ListFilter {
     }
 }
 
-/// A listed order with the names its row shows.
+/// A listed order with the names and step counts its row shows.
 #[derive(Debug, Clone)]
 pub struct ListedOrder {
     pub order: WorkOrder,
     pub pte_folio: Option<String>,
     pub client_name: Option<String>,
     pub status_name: String,
+    /// Its step counts (W10), kept by the database (`order_step_counts`).
+    pub steps: StepCounts,
 }
 
 type Backend = <DbConn as diesel::Connection>::Backend;
@@ -604,27 +606,49 @@ fn ids_of_page(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
 
 /// The list rows of some orders, in the order of `ids`.
 pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrder>> {
-    let rows: Vec<(WorkOrder, Option<String>, Option<String>, String)> =
-        on_backend!(conn, |c| work_orders::table
-            .left_join(planning_docs::table)
-            .left_join(clients::table)
-            .inner_join(statuses::table)
-            .filter(one_of(work_orders::id, ids))
-            .select((
-                WorkOrder::as_select(),
-                planning_docs::folio.nullable(),
-                clients::description.nullable(),
-                statuses::description,
-            ))
-            .load(c))?;
+    type Row = (
+        WorkOrder,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<(i32, i32, i32)>,
+    );
+    let rows: Vec<Row> = on_backend!(conn, |c| work_orders::table
+        .left_join(planning_docs::table)
+        .left_join(clients::table)
+        .inner_join(statuses::table)
+        .left_join(order_step_counts::table)
+        .filter(one_of(work_orders::id, ids))
+        .select((
+            WorkOrder::as_select(),
+            planning_docs::folio.nullable(),
+            clients::description.nullable(),
+            statuses::description,
+            (
+                order_step_counts::total,
+                order_step_counts::completed,
+                order_step_counts::applicable,
+            )
+                .nullable(),
+        ))
+        .load(c))?;
     let mut rows: Vec<ListedOrder> = rows
         .into_iter()
-        .map(|(order, pte_folio, client_name, status_name)| ListedOrder {
-            order,
-            pte_folio,
-            client_name,
-            status_name,
-        })
+        .map(
+            |(order, pte_folio, client_name, status_name, steps)| ListedOrder {
+                order,
+                pte_folio,
+                client_name,
+                status_name,
+                steps: steps
+                    .map(|(total, completed, applicable)| StepCounts {
+                        total: total.into(),
+                        completed: completed.into(),
+                        applicable: applicable.into(),
+                    })
+                    .unwrap_or_default(),
+            },
+        )
         .collect();
     let position: std::collections::HashMap<i32, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
@@ -632,19 +656,17 @@ pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrde
     Ok(rows)
 }
 
-/// What a list row shows besides its own columns, for a page of orders.
+/// What a list row shows besides its own columns (its step counts are among those: W10).
 #[derive(Debug, Default)]
 pub struct PageFacts {
-    /// Step counts by order (W10).
-    pub counts: HashMap<i32, StepCounts>,
     /// Non-deleted reprogrammings by initial order.
     pub children: HashMap<i32, i64>,
     /// Physical progress of the active schedules (W16): (real, client) in hundredths.
     pub physical: HashMap<i32, (i32, i32)>,
 }
 
-/// One row of `page_facts`: which part, then the order and up to three numbers, named as the
-/// step counts' columns (the first part's).
+/// One row of `page_facts`: which part, then the order and up to two numbers, named as the
+/// step counts' columns.
 #[derive(Debug, QueryableByName)]
 struct FactRow {
     #[diesel(sql_type = diesel::sql_types::Integer)]
@@ -653,9 +675,8 @@ struct FactRow {
     row: crate::db::steps::CountRow,
 }
 
-/// The step counts, reprogramming counts and physical progress of a page of orders in one
-/// statement (one round trip: on PostgreSQL each query is one), the three parts told apart by
-/// their first column.
+/// The reprogramming counts and physical progress of a page of orders in one statement (one
+/// round trip: on PostgreSQL each query is one), the parts told apart by their first column.
 pub fn page_facts(conn: &mut DbConn, ids: &[i32]) -> QueryResult<PageFacts> {
     if ids.is_empty() {
         return Ok(PageFacts::default());
@@ -663,12 +684,11 @@ pub fn page_facts(conn: &mut DbConn, ids: &[i32]) -> QueryResult<PageFacts> {
     // One fixed text, prepared once per connection. The reprogrammings: `+kind_id` keeps the
     // parent index, never the kind's (a third of the table), whatever the planner's statistics
     // say (91 ms instead of 0.1 ms at 100,000 orders when it guessed wrong).
-    static PARTS: LazyLock<[String; 4]> = LazyLock::new(|| {
+    static PARTS: LazyLock<[String; 3]> = LazyLock::new(|| {
         [
-            format!("SELECT 1 AS part, {}", *crate::db::steps::COUNT_COLUMNS),
-            " GROUP BY work_order_id UNION ALL \
-             SELECT 2, parent_id, CAST(COUNT(*) AS BIGINT), 0, 0 FROM work_orders \
-             WHERE parent_id"
+            "SELECT 2 AS part, parent_id AS id, CAST(COUNT(*) AS BIGINT) AS total, \
+             CAST(0 AS BIGINT) AS completed, CAST(0 AS BIGINT) AS applicable \
+             FROM work_orders WHERE parent_id"
                 .to_owned(),
             format!(
                 " AND +kind_id = {} AND record_state <> {} GROUP BY parent_id UNION ALL \
@@ -686,9 +706,6 @@ pub fn page_facts(conn: &mut DbConn, ids: &[i32]) -> QueryResult<PageFacts> {
     let rows: Vec<FactRow> = on_backend!(conn, |c| query.load(c))?;
     for FactRow { part, row } in rows {
         match part {
-            1 => {
-                facts.counts.insert(row.id, row.counts());
-            }
             2 => {
                 facts.children.insert(row.id, row.total);
             }
