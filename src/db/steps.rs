@@ -144,8 +144,8 @@ impl CountRow {
 }
 
 /// The step counts' columns and table, up to the order id the set of ids follows:
-/// `SELECT` + this + the set + `GROUP BY work_order_id` (what the counts kept on each order,
-/// `WorkOrder::step_counts`, always equal).
+/// `SELECT` + this + the set + `GROUP BY work_order_id` (what the counts the database keeps in
+/// `order_step_counts`, read by the list with its rows, always equal).
 pub(in crate::db) static COUNT_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "work_order_id AS id, CAST(COUNT(*) AS BIGINT) AS total, \
