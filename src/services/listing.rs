@@ -12,25 +12,19 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use crate::db::{DbConn, settings, versions, write_transaction};
-use crate::domain::progress::StepCounts;
 use crate::domain::work_order::{SearchParts, searchable_text};
 
 /// Everything one list page shows, in a fixed number of queries whatever the page size (W10).
 pub struct ListData {
     pub catalogs: Arc<Catalogs>,
     pub total: i64,
+    /// The rows, each with its step counts (W10).
     pub listed: Vec<ListedOrder>,
-    pub counts: HashMap<i32, StepCounts>,
     /// Physical progress of the active schedules (W16): (real, client) in hundredths.
     pub physical: HashMap<i32, (i32, i32)>,
     pub children: HashMap<i32, i64>,
     /// The version rows the page was read at, for a caller's further cached counts.
     pub versions: versions::Snapshot,
-}
-
-/// The listed orders' step counts (W10), as their rows brought them.
-fn step_counts(listed: &[ListedOrder]) -> HashMap<i32, StepCounts> {
-    listed.iter().map(|l| (l.order.id, l.steps)).collect()
 }
 
 /// One page of the list for `filter`: totals and catalogs from the per-instance caches.
@@ -51,7 +45,6 @@ pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::Que
     Ok(ListData {
         catalogs,
         total,
-        counts: step_counts(&listed),
         listed,
         children: facts.children,
         physical: facts.physical,
@@ -98,7 +91,6 @@ impl Pages {
         Ok(Some(ListData {
             catalogs: self.catalogs.clone(),
             total: i64::try_from(self.ids.len()).unwrap_or(i64::MAX),
-            counts: step_counts(&listed),
             listed,
             children: facts.children,
             physical: facts.physical,

@@ -127,7 +127,7 @@ pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) ->
                 .iter()
                 .map(|l| {
                     let o = &l.order;
-                    let counts = data.counts.get(&o.id).copied().unwrap_or_default();
+                    let counts = l.steps;
                     let p = Progress::compute(o.planned_start, o.planned_end, o.real_start, counts, today);
                     let children = data.children.get(&o.id).copied().unwrap_or(0);
                     let to_define = o.record_state == record_state::TO_DEFINE;

@@ -117,11 +117,7 @@ pub async fn csv(
                 };
                 for l in &data.listed {
                     let o = &l.order;
-                    let p = ProgressView::of(
-                        o,
-                        data.counts.get(&o.id).copied().unwrap_or_default(),
-                        today,
-                    );
+                    let p = ProgressView::of(o, l.steps, today);
                     crate::web::download::csv_row(
                         w,
                         [
@@ -236,11 +232,7 @@ pub async fn xlsx(
         while let Some(data) = pages.next_page(conn)? {
             for l in &data.listed {
                 let o = &l.order;
-                let p = ProgressView::of(
-                    o,
-                    data.counts.get(&o.id).copied().unwrap_or_default(),
-                    today,
-                );
+                let p = ProgressView::of(o, l.steps, today);
                 let texts = [
                     (0, o.folio.clone()),
                     (1, o.oficio.clone()),

@@ -568,14 +568,14 @@ pub async fn update(
     let (result, current, shown, choices, warning) = blocking(&state, move |c| {
         let catalogs = caches.catalogs.get(c)?;
         let now = Utc::now().naive_utc();
-        let result = match services::work_orders::update_checked(
+        let refusal = match services::work_orders::update_checked(
             c, &catalogs, id, &submitted, &actor, now,
         ) {
             Ok(found) => {
                 let warning = conflicts::warning(&found, &catalogs);
                 return Ok::<_, AppError>((Ok(()), None, submitted, None, warning));
             }
-            Err(e) => Err(e),
+            Err(e) => e,
         };
         // Shown again as typed, but kind, parent, PTE (and a reprogramming's folio) are the
         // stored ones: an edit cannot change them.
@@ -590,7 +590,7 @@ pub async fn update(
             }
         }
         let choices = load_choices(c, catalogs, &shown)?;
-        Ok((result, current, shown, Some(choices), None))
+        Ok((Err(refusal), current, shown, Some(choices), None))
     })
     .await??;
     let mut f = shown;

@@ -227,7 +227,6 @@ pub async fn list(
         catalogs,
         total,
         listed,
-        counts,
         children,
         physical,
         ..
@@ -257,11 +256,7 @@ pub async fn list(
                 deleted: o.record_state == record_state::DELETED,
                 revision: o.revision,
                 reprogrammings: children.get(&o.id).copied().unwrap_or(0),
-                progress: ProgressView::of(
-                    o,
-                    counts.get(&o.id).copied().unwrap_or_default(),
-                    today,
-                ),
+                progress: ProgressView::of(o, l.steps, today),
                 physical: physical.get(&o.id).map(|(real, client)| {
                     (
                         real / 100,

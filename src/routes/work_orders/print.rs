@@ -81,7 +81,6 @@ pub async fn selection(
         catalogs,
         total,
         listed,
-        counts,
         ..
     } = data;
     let orders = listed
@@ -95,11 +94,7 @@ pub async fn selection(
                 kind_label: kind_label(o),
                 to_define: o.record_state == record_state::TO_DEFINE,
                 fields: fields_of(o, &catalogs, l.pte_folio.clone()),
-                progress: ProgressView::of(
-                    o,
-                    counts.get(&o.id).copied().unwrap_or_default(),
-                    today,
-                ),
+                progress: ProgressView::of(o, l.steps, today),
                 steps: step_rows(&steps),
             }
         })
