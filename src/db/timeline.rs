@@ -20,16 +20,22 @@ pub struct Placed {
     pub client_id: Option<i32>,
     pub project_manager_id: i32,
     pub front_id: Option<i32>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub planned_start: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub planned_end: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub real_start: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub real_end: Option<NaiveDate>,
     pub vessel_site_id: Option<i32>,
     pub platform_site_id: Option<i32>,
     pub intercom_site_id: Option<i32>,
     pub yard_site_id: Option<i32>,
     pub requires_yard: bool,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub yard_start: Option<NaiveDate>,
+    #[diesel(deserialize_as = super::dates::MaybeDay)]
     pub yard_end: Option<NaiveDate>,
 }
 
@@ -178,7 +184,8 @@ pub fn placed(conn: &mut DbConn, id: i32) -> QueryResult<Option<Placed>> {
 /// Active visible orders on any of these vessels, platforms or yards whose dates may reach into
 /// `(from, to)` (the candidates of a double booking with one order: a superset, as in
 /// `placed_in`; the caller intersects the windows). One query per site, each on its column's
-/// index (SQLite scans the whole table for an OR over three columns).
+/// index (SQLite scans the whole table for an OR over three columns), which carries every
+/// column read here: the table itself is not read (migration 000016).
 pub fn active_on_sites(
     conn: &mut DbConn,
     vessel: Option<i32>,

@@ -357,3 +357,122 @@ async fn w20_a_warning_names_the_first_five_double_bookings_and_counts_the_rest(
     assert_eq!(detalles.matches("Traslape con").count(), 5, "{detalles}");
     assert!(detalles.contains("y 3 traslapes más"), "{detalles}");
 }
+
+/// The plan of a statement's text, one line per node: `EXPLAIN QUERY PLAN` on SQLite; on
+/// PostgreSQL `EXPLAIN EXECUTE` of it prepared anew, with `args`, heap and bitmap scans
+/// disabled for the moment (with a few rows the planner would rather read the table; disabled,
+/// it still reads the table when the index lacks a column it needs).
+fn plan_of_prepared(c: &mut faena::db::DbConn, sql: &str, args: &str) -> Vec<String> {
+    use diesel::connection::SimpleConnection;
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+        line: String,
+    }
+    match c {
+        faena::db::DbConn::Sqlite(_) => {
+            #[derive(QueryableByName)]
+            struct Node {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                detail: String,
+            }
+            diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load::<Node>(c)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.detail)
+                .collect()
+        }
+        faena::db::DbConn::Pg(_) => {
+            // The kept statement's own plan was made with the table scans allowed (and the
+            // connection keeps generic plans): plan its text afresh.
+            c.batch_execute(&format!(
+                "PREPARE plan_probe AS {sql}; \
+                 SET enable_seqscan = off; SET enable_bitmapscan = off"
+            ))
+            .unwrap();
+            let plan =
+                diesel::sql_query(format!("EXPLAIN EXECUTE plan_probe({args})")).load::<Line>(c);
+            c.batch_execute("DEALLOCATE plan_probe; RESET enable_seqscan; RESET enable_bitmapscan")
+                .unwrap();
+            plan.unwrap().into_iter().map(|l| l.line).collect()
+        }
+    }
+}
+
+/// W20's double-booking candidates (read on every OT page and every save) come from the site
+/// indexes alone (issue 14): the statements `active_on_sites` keeps are planned as covering
+/// index scans on SQLite and index-only scans on PostgreSQL. Before migration 000016,
+/// PostgreSQL visited the table for every entry of the site and status (1.2 ms twice per OT
+/// page on a busy yard of the demo data).
+#[tokio::test]
+async fn w20_double_booking_candidates_are_read_from_the_site_indexes_alone() {
+    let app = setup().await;
+    let yard_phase = [
+        ("check_fase_patio", "on"),
+        ("id_patio_fase", "1"),
+        ("fecha_inicio_patio", "01/02/2025"),
+        ("fecha_fin_patio", "20/02/2025"),
+    ];
+    let a = on_vessel(&app, "OT-A", "01/03/2025", "31/03/2025", &yard_phase).await;
+    let b = on_vessel(&app, "OT-B", "15/03/2025", "10/04/2025", &[]).await;
+    let late = on_vessel(&app, "OT-C", "01/06/2025", "30/06/2025", &[]).await;
+    let (found, plans) = app
+        .db(move |c| {
+            let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+            let span = (day(2, 10), day(3, 31));
+            let found: Vec<i32> =
+                faena::db::timeline::active_on_sites(c, Some(7), Some(9), Some(1), span)
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.id)
+                    .collect();
+            #[derive(QueryableByName)]
+            struct Stmt {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                sql: String,
+            }
+            let kept = match c {
+                faena::db::DbConn::Sqlite(_) => "SELECT sql FROM sqlite_stmt",
+                faena::db::DbConn::Pg(_) => "SELECT statement AS sql FROM pg_prepared_statements",
+            };
+            let kept: Vec<String> = diesel::sql_query(kept)
+                .load::<Stmt>(c)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.sql)
+                .collect();
+            let plans: Vec<(&str, Vec<String>)> = ["vessel", "platform", "yard"]
+                .into_iter()
+                .map(|site| {
+                    let mine: Vec<&String> = kept
+                        .iter()
+                        .filter(|sql| {
+                            // Identifiers are quoted with ` on SQLite and " on PostgreSQL.
+                            let bare = sql.replace(['`', '"'], "");
+                            bare.contains(&format!("work_orders.{site}_site_id ="))
+                                && bare.contains("work_orders.yard_end >=")
+                        })
+                        .collect();
+                    assert_eq!(mine.len(), 1, "one kept statement for the {site}: {kept:?}");
+                    // The site, then the span's end three times and its start three times.
+                    let args = "9, '2025-03-31', '2025-03-31', '2025-03-31', \
+                                '2025-02-10', '2025-02-10', '2025-02-10'";
+                    (site, plan_of_prepared(c, mine[0], args))
+                })
+                .collect();
+            (found, plans)
+        })
+        .await;
+    assert_eq!(found, vec![a, b], "OT-C ({late}) starts after the span");
+    for (site, plan) in plans {
+        let index = format!("work_orders_{site}_window_idx");
+        assert!(
+            plan.iter().any(|l| {
+                l.contains(&index)
+                    && (l.contains("USING COVERING INDEX") || l.contains("Index Only Scan"))
+            }),
+            "the {site} candidates read the table too: {plan:?}"
+        );
+    }
+}

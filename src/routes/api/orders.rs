@@ -11,9 +11,9 @@ use super::{
     success, success_with_conflicts,
 };
 use crate::db::catalogs::Catalogs;
+use crate::db::steps;
 use crate::db::work_orders as repo;
-use crate::db::{planning_docs, steps};
-use crate::domain::codes::kind;
+use crate::domain::codes::{kind, record_state};
 use crate::domain::execution::StatusForm;
 use crate::domain::format;
 use crate::domain::progress::Progress;
@@ -237,15 +237,10 @@ pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Ans
     either(
         async {
             let id = id_param(query.id.as_deref(), "id")?;
-            let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
-                let Some(o) = repo::find_visible(c, id)? else {
-                    return Ok(None);
-                };
-                let pte = match o.planning_doc_id {
-                    Some(p) => planning_docs::find_visible(c, p)?.map(|p| p.folio),
-                    None => None,
-                };
-                Ok(Some((o, pte)))
+            // The order and its PTE's folio (unless that PTE is deleted) in one query.
+            let found = blocking(&state, move |c| {
+                repo::find_with_pte_folio(c, id)
+                    .map(|f| f.filter(|(o, _)| o.record_state != record_state::DELETED))
             })
             .await
             .map_err(app_error)?

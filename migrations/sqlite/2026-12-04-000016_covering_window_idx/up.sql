@@ -1,0 +1,20 @@
+-- The double-booking check (W20) reads every active order on the order's vessel, platform and
+-- yard whose dates reach into its span, on every save and every OT page (issue 14). Migration
+-- 000011 put the status and dates in the site indexes, so only the matches' rows were read;
+-- with every other column the check reads at the end of the key, none is (a covering index:
+-- the rowid is the order's id).
+DROP INDEX work_orders_vessel_window_idx;
+DROP INDEX work_orders_platform_window_idx;
+DROP INDEX work_orders_yard_window_idx;
+CREATE INDEX work_orders_vessel_window_idx ON work_orders (vessel_site_id, status_id, record_state,
+    planned_start, planned_end, real_start, real_end, yard_start, yard_end,
+    folio, parent_id, client_id, project_manager_id, front_id, platform_site_id,
+    intercom_site_id, yard_site_id, requires_yard);
+CREATE INDEX work_orders_platform_window_idx ON work_orders (platform_site_id, status_id,
+    record_state, planned_start, planned_end, real_start, real_end, yard_start, yard_end,
+    folio, parent_id, client_id, project_manager_id, front_id, vessel_site_id,
+    intercom_site_id, yard_site_id, requires_yard);
+CREATE INDEX work_orders_yard_window_idx ON work_orders (yard_site_id, status_id, record_state,
+    planned_start, planned_end, real_start, real_end, yard_start, yard_end,
+    folio, parent_id, client_id, project_manager_id, front_id, vessel_site_id,
+    platform_site_id, intercom_site_id, requires_yard);
