@@ -1323,10 +1323,10 @@ pub type OrderKeys = (i32, i32, Option<i32>, String, Option<i32>, Option<i32>);
 /// (the unique indexes of W2 and W4): (id, kind, PTE, folio, parent, revision).
 pub fn order_keys(conn: &mut DbConn) -> QueryResult<Vec<OrderKeys>> {
     work_orders::table
-        .filter(crate::db::prepared::code_ne(
-            work_orders::record_state,
-            crate::domain::codes::record_state::DELETED,
-        ))
+        .filter(crate::db::prepared::code_is_not::<
+            { crate::domain::codes::record_state::DELETED },
+            _,
+        >(work_orders::record_state))
         .select((
             work_orders::id,
             work_orders::kind_id,

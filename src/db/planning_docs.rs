@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{code_eq, code_ne};
+use super::prepared::{code_is, code_is_not};
 use super::schema::{planning_docs, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -122,8 +122,10 @@ pub fn visible_id_by_folio(conn: &mut DbConn, folio: &str) -> QueryResult<Option
 pub fn search_available(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<PlanningDoc>> {
     let taken = work_orders::table
         .filter(work_orders::planning_doc_id.eq(planning_docs::id.nullable()))
-        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
-        .filter(code_ne(work_orders::record_state, record_state::DELETED));
+        .filter(code_is::<{ kind::INITIAL }, _>(work_orders::kind_id))
+        .filter(code_is_not::<{ record_state::DELETED }, _>(
+            work_orders::record_state,
+        ));
     let pattern = super::like_pattern(q);
     planning_docs::table
         .filter(planning_docs::record_state.ne(record_state::DELETED))
@@ -147,8 +149,10 @@ pub fn search_available(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<V
 pub fn available_for_initial(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String)>> {
     let taken = work_orders::table
         .filter(work_orders::planning_doc_id.eq(planning_docs::id.nullable()))
-        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
-        .filter(code_ne(work_orders::record_state, record_state::DELETED));
+        .filter(code_is::<{ kind::INITIAL }, _>(work_orders::kind_id))
+        .filter(code_is_not::<{ record_state::DELETED }, _>(
+            work_orders::record_state,
+        ));
     planning_docs::table
         .filter(planning_docs::record_state.ne(record_state::DELETED))
         .filter(diesel::dsl::not(diesel::dsl::exists(taken)))

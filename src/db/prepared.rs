@@ -9,7 +9,10 @@
 //!   still probes the column's index once per id); PostgreSQL: `= ANY($1)`, an integer array.
 //! - A code compared with its value written into the text ([`code_eq`], [`code_ne`]), for the
 //!   columns partial indexes name (kind, record state): SQLite plans a statement again after
-//!   every new bind when the bound value meets a partial index's condition.
+//!   every new bind when the bound value meets a partial index's condition. A code fixed when
+//!   the program is built is also carried in the type ([`code_is`], [`code_is_not`],
+//!   [`in_code_set`]): such a statement keeps a static query id, so diesel finds it prepared by
+//!   its type without writing its text again on every run.
 //! - An `UPDATE` kept prepared ([`update_where`]): diesel prepares its own again on every run.
 //!
 //! [`one_of`] and the codes are filters for diesel's query builder; [`IdsQuery`] is a fixed SQL
@@ -179,6 +182,108 @@ impl<C: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for Code<C> {
     }
 }
 
+/// `column = CODE`, a code fixed when the program is built, written into the text like
+/// [`code_eq`]'s but also carried in the type: a statement made only of such parts has a static
+/// query id, so diesel finds it prepared by its type instead of writing its text again on every
+/// run to look it up (issue 14: writing the double-booking check's text was a sixth of the OT
+/// page on PostgreSQL). [`code_eq`] is for a code known only at run time.
+pub fn code_is<const CODE: i32, C>(column: C) -> FixedCode<C, CODE, true> {
+    FixedCode { column }
+}
+
+/// `column <> CODE` (see [`code_is`]).
+pub fn code_is_not<const CODE: i32, C>(column: C) -> FixedCode<C, CODE, false> {
+    FixedCode { column }
+}
+
+/// See [`code_is`]; `EQ`: `=` or `<>`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FixedCode<C, const CODE: i32, const EQ: bool> {
+    column: C,
+}
+
+impl<C: Expression, const CODE: i32, const EQ: bool> Expression for FixedCode<C, CODE, EQ> {
+    type SqlType = Bool;
+}
+
+impl<C: AppearsOnTable<QS> + Expression, QS, const CODE: i32, const EQ: bool> AppearsOnTable<QS>
+    for FixedCode<C, CODE, EQ>
+{
+}
+
+impl<C: SelectableExpression<QS> + Expression, QS, const CODE: i32, const EQ: bool>
+    SelectableExpression<QS> for FixedCode<C, CODE, EQ>
+{
+}
+
+impl<C: ValidGrouping<GB>, GB, const CODE: i32, const EQ: bool> ValidGrouping<GB>
+    for FixedCode<C, CODE, EQ>
+{
+    type IsAggregate = C::IsAggregate;
+}
+
+impl<C: QueryId, const CODE: i32, const EQ: bool> QueryId for FixedCode<C, CODE, EQ> {
+    type QueryId = FixedCode<C::QueryId, CODE, EQ>;
+    const HAS_STATIC_QUERY_ID: bool = C::HAS_STATIC_QUERY_ID;
+}
+
+impl<C: QueryFragment<DB>, DB: Backend, const CODE: i32, const EQ: bool> QueryFragment<DB>
+    for FixedCode<C, CODE, EQ>
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(if EQ { " = " } else { " <> " });
+        out.push_sql(&CODE.to_string());
+        Ok(())
+    }
+}
+
+/// A set of codes fixed when the program is built, as a type (see [`in_code_set`]).
+pub trait CodeSet: 'static {
+    const CODES: &'static [i32];
+}
+
+/// `column IN (S::CODES)`, written into the text like [`code_in`]'s, with a static query id
+/// (see [`code_is`]).
+pub fn in_code_set<S: CodeSet, C>(column: C) -> InCodeSet<C, S> {
+    InCodeSet {
+        column,
+        set: std::marker::PhantomData,
+    }
+}
+
+/// See [`in_code_set`].
+#[derive(Debug, Clone, Copy)]
+pub struct InCodeSet<C, S> {
+    column: C,
+    set: std::marker::PhantomData<S>,
+}
+
+impl<C: Expression, S> Expression for InCodeSet<C, S> {
+    type SqlType = Bool;
+}
+
+impl<C: AppearsOnTable<QS> + Expression, QS, S> AppearsOnTable<QS> for InCodeSet<C, S> {}
+
+impl<C: SelectableExpression<QS> + Expression, QS, S> SelectableExpression<QS> for InCodeSet<C, S> {}
+
+impl<C: ValidGrouping<GB>, GB, S> ValidGrouping<GB> for InCodeSet<C, S> {
+    type IsAggregate = C::IsAggregate;
+}
+
+impl<C: QueryId, S: CodeSet> QueryId for InCodeSet<C, S> {
+    type QueryId = InCodeSet<C::QueryId, S>;
+    const HAS_STATIC_QUERY_ID: bool = C::HAS_STATIC_QUERY_ID;
+}
+
+impl<C: QueryFragment<DB>, DB: Backend, S: CodeSet> QueryFragment<DB> for InCodeSet<C, S> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        push_codes(out, " IN (", S::CODES);
+        Ok(())
+    }
+}
+
 /// `column IN (codes)`, the codes written into the statement's text (see [`code_eq`]): one
 /// statement, where `eq_any` binds one parameter per code on SQLite and is prepared each time.
 pub fn code_in<C>(column: C, codes: &'static [i32]) -> Codes<C> {
@@ -227,16 +332,21 @@ impl<C> QueryId for Codes<C> {
 impl<C: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for Codes<C> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
-        out.push_sql(self.op);
-        for (i, code) in self.codes.iter().enumerate() {
-            if i > 0 {
-                out.push_sql(", ");
-            }
-            out.push_sql(&code.to_string());
-        }
-        out.push_sql(")");
+        push_codes(out, self.op, self.codes);
         Ok(())
     }
+}
+
+/// `op` (ending in `(`), the codes separated by commas, `)`.
+fn push_codes<DB: Backend>(mut out: AstPass<'_, '_, DB>, op: &str, codes: &[i32]) {
+    out.push_sql(op);
+    for (i, code) in codes.iter().enumerate() {
+        if i > 0 {
+            out.push_sql(", ");
+        }
+        out.push_sql(&code.to_string());
+    }
+    out.push_sql(")");
 }
 
 /// `UPDATE table SET changes WHERE filter`, kept prepared on each pooled connection. diesel's
@@ -474,6 +584,41 @@ mod tests {
             "{cached:?}"
         );
         assert_eq!((version(conn, "a"), version(conn, "b")), (112, 5));
+    }
+
+    struct Small;
+
+    impl CodeSet for Small {
+        const CODES: &'static [i32] = &[0, 7];
+    }
+
+    fn kept_by_type<Q: QueryId>(_: &Q) -> bool {
+        Q::HAS_STATIC_QUERY_ID
+    }
+
+    #[test]
+    fn fixed_codes_are_written_into_the_text_and_kept_by_type() {
+        let (mut conn, _) = memory_db();
+        let query = || {
+            v::table
+                .filter(in_code_set::<Small, _>(v::version))
+                .filter(code_is_not::<3, _>(v::version))
+                .filter(code_is::<0, _>(v::version))
+                .select(v::name)
+                .order(v::name)
+        };
+        assert!(kept_by_type(&query()));
+        let sql = diesel::debug_query::<Sqlite, _>(&query()).to_string();
+        assert!(
+            sql.contains("IN (0, 7)") && sql.contains("<> 3") && sql.contains("= 0"),
+            "{sql}"
+        );
+        let names: Vec<String> = query().load(&mut conn).unwrap();
+        assert_eq!(names, ["a", "b"]);
+        // A code known only at run time keeps the statement out of the by-type cache.
+        assert!(!kept_by_type(
+            &v::table.filter(code_eq(v::version, 0)).select(v::name)
+        ));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::code_in;
+use super::prepared::{CodeSet, in_code_set};
 use super::schema::work_orders;
 use super::work_orders::{WorkOrder, visible};
 use crate::domain::timeline::ACTIVE_STATUSES;
@@ -181,11 +181,44 @@ pub fn placed(conn: &mut DbConn, id: i32) -> QueryResult<Option<Placed>> {
         .optional()
 }
 
+/// The statuses that book a site (W20), as a type: the candidates' statement keeps a static
+/// query id (see `prepared::code_is`).
+struct Active;
+
+impl CodeSet for Active {
+    const CODES: &'static [i32] = &ACTIVE_STATUSES;
+}
+
+/// The candidates on one site column (see [`active_on_sites`]).
+macro_rules! candidates {
+    ($column:expr, $site:expr, $from:expr, $to:expr) => {
+        work_orders::table
+            .filter($column.eq($site))
+            .filter(visible())
+            .filter(in_code_set::<Active, _>(work_orders::status_id))
+            .filter(
+                work_orders::planned_start
+                    .le($to)
+                    .or(work_orders::real_start.le($to))
+                    .or(work_orders::yard_start.le($to)),
+            )
+            .filter(
+                work_orders::planned_end
+                    .ge($from)
+                    .or(work_orders::real_end.ge($from))
+                    .or(work_orders::yard_end.ge($from)),
+            )
+            .select(placed_columns!())
+    };
+}
+
 /// Active visible orders on any of these vessels, platforms or yards whose dates may reach into
 /// `(from, to)` (the candidates of a double booking with one order: a superset, as in
 /// `placed_in`; the caller intersects the windows). One query per site, each on its column's
 /// index (SQLite scans the whole table for an OR over three columns), which carries every
-/// column read here: the table itself is not read (migration 000016).
+/// column read here: the table itself is not read (migration 000016). Each statement runs on
+/// the backend's own connection and is found prepared by its type (every OT page and every save
+/// runs two or three).
 pub fn active_on_sites(
     conn: &mut DbConn,
     vessel: Option<i32>,
@@ -193,39 +226,60 @@ pub fn active_on_sites(
     yard: Option<i32>,
     (from, to): (NaiveDate, NaiveDate),
 ) -> QueryResult<Vec<Placed>> {
-    macro_rules! candidates {
-        ($column:expr, $site:expr) => {
-            work_orders::table
-                .filter($column.eq($site))
-                .filter(visible())
-                .filter(code_in(work_orders::status_id, &ACTIVE_STATUSES))
-                .filter(
-                    work_orders::planned_start
-                        .le(to)
-                        .or(work_orders::real_start.le(to))
-                        .or(work_orders::yard_start.le(to)),
-                )
-                .filter(
-                    work_orders::planned_end
-                        .ge(from)
-                        .or(work_orders::real_end.ge(from))
-                        .or(work_orders::yard_end.ge(from)),
-                )
-                .select(placed_columns!())
-                .load::<Placed>(conn)?
-        };
-    }
     let mut found = Vec::new();
     if let Some(site) = vessel {
-        found.extend(candidates!(work_orders::vessel_site_id, site));
+        found.extend(on_backend!(conn, |c| candidates!(
+            work_orders::vessel_site_id,
+            site,
+            from,
+            to
+        )
+        .load::<Placed>(c))?);
     }
     if let Some(site) = platform {
-        found.extend(candidates!(work_orders::platform_site_id, site));
+        found.extend(on_backend!(conn, |c| candidates!(
+            work_orders::platform_site_id,
+            site,
+            from,
+            to
+        )
+        .load::<Placed>(c))?);
     }
     if let Some(site) = yard {
-        found.extend(candidates!(work_orders::yard_site_id, site));
+        found.extend(on_backend!(conn, |c| candidates!(
+            work_orders::yard_site_id,
+            site,
+            from,
+            to
+        )
+        .load::<Placed>(c))?);
     }
     found.sort_by_key(|p| p.id);
     found.dedup_by_key(|p| p.id);
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::query_builder::QueryId;
+
+    fn kept_by_type<Q: QueryId>(_: &Q) -> bool {
+        Q::HAS_STATIC_QUERY_ID
+    }
+
+    /// The candidates' statement is found prepared by its type: diesel does not write its text
+    /// again on every OT page and save to look it up (issue 14).
+    #[test]
+    fn the_candidates_statement_is_kept_by_its_type() {
+        let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let q = candidates!(work_orders::yard_site_id, 1, day, day);
+        assert!(kept_by_type(&q));
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
+        assert!(
+            sql.contains("`work_orders`.`record_state` <> 0")
+                && sql.contains("`work_orders`.`status_id` IN (5, 8, 16, 9)"),
+            "{sql}"
+        );
+    }
 }

@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::prepared::{code_eq, code_ne, run_update};
+use super::prepared::{code_is, code_is_not, run_update};
 use super::schema::{planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
 
@@ -232,8 +232,9 @@ pub fn lock_row(conn: &mut DbConn, id: i32) -> QueryResult<()> {
 }
 
 /// W7 in one place: every list, count and picker reads only rows that are not deleted.
-pub fn visible() -> super::prepared::Code<work_orders::record_state> {
-    code_ne(work_orders::record_state, record_state::DELETED)
+pub fn visible()
+-> super::prepared::FixedCode<work_orders::record_state, { record_state::DELETED }, false> {
+    code_is_not::<{ record_state::DELETED }, _>(work_orders::record_state)
 }
 
 /// An order that is not deleted (W7): what every page, form and use case reads.
@@ -264,7 +265,9 @@ pub fn find_with_pte_folio(
         .left_join(
             planning_docs::table.on(work_orders::planning_doc_id
                 .eq(planning_docs::id.nullable())
-                .and(code_ne(planning_docs::record_state, record_state::DELETED))),
+                .and(code_is_not::<{ record_state::DELETED }, _>(
+                    planning_docs::record_state
+                ))),
         )
         .filter(work_orders::id.eq(id))
         .select((WorkOrder::as_select(), planning_docs::folio.nullable()))
@@ -391,7 +394,7 @@ pub fn initial_for_pte(
     except: Option<i32>,
 ) -> QueryResult<Option<(i32, String)>> {
     work_orders::table
-        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
+        .filter(code_is::<{ kind::INITIAL }, _>(work_orders::kind_id))
         .filter(visible())
         .filter(work_orders::planning_doc_id.eq(pte_id))
         .filter(work_orders::id.ne(except.unwrap_or(0)))
@@ -407,7 +410,7 @@ pub fn initial_with_folio(
     except: Option<i32>,
 ) -> QueryResult<Option<i32>> {
     work_orders::table
-        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
+        .filter(code_is::<{ kind::INITIAL }, _>(work_orders::kind_id))
         .filter(visible())
         .filter(work_orders::folio.eq(folio))
         .filter(work_orders::id.ne(except.unwrap_or(0)))
@@ -424,7 +427,7 @@ pub fn reprogramming_with_oficio(
 ) -> QueryResult<Option<WorkOrder>> {
     work_orders::table
         .filter(work_orders::parent_id.eq(parent_id))
-        .filter(code_eq(work_orders::kind_id, kind::REPROGRAMMING))
+        .filter(code_is::<{ kind::REPROGRAMMING }, _>(work_orders::kind_id))
         .filter(visible())
         .filter(work_orders::oficio.eq(oficio))
         .select(WorkOrder::as_select())
@@ -436,7 +439,7 @@ pub fn reprogramming_with_oficio(
 pub fn max_revision(conn: &mut DbConn, parent_id: i32) -> QueryResult<i32> {
     let max: Option<i32> = work_orders::table
         .filter(work_orders::parent_id.eq(parent_id))
-        .filter(code_eq(work_orders::kind_id, kind::REPROGRAMMING))
+        .filter(code_is::<{ kind::REPROGRAMMING }, _>(work_orders::kind_id))
         .filter(visible())
         .select(diesel::dsl::max(work_orders::revision))
         .first(conn)?;
@@ -456,7 +459,7 @@ pub fn reprogrammings(conn: &mut DbConn, parent_id: i32) -> QueryResult<Vec<Work
 /// Recent non-deleted initial OTs, for the parent picker: (id, folio, oficio).
 pub fn recent_initials(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i32, String, String)>> {
     work_orders::table
-        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
+        .filter(code_is::<{ kind::INITIAL }, _>(work_orders::kind_id))
         .filter(visible())
         .order(work_orders::id.desc())
         .limit(limit)
@@ -470,7 +473,7 @@ pub fn recent_initials_with_description(
     limit: i64,
 ) -> QueryResult<Vec<(i32, String, String, String)>> {
     work_orders::table
-        .filter(code_eq(work_orders::kind_id, kind::INITIAL))
+        .filter(code_is::<{ kind::INITIAL }, _>(work_orders::kind_id))
         .filter(visible())
         .order(work_orders::id.desc())
         .limit(limit)
