@@ -105,7 +105,7 @@ pub struct OrderConflict {
 }
 
 /// The double bookings `order` is part of now (empty when it is not active or has no exclusive
-/// site): one indexed query for the orders on its vessel, platform or yard.
+/// site): one indexed query per exclusive booking, for the orders on its site over its window.
 #[tracing::instrument(
     name = "service",
     skip_all,
@@ -129,17 +129,29 @@ pub fn conflicts_of(conn: &mut DbConn, me: &Placed) -> diesel::QueryResult<Vec<O
     if !mine.iter().any(|b| b.active && b.use_.exclusive()) {
         return Ok(Vec::new());
     }
-    let yard = me.yard_site_id.filter(|_| me.requires_yard);
-    // Only orders whose dates reach into this order's span can meet it: the candidates are
-    // those, not every order that ever used the same vessel (thousands, and growing).
-    let exclusive = mine.iter().filter(|b| b.active && b.use_.exclusive());
-    let span = exclusive.fold(None, |span: Option<(NaiveDate, NaiveDate)>, b| {
-        Some(span.map_or((b.from, b.to), |(lo, hi)| (lo.min(b.from), hi.max(b.to))))
-    });
-    let Some(span) = span else {
-        return Ok(Vec::new());
-    };
-    let others = repo::active_on_sites(conn, me.vessel_site_id, me.platform_site_id, yard, span)?;
+    // Only orders whose dates reach into one of this order's exclusive bookings, on that
+    // booking's site, can meet it: each site is searched over its own booking's window (a yard
+    // phase of a few weeks, not the order's whole span), not every order that ever used it.
+    let mut others: Vec<Placed> = Vec::new();
+    for b in mine.iter().filter(|b| b.active && b.use_.exclusive()) {
+        let site = Some(b.site_id);
+        let (vessel, platform, yard) = match b.use_ {
+            Use::Vessel => (site, None, None),
+            Use::Platform => (None, site, None),
+            Use::YardPhase => (None, None, site),
+            // Not exclusive: filtered out above.
+            Use::Intercom | Use::LandYard => continue,
+        };
+        others.extend(repo::active_on_sites(
+            conn,
+            vessel,
+            platform,
+            yard,
+            (b.from, b.to),
+        )?);
+    }
+    others.sort_by_key(|o| o.id);
+    others.dedup_by_key(|o| o.id);
     let folios: HashMap<i32, String> = others.iter().map(|o| (o.id, o.folio.clone())).collect();
     let theirs: Vec<Booking> = others
         .iter()

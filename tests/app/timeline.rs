@@ -476,3 +476,79 @@ async fn w20_double_booking_candidates_are_read_from_the_site_indexes_alone() {
         );
     }
 }
+
+/// Each exclusive booking is checked over its own window on its own site (issue 14: the
+/// candidates of a yard phase are searched over the phase, not the order's whole span): an
+/// order with a vessel in March and a yard phase in February meets a vessel booking late in
+/// March and a yard phase overlapping February's, and nothing that is only near.
+#[tokio::test]
+async fn w20_each_booking_is_checked_over_its_own_window_on_its_own_site() {
+    let app = setup().await;
+    let phase = |from: &'static str, to: &'static str| {
+        [
+            ("check_fase_patio", "on"),
+            ("id_patio_fase", "1"),
+            ("fecha_inicio_patio", from),
+            ("fecha_fin_patio", to),
+        ]
+    };
+    let a = on_vessel(
+        &app,
+        "OT-A",
+        "01/03/2025",
+        "31/03/2025",
+        &phase("01/02/2025", "20/02/2025"),
+    )
+    .await;
+    // Vessel 8 over March, its yard phase on yard 1 overlapping A's phase by six days.
+    let pte = app.create_pte("PTE-OT-B", "1").await;
+    let mut fields = crate::helpers::initial_fields(pte, "OT-B");
+    for (k, v) in [
+        ("id_frente", "2"),
+        ("id_embarcacion", "8"),
+        ("fecha_inicio_programado", "01/03/2025"),
+        ("fecha_termino_programado", "31/03/2025"),
+    ]
+    .into_iter()
+    .chain(phase("15/02/2025", "28/02/2025"))
+    {
+        crate::helpers::set(&mut fields, k, v);
+    }
+    app.post_order(None, &fields).await;
+    // Vessel 7 late in March (meets A's vessel booking, far from its yard phase).
+    on_vessel(&app, "OT-D", "25/03/2025", "05/04/2025", &[]).await;
+    // Vessel 7 in February, during A's yard phase but not on its vessel window: no conflict.
+    on_vessel(&app, "OT-E", "01/02/2025", "20/02/2025", &[]).await;
+    let found = app
+        .db(move |c| faena::services::timeline::conflicts_for(c, a).unwrap())
+        .await;
+    let mut seen: Vec<(String, &str, String, String)> = found
+        .iter()
+        .map(|c| {
+            (
+                c.other_folio.clone(),
+                c.use_.label(),
+                c.from.to_string(),
+                c.to.to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "OT-B".to_owned(),
+                "Fase en patio",
+                "2025-02-15".to_owned(),
+                "2025-02-20".to_owned()
+            ),
+            (
+                "OT-D".to_owned(),
+                "Embarcación",
+                "2025-03-25".to_owned(),
+                "2025-03-31".to_owned()
+            ),
+        ]
+    );
+}
