@@ -10,6 +10,8 @@
 #
 # Knobs: N (50), PORT (18206), KEEP_PROFILE=1 (keep the profile for callgrind_annotate).
 set -euo pipefail
+# shellcheck source=bench/login.sh
+source "$(dirname "$0")/login.sh"
 : "${DATABASE_URL:?set DATABASE_URL to a database seeded by bench/run.sh}"
 [ $# -ge 2 ] || { echo "usage: $0 PATH BINARY [BINARY…]"; exit 2; }
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
@@ -26,9 +28,7 @@ for bin in "$@"; do
   server=$!
   for _ in $(seq 1 300); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.3; done
   jar="$work/jar"
-  token=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
-  curl -s -c "$jar" -b "$jar" -o /dev/null \
-    -d "username=bench&password=bench-clave-segura-2026&csrf_token=$token" "$BASE/login"
+  bench_login "$BASE" "$jar"
   codes=$(for _ in $(seq 1 20); do curl -s -b "$jar" -o /dev/null -w '%{http_code}\n' "$BASE$PAGE"; done | sort | uniq -c | tr -s ' \n' ' ')
   callgrind_control -z "$server" >/dev/null 2>&1
   for _ in $(seq 1 "$N"); do curl -s -b "$jar" -o /dev/null "$BASE$PAGE"; done

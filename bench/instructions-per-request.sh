@@ -26,6 +26,8 @@
 # Knobs: N (100), PORT (18210). Prints "<binary>: <instructions> instr/<REQ>"; keeps the last
 # profile in $WORK/callgrind.out.* for callgrind_annotate when KEEP_PROFILE=1.
 set -euo pipefail
+# shellcheck source=bench/login.sh
+source "$(dirname "$0")/login.sh"
 : "${DB:?set DB to a SQLite file seeded by bench/run.sh (KEEP_DB=…)}"
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [BINARY…]"; exit 2; }
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
@@ -67,9 +69,7 @@ for bin in "$@"; do
   SERVER=$!
   for _ in $(seq 1 600); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
   jar="$WORK/jar"
-  token=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
-  curl -s -c "$jar" -b "$jar" -o /dev/null \
-    -d "username=bench&password=bench-clave-segura-2026&csrf_token=$token" "$BASE/login"
+  bench_login "$BASE" "$jar"
   token=$(curl -s -b "$jar" "$BASE/ot" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
   # Initial orders to reprogram: the first 500 of the list, as bench/run.sh takes them.
   mapfile -t parents < <(for p in 1 2 3 4 5; do curl -s -b "$jar" "$BASE/ot?per=100&page=$p"; done |
