@@ -189,7 +189,7 @@ impl CodeSet for Active {
     const CODES: &'static [i32] = &ACTIVE_STATUSES;
 }
 
-/// The candidates on one site column (see [`active_on_sites`]).
+/// The candidates on one site column (see [`active_on_site`]).
 macro_rules! candidates {
     ($column:expr, $site:expr, $from:expr, $to:expr) => {
         work_orders::table
@@ -212,51 +212,37 @@ macro_rules! candidates {
     };
 }
 
-/// Active visible orders on any of these vessels, platforms or yards whose dates may reach into
-/// `(from, to)` (the candidates of a double booking with one order: a superset, as in
-/// `placed_in`; the caller intersects the windows). One query per site, each on its column's
-/// index (SQLite scans the whole table for an OR over three columns), which carries every
-/// column read here: the table itself is not read (migration 000016). Each statement runs on
-/// the backend's own connection and is found prepared by its type (every OT page and every save
-/// runs two or three).
-pub fn active_on_sites(
+/// The site column a booking is on (the check searches one at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteColumn {
+    Vessel,
+    Platform,
+    Yard,
+}
+
+/// Active visible orders on this vessel, platform or yard whose dates may reach into
+/// `(from, to)` (the candidates of a double booking with one of an order's bookings: a superset,
+/// as in `placed_in`; the caller intersects the windows). The column's index
+/// carries every column read here: the table itself is not read (migration 000016). The
+/// statement runs on the backend's own connection and is found prepared by its type (every OT
+/// page and every save runs one per exclusive booking).
+pub fn active_on_site(
     conn: &mut DbConn,
-    vessel: Option<i32>,
-    platform: Option<i32>,
-    yard: Option<i32>,
+    column: SiteColumn,
+    site: i32,
     (from, to): (NaiveDate, NaiveDate),
 ) -> QueryResult<Vec<Placed>> {
-    let mut found = Vec::new();
-    if let Some(site) = vessel {
-        found.extend(on_backend!(conn, |c| candidates!(
-            work_orders::vessel_site_id,
-            site,
-            from,
-            to
-        )
-        .load::<Placed>(c))?);
+    macro_rules! load {
+        ($column:expr) => {
+            on_backend!(conn, |c| candidates!($column, site, from, to)
+                .load::<Placed>(c))
+        };
     }
-    if let Some(site) = platform {
-        found.extend(on_backend!(conn, |c| candidates!(
-            work_orders::platform_site_id,
-            site,
-            from,
-            to
-        )
-        .load::<Placed>(c))?);
+    match column {
+        SiteColumn::Vessel => load!(work_orders::vessel_site_id),
+        SiteColumn::Platform => load!(work_orders::platform_site_id),
+        SiteColumn::Yard => load!(work_orders::yard_site_id),
     }
-    if let Some(site) = yard {
-        found.extend(on_backend!(conn, |c| candidates!(
-            work_orders::yard_site_id,
-            site,
-            from,
-            to
-        )
-        .load::<Placed>(c))?);
-    }
-    found.sort_by_key(|p| p.id);
-    found.dedup_by_key(|p| p.id);
-    Ok(found)
 }
 
 #[cfg(test)]

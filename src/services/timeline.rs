@@ -134,19 +134,17 @@ pub fn conflicts_of(conn: &mut DbConn, me: &Placed) -> diesel::QueryResult<Vec<O
     // phase of a few weeks, not the order's whole span), not every order that ever used it.
     let mut others: Vec<Placed> = Vec::new();
     for b in mine.iter().filter(|b| b.active && b.use_.exclusive()) {
-        let site = Some(b.site_id);
-        let (vessel, platform, yard) = match b.use_ {
-            Use::Vessel => (site, None, None),
-            Use::Platform => (None, site, None),
-            Use::YardPhase => (None, None, site),
+        let column = match b.use_ {
+            Use::Vessel => repo::SiteColumn::Vessel,
+            Use::Platform => repo::SiteColumn::Platform,
+            Use::YardPhase => repo::SiteColumn::Yard,
             // Not exclusive: filtered out above.
             Use::Intercom | Use::LandYard => continue,
         };
-        others.extend(repo::active_on_sites(
+        others.extend(repo::active_on_site(
             conn,
-            vessel,
-            platform,
-            yard,
+            column,
+            b.site_id,
             (b.from, b.to),
         )?);
     }
