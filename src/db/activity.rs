@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::activity_log;
+use super::schema::{activity_log, users};
 
 /// One entry to record. `field`, `old_value` and `new_value` are set for field-level edits.
 #[derive(Debug, Clone, Default, Insertable)]
@@ -71,14 +71,24 @@ pub fn record_returning_id(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<i
         .get_result(conn)
 }
 
-/// The history of one record, newest first.
-pub fn for_record(conn: &mut DbConn, table: &str, record_id: i32) -> QueryResult<Vec<LoggedEntry>> {
-    on_backend!(conn, |c| activity_log::table
+/// The history of one record, newest first, each entry with its user's display name when the
+/// account still exists and has one (the order page shows names: one query, not two).
+pub fn for_record(
+    conn: &mut DbConn,
+    table: &str,
+    record_id: i32,
+) -> QueryResult<Vec<(LoggedEntry, Option<String>)>> {
+    let rows: Vec<(LoggedEntry, Option<String>)> = on_backend!(conn, |c| activity_log::table
+        .left_join(users::table.on(users::username.eq(activity_log::username)))
         .filter(activity_log::table_name.eq(table))
         .filter(activity_log::record_id.eq(record_id))
         .order(activity_log::id.desc())
-        .select(LoggedEntry::as_select())
-        .load(c))
+        .select((LoggedEntry::as_select(), users::display_name.nullable()))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|(entry, name)| (entry, name.filter(|n| !n.trim().is_empty())))
+        .collect())
 }
 
 /// Entries of one action, newest first (used by tests and the administrator's log page).

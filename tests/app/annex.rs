@@ -4,13 +4,13 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use faena::db::DbConn;
 use faena::db::annexes::{self, NewConcept};
 use faena::db::schema::{annex_daily, annex_imports, annex_items};
-use faena::db::{DbConn, activity};
 use faena::domain::role::Role;
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::helpers::{TestApp, csrf_in, location, spawn_app, spawn_second_login, texts};
+use crate::helpers::{TestApp, csrf_in, history, location, spawn_app, spawn_second_login, texts};
 
 /// A cell of a generated workbook.
 #[derive(Clone)]
@@ -256,9 +256,7 @@ async fn w14_an_annex_with_date_columns_is_imported_exactly() {
         texts(&page, "#anexo-partidas tbody tr:first-child td:last-child"),
         ["1.75"]
     );
-    let log = app
-        .db(move |c| activity::for_record(c, "work_orders", id).unwrap())
-        .await;
+    let log = app.db(move |c| history(c, "work_orders", id)).await;
     assert_eq!(log[0].action, "importar");
     assert!(log[0].detail.as_deref().unwrap().contains("2 partidas"));
 }

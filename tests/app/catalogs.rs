@@ -6,7 +6,9 @@ use faena::db::{activity, work_orders};
 use faena::domain::catalog::Catalog;
 use faena::domain::role::Role;
 
-use crate::helpers::{TestApp, initial_fields, invalid_fields, location, set, spawn_app, texts};
+use crate::helpers::{
+    TestApp, history, initial_fields, invalid_fields, location, set, spawn_app, texts,
+};
 
 async fn admin_post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let token = app.csrf_from("/admin/catalogos/clientes").await;
@@ -66,9 +68,7 @@ async fn admin_adds_a_client_that_new_orders_can_pick() {
             .contains(&"Naviera del Pacífico".to_owned())
     );
     let id = new.id;
-    let log = app
-        .db(move |c| activity::for_record(c, "clients", id).unwrap())
-        .await;
+    let log = app.db(move |c| history(c, "clients", id)).await;
     assert_eq!(log.len(), 1);
     assert_eq!(
         (log[0].action.as_str(), log[0].username.as_str()),
@@ -200,9 +200,7 @@ async fn a_deactivated_site_leaves_the_pickers_but_stays_on_the_orders_that_use_
     assert_eq!(r.status(), 303);
     let new_form = options(&app, "/ot/nueva", "id_plataforma").await;
     assert!(new_form.contains(&"Akal-C Perforación".to_owned()));
-    let log = app
-        .db(|c| activity::for_record(c, "sites", 9).unwrap())
-        .await;
+    let log = app.db(|c| history(c, "sites", 9)).await;
     let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["reactivar", "desactivar"]);
 }
@@ -354,9 +352,7 @@ async fn edits_are_logged_field_by_field_and_a_used_site_keeps_its_category() {
         (e.description.as_str(), e.group),
         ("Constructora Regional del Golfo", Some(16))
     );
-    let log = app
-        .db(|c| activity::for_record(c, "clients", 5).unwrap())
-        .await;
+    let log = app.db(|c| history(c, "clients", 5)).await;
     let fields: Vec<_> = log
         .iter()
         .map(|e| (e.field.clone().unwrap(), e.new_value.clone().unwrap()))

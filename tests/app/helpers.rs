@@ -525,3 +525,12 @@ pub fn sample_path(pattern: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The activity entries of one record, newest first (without the users' display names).
+pub fn history(c: &mut DbConn, table: &str, id: i32) -> Vec<faena::db::activity::LoggedEntry> {
+    faena::db::activity::for_record(c, table, id)
+        .unwrap()
+        .into_iter()
+        .map(|(entry, _)| entry)
+        .collect()
+}

@@ -266,6 +266,94 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
     assert_eq!(small.0, 6, "queries for a page with cold caches");
 }
 
+/// W10 on the order page: the same statements whatever its history, steps and reprogrammings
+/// (issue 14: each statement is a round trip on PostgreSQL). The order comes with its PTE's
+/// folio and step counts, its parent or reprogrammings with theirs, its history with the users'
+/// names: one statement each.
+#[tokio::test]
+async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_reprogrammings() {
+    let app = spawn_app().await;
+    app.create_user_with("ana", Role::Gestor, false).await;
+    let (few, many, of_child, page) = app
+        .db(|c| {
+            let caches = faena::db::caches::Caches::default();
+            let load_page = |c: &mut DbConn, id: i32| {
+                faena::routes::work_orders::detail::load(c, &caches, id, false, 1).unwrap()
+            };
+            let statements = |c: &mut DbConn, id: i32| {
+                let counter = QueryCounter::default();
+                c.set_instrumentation(counter.clone());
+                load_page(c, id);
+                c.set_instrumentation(QueryCounter::default());
+                counter.0.load(Ordering::SeqCst)
+            };
+            let a = seed(c, "OT-A", |_| {});
+            statements(c, a); // the catalogs' cache is warm from here on
+            let few = statements(c, a);
+            let children = [reprogram(c, a), reprogram(c, a)];
+            for i in 0..5 {
+                let entry = faena::db::activity::NewEntry {
+                    at: Utc::now().naive_utc(),
+                    username: if i % 2 == 0 {
+                        "ana"
+                    } else {
+                        "quien-ya-no-existe"
+                    }
+                    .into(),
+                    action: "editar".into(),
+                    table_name: "work_orders".into(),
+                    record_id: Some(a),
+                    ..Default::default()
+                };
+                faena::db::activity::record(c, &entry).unwrap();
+            }
+            let many = statements(c, a);
+            let of_child = statements(c, children[0]);
+            let kept = faena::db::steps::counts(c, &[a, children[0], children[1]]).unwrap();
+            let page = load_page(c, a);
+            let child_page = load_page(c, children[0]);
+            let summary = (
+                page.children
+                    .iter()
+                    .map(|(o, n)| (o.id, *n == kept[&o.id]))
+                    .collect::<Vec<_>>(),
+                page.own_counts == kept[&a] && page.own_counts.total > 0,
+                child_page.parent.map(|(o, n)| (o.id, n == kept[&a])),
+                page.history
+                    .iter()
+                    .take(2)
+                    .map(|(e, name)| (e.username.clone(), name.clone()))
+                    .collect::<Vec<_>>(),
+                (a, children),
+            );
+            (few, many, of_child, summary)
+        })
+        .await;
+    let (children, own_counts_kept, parent, history, (a, ids)) = page;
+    assert_eq!(children, vec![(ids[0], true), (ids[1], true)]);
+    assert!(
+        own_counts_kept,
+        "the order's own step counts are the kept ones"
+    );
+    assert_eq!(parent, Some((a, true)));
+    assert_eq!(
+        history,
+        vec![
+            ("ana".to_owned(), Some("Usuario ana".to_owned())),
+            ("quien-ya-no-existe".to_owned(), None)
+        ]
+    );
+    assert_eq!(
+        many, few,
+        "history and reprogrammings do not add statements"
+    );
+    assert_eq!(of_child, few, "a reprogramming's page reads as many");
+    // The order with its PTE's folio and step counts, the catalogs' version, the steps, the
+    // parent or reprogrammings with their counts, the history with names, the exchange rate, the
+    // annex imports, the active schedule (no site: no double-booking candidates).
+    assert_eq!(few, 8, "statements of an order page");
+}
+
 /// What the connection has prepared: each statement's text with how often it was planned
 /// again and how often it ran (SQLite's `sqlite_stmt`; on PostgreSQL the session's prepared
 /// statements, planned again for each run that used a custom plan).

@@ -5,12 +5,14 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use faena::db::schedules;
 use faena::db::schema::{schedule_links, schedule_progress, schedule_tasks, schedule_versions};
-use faena::db::{activity, schedules};
 use faena::domain::role::Role;
 
 use crate::annex::{X, book};
-use crate::helpers::{TestApp, csrf_in, location, spawn_app_with, spawn_second_login, texts};
+use crate::helpers::{
+    TestApp, csrf_in, history, location, spawn_app_with, spawn_second_login, texts,
+};
 
 /// "Today" for these tests: Wednesday 14 January 2026.
 fn today() -> NaiveDate {
@@ -309,9 +311,7 @@ async fn w15_an_ms_project_xml_is_imported_with_hierarchy_weights_links_and_reso
     );
     assert_eq!(texts(&page, "#tabla-versiones tbody tr").len(), 1);
     // History (W11).
-    let entries = app
-        .db(move |c| activity::for_record(c, "work_orders", id).unwrap())
-        .await;
+    let entries = app.db(move |c| history(c, "work_orders", id)).await;
     assert!(entries.iter().any(|e| {
         e.action == "programa"
             && e.detail

@@ -611,7 +611,7 @@ pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrde
         Option<String>,
         Option<String>,
         String,
-        Option<(i32, i32, i32)>,
+        super::KeptCounts,
     );
     let rows: Vec<Row> = on_backend!(conn, |c| work_orders::table
         .left_join(planning_docs::table)
@@ -624,12 +624,7 @@ pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrde
             planning_docs::folio.nullable(),
             clients::description.nullable(),
             statuses::description,
-            (
-                order_step_counts::total,
-                order_step_counts::completed,
-                order_step_counts::applicable,
-            )
-                .nullable(),
+            super::kept_counts(),
         ))
         .load(c))?;
     let mut rows: Vec<ListedOrder> = rows
@@ -640,13 +635,7 @@ pub fn rows_by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<ListedOrde
                 pte_folio,
                 client_name,
                 status_name,
-                steps: steps
-                    .map(|(total, completed, applicable)| StepCounts {
-                        total: total.into(),
-                        completed: completed.into(),
-                        applicable: applicable.into(),
-                    })
-                    .unwrap_or_default(),
+                steps: super::step_counts(steps),
             },
         )
         .collect();

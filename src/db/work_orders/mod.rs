@@ -16,8 +16,9 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::prepared::{code_is, code_is_not, run_update};
-use super::schema::{planning_docs, users, work_orders};
+use super::schema::{order_step_counts, planning_docs, users, work_orders};
 use crate::domain::codes::{kind, record_state};
+use crate::domain::progress::StepCounts;
 
 /// One `work_orders` row, as pages, lists, exports and the rules read it. Not selected: the
 /// search text (written for the text index, never shown; a few hundred bytes per row) and who
@@ -275,6 +276,88 @@ pub fn find_with_pte_folio(
     .optional()
 }
 
+/// An order with its PTE's folio (unless that PTE is deleted) and its step counts (W10, as the
+/// database keeps them: the list shows the same): the order page's and the progress API's one
+/// query.
+pub fn find_with_counts(
+    conn: &mut DbConn,
+    id: i32,
+) -> QueryResult<Option<(WorkOrder, Option<String>, StepCounts)>> {
+    let row: Option<(WorkOrder, Option<String>, KeptCounts)> = on_backend!(conn, |c| {
+        work_orders::table
+            .left_join(
+                planning_docs::table.on(work_orders::planning_doc_id
+                    .eq(planning_docs::id.nullable())
+                    .and(code_is_not::<{ record_state::DELETED }, _>(
+                        planning_docs::record_state,
+                    ))),
+            )
+            .left_join(order_step_counts::table)
+            .filter(work_orders::id.eq(id))
+            .select((
+                WorkOrder::as_select(),
+                planning_docs::folio.nullable(),
+                kept_counts(),
+            ))
+            .get_result(c)
+    })
+    .optional()?;
+    Ok(row.map(|(order, pte, counts)| (order, pte, step_counts(counts))))
+}
+
+/// The orders an order's page lists beside it, each with its step counts: a reprogramming's
+/// parent, an initial order's reprogrammings (by revision), visible ones only (W7). One query.
+pub fn related_with_counts(
+    conn: &mut DbConn,
+    order: &WorkOrder,
+) -> QueryResult<Vec<(WorkOrder, StepCounts)>> {
+    // Only initial orders are reprogrammed; an initial order has no parent (`= NULL` matches
+    // nothing).
+    let children_of = (order.kind_id == kind::INITIAL).then_some(order.id);
+    let rows: Vec<(WorkOrder, KeptCounts)> = on_backend!(conn, |c| work_orders::table
+        .left_join(order_step_counts::table)
+        .filter(
+            work_orders::id
+                .nullable()
+                .eq(order.parent_id)
+                .or(work_orders::parent_id.eq(children_of)),
+        )
+        .filter(visible())
+        .order((work_orders::revision.asc(), work_orders::id.asc()))
+        .select((WorkOrder::as_select(), kept_counts()))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|(o, counts)| (o, step_counts(counts)))
+        .collect())
+}
+
+/// The step counts the database keeps for an order, as selected beside it (none: no steps).
+type KeptCounts = Option<(i32, i32, i32)>;
+
+/// The columns of [`KeptCounts`], with `order_step_counts` left-joined.
+fn kept_counts() -> diesel::dsl::Nullable<(
+    order_step_counts::total,
+    order_step_counts::completed,
+    order_step_counts::applicable,
+)> {
+    (
+        order_step_counts::total,
+        order_step_counts::completed,
+        order_step_counts::applicable,
+    )
+        .nullable()
+}
+
+fn step_counts(kept: KeptCounts) -> StepCounts {
+    kept.map(|(total, completed, applicable)| StepCounts {
+        total: total.into(),
+        completed: completed.into(),
+        applicable: applicable.into(),
+    })
+    .unwrap_or_default()
+}
+
 /// What an order's search text is made of.
 #[derive(Debug, Clone, Queryable)]
 pub struct SearchSource {
@@ -444,16 +527,6 @@ pub fn max_revision(conn: &mut DbConn, parent_id: i32) -> QueryResult<i32> {
         .select(diesel::dsl::max(work_orders::revision))
         .first(conn)?;
     Ok(max.unwrap_or(0))
-}
-
-/// The non-deleted reprogrammings of an initial OT, by revision.
-pub fn reprogrammings(conn: &mut DbConn, parent_id: i32) -> QueryResult<Vec<WorkOrder>> {
-    work_orders::table
-        .filter(work_orders::parent_id.eq(parent_id))
-        .filter(visible())
-        .order((work_orders::revision.asc(), work_orders::id.asc()))
-        .select(WorkOrder::as_select())
-        .load(conn)
 }
 
 /// Recent non-deleted initial OTs, for the parent picker: (id, folio, oficio).

@@ -11,7 +11,6 @@ use super::{
     success, success_with_conflicts,
 };
 use crate::db::catalogs::Catalogs;
-use crate::db::steps;
 use crate::db::work_orders as repo;
 use crate::domain::codes::{kind, record_state};
 use crate::domain::execution::StatusForm;
@@ -342,11 +341,10 @@ pub async fn progress(state: web::Data<AppState>, query: web::Query<IdQuery>) ->
             let id = id_param(query.ot_id.as_deref(), "ot_id")?;
             let today = state.clock.today();
             let found = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
-                let Some(o) = repo::find_visible(c, id)? else {
-                    return Ok(None);
-                };
-                let counts = steps::counts(c, &[id])?.remove(&id).unwrap_or_default();
-                Ok(Some((o, counts)))
+                // The order and its step counts in one query; a deleted order is not found (W7).
+                Ok(repo::find_with_counts(c, id)?
+                    .filter(|(o, _, _)| o.record_state != record_state::DELETED)
+                    .map(|(o, _, counts)| (o, counts)))
             })
             .await
             .map_err(app_error)?

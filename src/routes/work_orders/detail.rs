@@ -8,13 +8,15 @@ use askama::Template;
 
 use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
+use crate::db::caches::Caches;
 use crate::db::catalogs::{CatalogKind, Catalogs};
 use crate::db::work_orders::{self, WorkOrder};
-use crate::db::{activity, steps};
+use crate::db::{DbConn, activity, steps};
 use crate::domain::activity::{action_label, field_label};
 use crate::domain::codes::{kind, record_state};
 use crate::domain::execution::StepForm;
 use crate::domain::format;
+use crate::domain::progress::StepCounts;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::web::AppState;
@@ -402,6 +404,68 @@ pub async fn detail(
     render_detail(&state, ctx, &user, id, StatusCode::OK, None, view).await
 }
 
+/// Everything the order page shows, as read for it.
+pub struct Loaded {
+    pub order: WorkOrder,
+    /// The order's step counts (W10), as the database keeps them.
+    pub own_counts: StepCounts,
+    pub pte: Option<String>,
+    pub catalogs: std::sync::Arc<Catalogs>,
+    pub step_list: Vec<steps::StepView>,
+    pub parent: Option<(WorkOrder, StepCounts)>,
+    pub children: Vec<(WorkOrder, StepCounts)>,
+    /// The order's history, newest first, with each user's display name.
+    pub history: Vec<(activity::LoggedEntry, Option<String>)>,
+    pub annex: AnnexView,
+    pub schedule: Option<crate::db::schedules::Version>,
+    /// The double bookings (W20), as sentences, and the timeline link that shows them.
+    pub conflicts: Vec<String>,
+    pub conflicts_link: String,
+}
+
+/// Reads the order page of order `id` (annex items page `annex_page`): a fixed number of
+/// statements whatever its steps, history and reprogrammings (W10). A deleted order is not
+/// found except by administrators (W7).
+pub fn load(
+    c: &mut DbConn,
+    caches: &Caches,
+    id: i32,
+    is_admin: bool,
+    annex_page: i64,
+) -> Result<Loaded, AppError> {
+    let (order, pte, own_counts) =
+        work_orders::find_with_counts(c, id)?.ok_or(AppError::NotFound)?;
+    // W7: a deleted order is a 404 except for administrators, who may restore it.
+    if order.record_state == record_state::DELETED && !is_admin {
+        return Err(AppError::NotFound);
+    }
+    let catalogs = caches.catalogs.get(c)?;
+    let step_list = steps::for_order(c, id)?;
+    let mut related = work_orders::related_with_counts(c, &order)?;
+    let parent = related
+        .iter()
+        .position(|(o, _)| Some(o.id) == order.parent_id)
+        .map(|i| related.remove(i));
+    let history = activity::for_record(c, crate::db::work_orders::TABLE, id)?;
+    let annex = annex::load_view(c, id, annex_page)?;
+    let schedule = crate::db::schedules::active(c, id)?;
+    let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
+    Ok(Loaded {
+        conflicts: crate::web::conflicts::sentences(&found, &catalogs),
+        conflicts_link: crate::web::conflicts::timeline_link(&found),
+        order,
+        own_counts,
+        pte,
+        catalogs,
+        step_list,
+        parent,
+        children: related,
+        history,
+        annex,
+        schedule,
+    })
+}
+
 /// Renders the detail page, with `error` (from a refused step or status change) on top.
 #[tracing::instrument(
     name = "handler",
@@ -421,66 +485,23 @@ pub async fn render_detail(
     let is_admin = user.role.allows(Role::Admin);
     let today = state.clock.today();
     let caches = state.caches.clone();
-    let loaded = blocking(state, move |c| -> Result<_, AppError> {
-        let (order, pte) = work_orders::find_with_pte_folio(c, id)?.ok_or(AppError::NotFound)?;
-        // W7: a deleted order is a 404 except for administrators, who may restore it.
-        if order.record_state == record_state::DELETED && !is_admin {
-            return Err(AppError::NotFound);
-        }
-        let catalogs = caches.catalogs.get(c)?;
-        let step_list = steps::for_order(c, id)?;
-        let parent = match order.parent_id {
-            Some(p) => work_orders::find_visible(c, p)?,
-            None => None,
-        };
-        let children = if order.kind_id == kind::INITIAL {
-            work_orders::reprogrammings(c, id)?
-        } else {
-            Vec::new()
-        };
-        let mut ids: Vec<i32> = children.iter().map(|o| o.id).collect();
-        ids.push(id);
-        if let Some(p) = &parent {
-            ids.push(p.id);
-        }
-        let counts = steps::counts(c, &ids)?;
-        let history = activity::for_record(c, crate::db::work_orders::TABLE, id)?;
-        let logins: Vec<String> = history.iter().map(|h| h.username.clone()).collect();
-        let names = crate::db::users::display_names(c, &logins)?;
-        let annex = annex::load_view(c, id, annex_page)?;
-        let schedule = crate::db::schedules::active(c, id)?;
-        let company = catalogs.company.clone();
-        let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
-        let conflicts = (
-            crate::web::conflicts::sentences(&found, &catalogs),
-            crate::web::conflicts::timeline_link(&found),
-        );
-        Ok((
-            order,
-            catalogs,
-            pte,
-            step_list,
-            parent,
-            children,
-            counts,
-            (history, names),
-            (annex, schedule, conflicts, company),
-        ))
-    })
-    .await??;
-    let (
+    let Loaded {
         order,
-        catalogs,
+        own_counts,
         pte,
+        catalogs,
         step_list,
         parent,
         children,
-        counts,
-        (history, names),
-        (annex, schedule, (conflicts, conflicts_link), company),
-    ) = loaded;
+        history,
+        annex,
+        schedule,
+        conflicts,
+        conflicts_link,
+    } = blocking(state, move |c| load(c, &caches, id, is_admin, annex_page)).await??;
+    let company = catalogs.company.clone();
 
-    let related = |o: &WorkOrder| RelatedRow {
+    let related = |(o, counts): &(WorkOrder, StepCounts)| RelatedRow {
         id: o.id,
         revision: o.revision.map(|r| r.to_string()).unwrap_or_default(),
         folio: o.folio.clone(),
@@ -488,7 +509,7 @@ pub async fn render_detail(
         planned_start: format::date(o.planned_start),
         planned_end: format::date(o.planned_end),
         status: catalogs.name(CatalogKind::Status, Some(o.status_id)),
-        progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
+        progress: ProgressView::of(o, *counts, today),
     };
     let o = &order;
     let fields = fields_of(o, &catalogs, pte);
@@ -498,7 +519,7 @@ pub async fn render_detail(
     let effective_window = if o.kind_id == kind::INITIAL {
         let start = o.real_start.or(o.planned_start);
         let end = std::iter::once(o.real_end.or(o.planned_end))
-            .chain(children.iter().map(|c| c.real_end.or(c.planned_end)))
+            .chain(children.iter().map(|(c, _)| c.real_end.or(c.planned_end)))
             .flatten()
             .max();
         format!("{} – {}", format::date(start), format::date(end))
@@ -521,9 +542,9 @@ pub async fn render_detail(
     }
     let history = history
         .into_iter()
-        .map(|h| HistoryRow {
+        .map(|(h, name)| HistoryRow {
             at: format::timestamp(h.at),
-            user: names.get(&h.username).cloned().unwrap_or(h.username),
+            user: name.unwrap_or(h.username),
             action: action_label(&h.action).to_owned(),
             field: h
                 .field
@@ -556,7 +577,7 @@ pub async fn render_detail(
         kind_label: kind_label(o),
         to_define: o.record_state == record_state::TO_DEFINE,
         deleted,
-        progress: ProgressView::of(o, counts.get(&o.id).copied().unwrap_or_default(), today),
+        progress: ProgressView::of(o, own_counts, today),
         fields,
         steps: steps_view,
         parent: parent.as_ref().map(related),
