@@ -152,7 +152,7 @@ fn main() {
             let filter = query.to_filter(today, false);
             let caches = Caches::default();
             let t = Instant::now();
-            let data = faena::services::listing::load(&mut conn, &filter, &caches).unwrap();
+            let data = faena::services::listing::load(&mut conn, &filter, &caches, None).unwrap();
             let took = t.elapsed();
             all.push(took);
             if round == 0 {

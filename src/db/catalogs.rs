@@ -178,6 +178,19 @@ impl CatalogCache {
         self.get_at(conn, version)
     }
 
+    /// The catalogs at their version in `seen` (version rows read after the request arrived),
+    /// or at the version read now.
+    pub fn get_seen(
+        &self,
+        conn: &mut DbConn,
+        seen: Option<&super::versions::Snapshot>,
+    ) -> QueryResult<std::sync::Arc<Catalogs>> {
+        match seen {
+            Some(s) => self.get_at(conn, s.of(super::versions::CATALOGS)),
+            None => self.get(conn),
+        }
+    }
+
     /// The catalogs at `version`, the catalogs' version just read (e.g. in a
     /// [`super::versions::Snapshot`]): from the cache when it holds that version.
     pub fn get_at(&self, conn: &mut DbConn, version: i64) -> QueryResult<std::sync::Arc<Catalogs>> {

@@ -24,14 +24,24 @@ pub struct ListData {
     pub physical: HashMap<i32, (i32, i32)>,
     pub children: HashMap<i32, i64>,
     /// The version rows the page was read at, for a caller's further cached counts.
-    pub versions: versions::Snapshot,
+    pub versions: Arc<versions::Snapshot>,
 }
 
-/// One page of the list for `filter`: totals and catalogs from the per-instance caches.
+/// One page of the list for `filter`: totals and catalogs from the per-instance caches, checked
+/// against `seen` (the version rows the request's gate read after it arrived) or, without it,
+/// against the version rows read now.
 #[tracing::instrument(name = "service", skip_all, fields(use_case = "listing::load"))]
-pub fn load(c: &mut DbConn, filter: &ListFilter, caches: &Caches) -> diesel::QueryResult<ListData> {
+pub fn load(
+    c: &mut DbConn,
+    filter: &ListFilter,
+    caches: &Caches,
+    seen: Option<Arc<versions::Snapshot>>,
+) -> diesel::QueryResult<ListData> {
     // Both caches' versions in one read (on PostgreSQL each query is a round trip).
-    let versions = versions::Snapshot::read(c)?;
+    let versions = match seen {
+        Some(v) => v,
+        None => Arc::new(versions::Snapshot::read(c)?),
+    };
     let catalogs = caches.catalogs.get_at(c, versions.of(versions::CATALOGS))?;
     let mut filter = filter.clone();
     filter.match_names(&catalogs);
@@ -59,12 +69,12 @@ pub struct Pages {
     next: usize,
     size: usize,
     catalogs: Arc<Catalogs>,
-    versions: versions::Snapshot,
+    versions: Arc<versions::Snapshot>,
 }
 
 impl Pages {
     pub fn start(c: &mut DbConn, filter: &ListFilter, size: usize) -> diesel::QueryResult<Pages> {
-        let versions = versions::Snapshot::read(c)?;
+        let versions = Arc::new(versions::Snapshot::read(c)?);
         let catalogs = Arc::new(Catalogs::load(c)?);
         let mut all = filter.clone();
         all.offset = 0;

@@ -459,6 +459,46 @@ async fn a_renamed_entry_shows_at_once_on_cached_pages_of_every_instance() {
     assert!(list.contains("PEP Exploración") && !list.contains(old));
 }
 
+/// Pages check their cached catalogs against the version rows the request gate read after the
+/// request arrived (issue 14: no read of their own): a client renamed by another instance — a
+/// write straight to the database — shows on this instance's next order page and list, with the
+/// session still served from this instance's copy.
+#[tokio::test]
+async fn a_client_renamed_by_another_instance_shows_on_the_next_page_here() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (id, _) = app.create_initial("OT-1", &[]).await;
+    let old = "PEMEX Exploración y Producción";
+    for _ in 0..2 {
+        // Twice: the second time the session and the catalogs come from this instance's caches.
+        let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+        assert!(texts(&detail, "dd").contains(&old.to_owned()));
+        assert!(app.get("/ot").await.text().await.unwrap().contains(old));
+    }
+    app.db(|c| {
+        let form = faena::domain::catalog::EntryForm {
+            descripcion: "PEP Exploración".into(),
+            grupo: "15".into(),
+            comentario: String::new(),
+        };
+        let now = chrono::Utc::now().naive_utc();
+        faena::services::catalogs::update(
+            c,
+            Catalog::Clients,
+            1,
+            &form,
+            &faena::services::Actor::console(),
+            now,
+        )
+        .unwrap();
+    })
+    .await;
+    let detail = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert!(texts(&detail, "dd").contains(&"PEP Exploración".to_owned()));
+    let list = app.get("/ot").await.text().await.unwrap();
+    assert!(list.contains("PEP Exploración") && !list.contains(old));
+}
+
 /// Issue 12 §6: the administrator sets the company's name; every OT printout carries it at the
 /// top (the detail page's print header and the selection print); others cannot change it.
 #[tokio::test]

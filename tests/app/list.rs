@@ -217,7 +217,7 @@ fn queries_for(c: &mut DbConn, query: &str) -> (usize, usize) {
     let counter = QueryCounter::default();
     c.set_instrumentation(counter.clone());
     let fresh = faena::db::caches::Caches::default();
-    let data = load(c, &filter_of(query), &fresh).unwrap();
+    let data = load(c, &filter_of(query), &fresh, None).unwrap();
     c.set_instrumentation(QueryCounter::default());
     (counter.0.load(Ordering::SeqCst), data.listed.len())
 }
@@ -274,22 +274,26 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
 async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_reprogrammings() {
     let app = spawn_app().await;
     app.create_user_with("ana", Role::Gestor, false).await;
-    let (few, many, of_child, page) = app
+    let (few, many, of_child, reading_versions, page) = app
         .db(|c| {
             let caches = faena::db::caches::Caches::default();
             let load_page = |c: &mut DbConn, id: i32| {
-                faena::routes::work_orders::detail::load(c, &caches, id, false, 1).unwrap()
+                faena::routes::work_orders::detail::load(c, &caches, None, id, false, 1).unwrap()
             };
-            let statements = |c: &mut DbConn, id: i32| {
+            // With the version rows as the gate read them (`seen`), or reading them.
+            let statements = |c: &mut DbConn, id: i32, gate_read: bool| {
+                let seen = faena::db::versions::Snapshot::read(c).unwrap();
+                let seen = gate_read.then_some(&seen);
                 let counter = QueryCounter::default();
                 c.set_instrumentation(counter.clone());
-                load_page(c, id);
+                faena::routes::work_orders::detail::load(c, &caches, seen, id, false, 1).unwrap();
                 c.set_instrumentation(QueryCounter::default());
                 counter.0.load(Ordering::SeqCst)
             };
             let a = seed(c, "OT-A", |_| {});
-            statements(c, a); // the catalogs' cache is warm from here on
-            let few = statements(c, a);
+            statements(c, a, true); // the catalogs' cache is warm from here on
+            let few = statements(c, a, true);
+            let reading_versions = statements(c, a, false);
             let children = [reprogram(c, a), reprogram(c, a)];
             for i in 0..5 {
                 let entry = faena::db::activity::NewEntry {
@@ -307,8 +311,8 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
                 };
                 faena::db::activity::record(c, &entry).unwrap();
             }
-            let many = statements(c, a);
-            let of_child = statements(c, children[0]);
+            let many = statements(c, a, true);
+            let of_child = statements(c, children[0], true);
             let kept = faena::db::steps::counts(c, &[a, children[0], children[1]]).unwrap();
             let page = load_page(c, a);
             let child_page = load_page(c, children[0]);
@@ -326,7 +330,7 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
                     .collect::<Vec<_>>(),
                 (a, children),
             );
-            (few, many, of_child, summary)
+            (few, many, of_child, reading_versions, summary)
         })
         .await;
     let (children, own_counts_kept, parent, history, (a, ids)) = page;
@@ -348,10 +352,16 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
         "history and reprogrammings do not add statements"
     );
     assert_eq!(of_child, few, "a reprogramming's page reads as many");
-    // The order with its PTE's folio and step counts, the catalogs' version, the steps, the
-    // parent or reprogrammings with their counts, the history with names, the exchange rate, the
-    // annex imports, the active schedule (no site: no double-booking candidates).
-    assert_eq!(few, 8, "statements of an order page");
+    // The order with its PTE's folio and step counts, the steps, the parent or reprogrammings
+    // with their counts, the history with names, the exchange rate, the annex imports, the
+    // active schedule (no site: no double-booking candidates); the catalogs from the cache at
+    // the version the gate read.
+    assert_eq!(few, 7, "statements of an order page");
+    assert_eq!(
+        reading_versions,
+        few + 1,
+        "without the gate's read: the catalogs' version"
+    );
 }
 
 /// What the connection has prepared: each statement's text with how often it was planned
@@ -407,7 +417,7 @@ async fn w10_list_pages_reuse_their_prepared_statements_whatever_the_values() {
             }
             let cache = faena::db::caches::Caches::default();
             let page = |c: &mut DbConn, query: &str| {
-                let data = load(c, &filter_of(query), &cache).unwrap();
+                let data = load(c, &filter_of(query), &cache, None).unwrap();
                 assert!(!data.listed.is_empty(), "{query}");
             };
             // Every statement of these page shapes prepared once.
@@ -498,7 +508,7 @@ async fn w12_warm_caches_save_the_count_and_catalog_queries() {
             let mut run = || {
                 let counter = QueryCounter::default();
                 c.set_instrumentation(counter.clone());
-                let data = load(c, &filter_of("per=10"), &cache).unwrap();
+                let data = load(c, &filter_of("per=10"), &cache, None).unwrap();
                 c.set_instrumentation(QueryCounter::default());
                 assert_eq!(data.total, 11);
                 counter.0.load(Ordering::SeqCst)
@@ -1419,8 +1429,8 @@ async fn w12_only_lists_filtered_by_values_are_planned_for_them() {
             }
             let cache = faena::db::caches::Caches::default();
             for _ in 0..8 {
-                load(c, &filter_of("per=10&estatus=8"), &cache).unwrap();
-                load(c, &filter_of("per=10&page=2"), &cache).unwrap();
+                load(c, &filter_of("per=10&estatus=8"), &cache, None).unwrap();
+                load(c, &filter_of("per=10&page=2"), &cache, None).unwrap();
             }
             let DbConn::Pg(_) = c else {
                 // SQLite: nothing to switch; the helper just runs the query.

@@ -16,6 +16,7 @@ use crate::domain::progress::Progress;
 use crate::error::AppError;
 use crate::services::listing::load;
 use crate::web::AppState;
+use crate::web::auth::SeenVersions;
 use crate::web::blocking;
 
 /// Largest page served, also for `length=-1` ("all").
@@ -101,14 +102,18 @@ fn date(d: Option<chrono::NaiveDate>) -> Value {
 }
 
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "api::datatable::table"))]
-pub async fn table(state: web::Data<AppState>, query: web::Query<TableQuery>) -> Answer {
+pub async fn table(
+    state: web::Data<AppState>,
+    query: web::Query<TableQuery>,
+    seen: SeenVersions,
+) -> Answer {
     either(
         async {
             let filter = query.to_filter();
             let today = state.clock.today();
             let cache = state.caches.clone();
             let (data, unfiltered) = blocking(&state, move |c| -> Result<_, diesel::result::Error> {
-                let data = load(c, &filter, &cache)?;
+                let data = load(c, &filter, &cache, seen.0)?;
                 // Every visible order of every kind, through the list's count cache (it was
                 // counted on every request).
                 let every = ListFilter {

@@ -10,6 +10,7 @@ use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
 use crate::db::caches::Caches;
 use crate::db::catalogs::{CatalogKind, Catalogs};
+use crate::db::versions::Snapshot;
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{DbConn, activity, steps};
 use crate::domain::activity::{action_label, field_label};
@@ -20,7 +21,7 @@ use crate::domain::progress::StepCounts;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, SeenVersions};
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 use serde::{Deserialize, Serialize};
@@ -197,6 +198,8 @@ pub struct DetailView {
     pub print_history: bool,
     /// A refused step change to show in its row.
     pub draft: Option<StepDraft>,
+    /// The version rows the gate read for this request, if it did.
+    pub seen: SeenVersions,
 }
 
 impl Default for DetailView {
@@ -205,6 +208,7 @@ impl Default for DetailView {
             annex_page: 1,
             print_history: false,
             draft: None,
+            seen: SeenVersions::default(),
         }
     }
 }
@@ -394,11 +398,13 @@ pub async fn detail(
     path: web::Path<i32>,
     query: web::Query<DetailQuery>,
     session: Session,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     let view = DetailView {
         annex_page: query.anexo_pag.trim().parse().unwrap_or(1),
         print_history: query.historial.trim() == "1",
         draft: crate::web::page::take::<StepDraft>(&session, STEP_DRAFT),
+        seen,
     };
     let id = path.into_inner();
     render_detail(&state, ctx, &user, id, StatusCode::OK, None, view).await
@@ -423,12 +429,14 @@ pub struct Loaded {
     pub conflicts_link: String,
 }
 
-/// Reads the order page of order `id` (annex items page `annex_page`): a fixed number of
+/// Reads the order page of order `id` (annex items page `annex_page`; the catalogs checked
+/// against `seen`, the version rows the gate read, if any): a fixed number of
 /// statements whatever its steps, history and reprogrammings (W10). A deleted order is not
 /// found except by administrators (W7).
 pub fn load(
     c: &mut DbConn,
     caches: &Caches,
+    seen: Option<&Snapshot>,
     id: i32,
     is_admin: bool,
     annex_page: i64,
@@ -439,7 +447,7 @@ pub fn load(
     if order.record_state == record_state::DELETED && !is_admin {
         return Err(AppError::NotFound);
     }
-    let catalogs = caches.catalogs.get(c)?;
+    let catalogs = caches.catalogs.get_seen(c, seen)?;
     let step_list = steps::for_order(c, id)?;
     let mut related = work_orders::related_with_counts(c, &order)?;
     let parent = related
@@ -498,7 +506,10 @@ pub async fn render_detail(
         schedule,
         conflicts,
         conflicts_link,
-    } = blocking(state, move |c| load(c, &caches, id, is_admin, annex_page)).await??;
+    } = blocking(state, move |c| {
+        load(c, &caches, view.seen.snapshot(), id, is_admin, annex_page)
+    })
+    .await??;
     let company = catalogs.company.clone();
 
     let related = |(o, counts): &(WorkOrder, StepCounts)| RelatedRow {

@@ -17,6 +17,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::listing::{ListData, load};
 use crate::web::AppState;
+use crate::web::auth::SeenVersions;
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
@@ -213,6 +214,7 @@ pub async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
     query: web::Query<ListQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let today = state.clock.today();
@@ -230,7 +232,7 @@ pub async fn list(
         children,
         physical,
         ..
-    } = blocking(&state, move |c| load(c, &f, &cache)).await??;
+    } = blocking(&state, move |c| load(c, &f, &cache, seen.0)).await??;
 
     let rows = listed
         .into_iter()

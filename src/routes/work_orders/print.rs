@@ -70,7 +70,7 @@ pub async fn selection(
     filter.limit = PRINT_LIMIT;
     let cache = state.caches.clone();
     let (data, mut steps_by_order, company) = blocking(&state, move |c| -> Result<_, AppError> {
-        let data = load(c, &filter, &cache)?;
+        let data = load(c, &filter, &cache, None)?;
         let ids: Vec<i32> = data.listed.iter().map(|l| l.order.id).collect();
         let steps = steps::for_orders(c, &ids)?;
         let company = data.catalogs.company.clone();

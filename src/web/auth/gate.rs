@@ -14,11 +14,11 @@ use actix_web::{HttpMessage, HttpResponse, web};
 
 use std::time::Instant;
 
-use super::CurrentUser;
 use super::csrf::{self, Refusal};
 use super::session_cache::{UserRow, read_versioned};
 use super::session_store::USER_KEY;
-use crate::db::users;
+use super::{CurrentUser, SeenVersions};
+use crate::db::{users, versions};
 use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::blocking;
@@ -149,13 +149,15 @@ async fn user_row(
         .get::<Arrived>()
         .map_or_else(Instant::now, |a| a.0);
     if let Some((version, row)) = state.auth.user(uid) {
-        let current = state
+        let seen = state
             .auth
             .probe
-            .current_since(arrived)
+            .snapshot_since(arrived)
             .await
             .map_err(AppError::internal)?;
-        if current == version {
+        if seen.of(versions::AUTH) == version {
+            // Read after the request arrived: its pages check their caches against it.
+            req.extensions_mut().insert(SeenVersions(Some(seen)));
             return Ok(Ok(Some(row)));
         }
     }

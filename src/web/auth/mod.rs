@@ -9,9 +9,11 @@ pub mod session_cache;
 pub mod session_store;
 
 use std::future::{Ready, ready};
+use std::sync::Arc;
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 
+use crate::db::versions::Snapshot;
 use crate::domain::role::Role;
 use crate::error::AppError;
 
@@ -52,5 +54,30 @@ impl FromRequest for CurrentUser {
                 .cloned()
                 .ok_or_else(|| AppError::Forbidden("Inicie sesión para continuar.".to_owned())),
         )
+    }
+}
+
+/// The version rows (`db::versions`) as the gate read them after the request arrived, when it
+/// did (a session checked against this instance's copy): a page checks its caches against them
+/// instead of reading them again — on PostgreSQL one round trip less. `None`: read them.
+#[derive(Debug, Clone, Default)]
+pub struct SeenVersions(pub Option<Arc<Snapshot>>);
+
+impl SeenVersions {
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.0.as_deref()
+    }
+}
+
+impl FromRequest for SeenVersions {
+    type Error = std::convert::Infallible;
+    type Future = Ready<Result<SeenVersions, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(req
+            .extensions()
+            .get::<SeenVersions>()
+            .cloned()
+            .unwrap_or_default()))
     }
 }

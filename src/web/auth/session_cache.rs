@@ -28,18 +28,19 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The `auth` version, read once for every request waiting when the read starts.
+/// The version rows (the `auth` version among them), read once for every request waiting when
+/// the read starts.
 pub struct VersionProbe {
     pool: Pool,
     state: Mutex<ProbeState>,
 }
 
-type Waiter = oneshot::Sender<Result<i64, String>>;
+type Waiter = oneshot::Sender<Result<Arc<versions::Snapshot>, String>>;
 
 #[derive(Default)]
 struct ProbeState {
     /// The newest completed read: when it started, and what it read.
-    last: Option<(Instant, i64)>,
+    last: Option<(Instant, Arc<versions::Snapshot>)>,
     /// Requests waiting for the next read.
     waiting: Vec<Waiter>,
     /// A reader task is running (it keeps reading while requests wait).
@@ -56,12 +57,21 @@ impl VersionProbe {
 
     /// The `auth` version as read by a read that started at or after `arrived`.
     pub async fn current_since(self: &Arc<Self>, arrived: Instant) -> anyhow::Result<i64> {
+        Ok(self.snapshot_since(arrived).await?.of(versions::AUTH))
+    }
+
+    /// Every version row as read by a read that started at or after `arrived` (the request's
+    /// pages check their caches against it: no read of their own).
+    pub async fn snapshot_since(
+        self: &Arc<Self>,
+        arrived: Instant,
+    ) -> anyhow::Result<Arc<versions::Snapshot>> {
         let answer = {
             let mut s = lock(&self.state);
-            if let Some((started, version)) = s.last
-                && started >= arrived
+            if let Some((started, snapshot)) = &s.last
+                && *started >= arrived
             {
-                return Ok(version);
+                return Ok(Arc::clone(snapshot));
             }
             let (tx, rx) = oneshot::channel();
             s.waiting.push(tx);
@@ -72,7 +82,7 @@ impl VersionProbe {
             rx
         };
         match answer.await {
-            Ok(Ok(version)) => Ok(version),
+            Ok(Ok(snapshot)) => Ok(snapshot),
             Ok(Err(e)) => Err(anyhow::anyhow!(e)),
             Err(_) => Err(anyhow::anyhow!("the version reader stopped")),
         }
@@ -104,18 +114,19 @@ impl VersionProbe {
                 (std::mem::take(&mut s.waiting), Instant::now())
             };
             let pool = self.pool.clone();
-            let read = crate::web::run_blocking(move || -> anyhow::Result<i64> {
+            let read = crate::web::run_blocking(move || -> anyhow::Result<versions::Snapshot> {
                 let mut conn = pool.get()?;
-                Ok(versions::current(&mut conn, versions::AUTH)?)
+                Ok(versions::Snapshot::read(&mut conn)?)
             })
             .await;
             let result = match read {
-                Ok(Ok(version)) => {
+                Ok(Ok(snapshot)) => {
+                    let snapshot = Arc::new(snapshot);
                     let mut s = lock(&self.state);
-                    if s.last.is_none_or(|(at, _)| at < started) {
-                        s.last = Some((started, version));
+                    if s.last.as_ref().is_none_or(|(at, _)| *at < started) {
+                        s.last = Some((started, Arc::clone(&snapshot)));
                     }
-                    Ok(version)
+                    Ok(snapshot)
                 }
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(e) => Err(e.to_string()),
