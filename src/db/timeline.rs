@@ -212,37 +212,44 @@ macro_rules! candidates {
     };
 }
 
-/// The site column a booking is on (the check searches one at a time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SiteColumn {
-    Vessel,
-    Platform,
-    Yard,
+/// The windows an order books its exclusive sites over, by site column (W20): at most one
+/// booking per column. `None`: nothing booked there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SiteWindows {
+    pub vessel: Option<(i32, (NaiveDate, NaiveDate))>,
+    pub platform: Option<(i32, (NaiveDate, NaiveDate))>,
+    pub yard: Option<(i32, (NaiveDate, NaiveDate))>,
 }
 
-/// Active visible orders on this vessel, platform or yard whose dates may reach into
-/// `(from, to)` (the candidates of a double booking with one of an order's bookings: a superset,
-/// as in `placed_in`; the caller intersects the windows). The column's index
-/// carries every column read here: the table itself is not read (migration 000016). The
-/// statement runs on the backend's own connection and is found prepared by its type (every OT
-/// page and every save runs one per exclusive booking).
-pub fn active_on_site(
-    conn: &mut DbConn,
-    column: SiteColumn,
-    site: i32,
-    (from, to): (NaiveDate, NaiveDate),
-) -> QueryResult<Vec<Placed>> {
-    macro_rules! load {
-        ($column:expr) => {
-            on_backend!(conn, |c| candidates!($column, site, from, to)
-                .load::<Placed>(c))
+/// The candidates of all three columns: one statement whatever is booked, an unbooked column
+/// searched for site 0 (no such site: its index range is empty).
+macro_rules! candidates_on_sites {
+    ($w:expr) => {{
+        // Any date PostgreSQL can bind (not `NaiveDate::MIN`): site 0 matches nothing anyway.
+        let arm = |b: Option<(i32, (NaiveDate, NaiveDate))>| {
+            b.unwrap_or((0, (NaiveDate::default(), NaiveDate::default())))
         };
+        let (vessel, (vf, vt)) = arm($w.vessel);
+        let (platform, (pf, pt)) = arm($w.platform);
+        let (yard, (yf, yt)) = arm($w.yard);
+        candidates!(work_orders::vessel_site_id, vessel, vf, vt)
+            .union_all(candidates!(work_orders::platform_site_id, platform, pf, pt))
+            .union_all(candidates!(work_orders::yard_site_id, yard, yf, yt))
+    }};
+}
+
+/// Active visible orders on the vessel, platform or yard of `windows` whose dates may reach
+/// into that site's window (the candidates of a double booking with one of an order's
+/// bookings: a superset, as in `placed_in`; the caller intersects the windows). An order on
+/// two of the sites comes once per site. Each column's index carries every column read here:
+/// the table itself is not read (migration 000016). One statement for the three sites (every OT
+/// page and every save runs it: on PostgreSQL each statement is a round trip), on the backend's
+/// own connection, found prepared by its type.
+pub fn active_on_sites(conn: &mut DbConn, windows: &SiteWindows) -> QueryResult<Vec<Placed>> {
+    if *windows == SiteWindows::default() {
+        return Ok(Vec::new());
     }
-    match column {
-        SiteColumn::Vessel => load!(work_orders::vessel_site_id),
-        SiteColumn::Platform => load!(work_orders::platform_site_id),
-        SiteColumn::Yard => load!(work_orders::yard_site_id),
-    }
+    on_backend!(conn, |c| candidates_on_sites!(windows).load::<Placed>(c))
 }
 
 #[cfg(test)]
@@ -261,6 +268,14 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
         let q = candidates!(work_orders::yard_site_id, 1, day, day);
         assert!(kept_by_type(&q));
+        let all = SiteWindows {
+            yard: Some((1, (day, day))),
+            ..SiteWindows::default()
+        };
+        let union = candidates_on_sites!(all);
+        assert!(kept_by_type(&union), "the three sites' statement");
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&union).to_string();
+        assert_eq!(sql.matches(" UNION ALL ").count(), 2, "{sql}");
         let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
         assert!(
             sql.contains("`work_orders`.`record_state` <> 0")

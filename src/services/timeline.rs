@@ -132,22 +132,18 @@ pub fn conflicts_of(conn: &mut DbConn, me: &Placed) -> diesel::QueryResult<Vec<O
     // Only orders whose dates reach into one of this order's exclusive bookings, on that
     // booking's site, can meet it: each site is searched over its own booking's window (a yard
     // phase of a few weeks, not the order's whole span), not every order that ever used it.
-    let mut others: Vec<Placed> = Vec::new();
+    let mut windows = repo::SiteWindows::default();
     for b in mine.iter().filter(|b| b.active && b.use_.exclusive()) {
         let column = match b.use_ {
-            Use::Vessel => repo::SiteColumn::Vessel,
-            Use::Platform => repo::SiteColumn::Platform,
-            Use::YardPhase => repo::SiteColumn::Yard,
+            Use::Vessel => &mut windows.vessel,
+            Use::Platform => &mut windows.platform,
+            Use::YardPhase => &mut windows.yard,
             // Not exclusive: filtered out above.
             Use::Intercom | Use::LandYard => continue,
         };
-        others.extend(repo::active_on_site(
-            conn,
-            column,
-            b.site_id,
-            (b.from, b.to),
-        )?);
+        *column = Some((b.site_id, (b.from, b.to)));
     }
+    let mut others = repo::active_on_sites(conn, &windows)?;
     others.sort_by_key(|o| o.id);
     others.dedup_by_key(|o| o.id);
     let folios: HashMap<i32, String> = others.iter().map(|o| (o.id, o.folio.clone())).collect();

@@ -274,7 +274,7 @@ async fn w10_the_list_uses_the_same_number_of_queries_whatever_the_page_size_or_
 async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_reprogrammings() {
     let app = spawn_app().await;
     app.create_user_with("ana", Role::Gestor, false).await;
-    let (few, many, of_child, reading_versions, page) = app
+    let (few, many, of_child, (reading_versions, booked), page) = app
         .db(|c| {
             let caches = faena::db::caches::Caches::default();
             let load_page = |c: &mut DbConn, id: i32| {
@@ -313,6 +313,16 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
             }
             let many = statements(c, a, true);
             let of_child = statements(c, children[0], true);
+            // On a vessel with a yard phase: two exclusive bookings, one candidates statement.
+            let booked = seed(c, "OT-V", |f| {
+                f.id_frente = "2".into();
+                f.id_embarcacion = "7".into();
+                f.check_fase_patio = "on".into();
+                f.id_patio_fase = "1".into();
+                f.fecha_inicio_patio = "2025-01-12".into();
+                f.fecha_fin_patio = "2025-01-20".into();
+            });
+            let booked = statements(c, booked, true);
             let kept = faena::db::steps::counts(c, &[a, children[0], children[1]]).unwrap();
             let page = load_page(c, a);
             let child_page = load_page(c, children[0]);
@@ -330,7 +340,7 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
                     .collect::<Vec<_>>(),
                 (a, children),
             );
-            (few, many, of_child, reading_versions, summary)
+            (few, many, of_child, (reading_versions, booked), summary)
         })
         .await;
     let (children, own_counts_kept, parent, history, (a, ids)) = page;
@@ -361,6 +371,11 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
         reading_versions,
         few + 1,
         "without the gate's read: the catalogs' version"
+    );
+    assert_eq!(
+        booked,
+        few + 1,
+        "a vessel and a yard phase: one statement for both sites"
     );
 }
 
