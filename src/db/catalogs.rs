@@ -178,8 +178,9 @@ impl CatalogCache {
         self.get_at(conn, version)
     }
 
-    /// The catalogs at their version in `seen` (version rows read after the request arrived),
-    /// or at the version read now.
+    /// The catalogs at their version in `seen` (version rows read after the request arrived:
+    /// what GET pages use), or at the version read now (saves, which read it in their own
+    /// transaction).
     pub fn get_seen(
         &self,
         conn: &mut DbConn,

@@ -21,6 +21,7 @@ use crate::domain::input::filter_id;
 use crate::domain::timeline::{Use, lanes};
 use crate::error::AppError;
 use crate::services::timeline::{Timeline, load};
+use crate::web::auth::SeenVersions;
 use crate::web::page::{PageCtx, render};
 use crate::web::{AppState, blocking, download};
 
@@ -388,6 +389,7 @@ pub async fn page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     query: web::Query<TimelineQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let today = state.clock.today();
@@ -395,7 +397,7 @@ pub async fn page(
     let f = filter.clone();
     let caches = state.caches.clone();
     let (t, catalogs) = blocking(&state, move |c| -> Result<_, AppError> {
-        let catalogs = caches.catalogs.get(c)?;
+        let catalogs = caches.catalogs.get_seen(c, seen.snapshot())?;
         Ok((load(c, &f)?, catalogs))
     })
     .await??;
@@ -451,12 +453,13 @@ pub async fn page(
 pub async fn csv(
     state: web::Data<AppState>,
     query: web::Query<TimelineQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.today();
     let (filter, _) = query.filter(today);
     let caches = state.caches.clone();
     let (t, catalogs) = blocking(&state, move |c| -> Result<_, AppError> {
-        let catalogs = caches.catalogs.get(c)?;
+        let catalogs = caches.catalogs.get_seen(c, seen.snapshot())?;
         Ok((load(c, &filter)?, catalogs))
     })
     .await??;

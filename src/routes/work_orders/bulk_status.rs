@@ -15,7 +15,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::{self, Actor};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, SeenVersions};
 use crate::web::blocking;
 use crate::web::page::{Flasher, PageCtx, flash, render};
 use crate::web::response::{refused, see_other};
@@ -47,6 +47,7 @@ pub async fn confirm(
     user: CurrentUser,
     request: HttpRequest,
     query: web::Query<ListQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let today = state.clock.today();
@@ -61,7 +62,7 @@ pub async fn confirm(
     filter.limit = i64::try_from(MAX_SELECTED).unwrap_or(100);
     let caches = state.caches.clone();
     let (orders, statuses) = blocking(&state, move |c| -> Result<_, AppError> {
-        let catalogs = caches.catalogs.get(c)?;
+        let catalogs = caches.catalogs.get_seen(c, seen.snapshot())?;
         let mut filter = filter;
         filter.match_names(&catalogs);
         let (_, listed) = work_orders::list(c, &filter, |c, f| caches.counts.count(c, f))?;

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::services;
 use crate::services::Actor;
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, SeenVersions};
 use crate::web::blocking;
 use crate::web::conflicts;
 use crate::web::options::SelectOption;
@@ -367,6 +367,7 @@ pub async fn new_form(
     ctx: PageCtx,
     user: CurrentUser,
     query: web::Query<NewQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let query = query.into_inner();
@@ -416,7 +417,7 @@ pub async fn new_form(
                 .unwrap_or_default();
             kind_fixed = true;
         }
-        let catalogs = caches.catalogs.get(c)?;
+        let catalogs = caches.catalogs.get_seen(c, seen.snapshot())?;
         let choices = load_choices(c, catalogs, &f)?;
         Ok((f, choices, kind_fixed))
     })
@@ -514,6 +515,7 @@ pub async fn edit_form(
     ctx: PageCtx,
     user: CurrentUser,
     path: web::Path<i32>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let id = path.into_inner();
@@ -521,7 +523,7 @@ pub async fn edit_form(
     let (f, choices) = blocking(&state, move |c| -> Result<_, AppError> {
         let order = work_orders::find_visible(c, id)?.ok_or(AppError::NotFound)?;
         let f = form_of(&order);
-        let catalogs = caches.catalogs.get(c)?;
+        let catalogs = caches.catalogs.get_seen(c, seen.snapshot())?;
         let choices = load_choices(c, catalogs, &f)?;
         Ok((f, choices))
     })

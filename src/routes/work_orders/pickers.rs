@@ -15,7 +15,7 @@ use crate::domain::input::search_text;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, SeenVersions};
 use crate::web::blocking;
 
 /// Suggestions per answer: the newest matches; typing more narrows them.
@@ -88,6 +88,7 @@ pub async fn parents(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<PickerQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Gestor)?;
     let mut filter = work_orders::ListFilter {
@@ -98,7 +99,7 @@ pub async fn parents(
     };
     let caches = state.caches.clone();
     let found = blocking(&state, move |c| -> diesel::QueryResult<_> {
-        let catalogs = caches.catalogs.get(c)?;
+        let catalogs = caches.catalogs.get_seen(c, seen.snapshot())?;
         filter.match_names(&catalogs);
         let ids = work_orders::page_ids(c, &filter)?;
         work_orders::rows_by_ids(c, &ids)

@@ -15,7 +15,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::listing::{ListData, load};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, SeenVersions};
 use crate::web::blocking;
 use crate::web::page::{PageCtx, render};
 
@@ -58,6 +58,7 @@ pub async fn selection(
     user: CurrentUser,
     request: HttpRequest,
     query: web::Query<ListQuery>,
+    seen: SeenVersions,
 ) -> Result<HttpResponse, AppError> {
     let mut query = query.into_inner();
     query.page.clear();
@@ -70,7 +71,7 @@ pub async fn selection(
     filter.limit = PRINT_LIMIT;
     let cache = state.caches.clone();
     let (data, mut steps_by_order, company) = blocking(&state, move |c| -> Result<_, AppError> {
-        let data = load(c, &filter, &cache, None)?;
+        let data = load(c, &filter, &cache, seen.0)?;
         let ids: Vec<i32> = data.listed.iter().map(|l| l.order.id).collect();
         let steps = steps::for_orders(c, &ids)?;
         let company = data.catalogs.company.clone();
