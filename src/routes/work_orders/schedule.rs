@@ -444,7 +444,11 @@ pub async fn page(
     let (folio, active, versions, capture) = blocking(&state, move |c| -> Result<_, AppError> {
         let order = work_orders::find_visible(c, id)?.ok_or(AppError::NotFound)?;
         let versions = repo::versions_of(c, id)?;
-        let snap = Snapshot::active(c, id, today)?;
+        // The active version is among them: not read again.
+        let snap = match versions.iter().find(|v| v.active) {
+            Some(v) => Some(Snapshot::load(c, v.clone(), today)?),
+            None => None,
+        };
         let capture = match (&snap, task.or(draft.as_ref().map(|d| d.task_id))) {
             (Some(s), Some(t)) if can_edit => capture_panel(c, s, t, draft)?,
             _ => None,
