@@ -12,6 +12,8 @@
 # with its fragment header and a new comment each time, round-robin over the steps of the list's
 # first 20 orders), PORT (18193).
 set -euo pipefail
+# shellcheck source=bench/login.sh
+source "$(dirname "$0")/login.sh"
 : "${DATABASE_URL:?set DATABASE_URL to a database seeded by bench/run.sh}"
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [BINARY…]"; exit 2; }
 ROUNDS=${ROUNDS:-3}
@@ -39,9 +41,7 @@ for round in $(seq 1 "$ROUNDS"); do
     SERVER=$!
     for _ in $(seq 1 300); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
     jar=$(mktemp)
-    token=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
-    curl -s -c "$jar" -b "$jar" -o /dev/null \
-      -d "username=bench&password=bench-clave-segura-2026&csrf_token=$token" "$BASE/login"
+    bench_login "$BASE" "$jar"
     cookie="faena=$(awk '$6 == "faena" {print $7}' "$jar")"
     id=$(curl -s -b "$jar" "$BASE/ot" | sed -n 's/.*href="\/ot\/\([0-9]*\)".*/\1/p' | head -n1)
     if [[ " $PAGES " == *" STEP "* ]]; then

@@ -14,6 +14,8 @@
 #        seeded DATABASE_URL, e.g. PostgreSQL), NO_CREATE=1 (skip the create case),
 #        ONLY (a regular expression: run only the cases it matches, e.g. ONLY='create|filters').
 set -euo pipefail
+# shellcheck source=bench/login.sh
+source "$(dirname "$0")/login.sh"
 cd "$(dirname "$0")/.."
 
 OTS=${OTS:-100000}
@@ -49,8 +51,7 @@ SERVER=$!
 for _ in $(seq 1 300); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
 
 JAR="$WORK/jar"
-TOKEN=$(curl -s -c "$JAR" -b "$JAR" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
-curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "username=bench&password=bench-clave-segura-2026&csrf_token=$TOKEN" "$BASE/login"
+bench_login "$BASE" "$JAR"
 COOKIE="faena=$(awk '$6 == "faena" {print $7}' "$JAR")"
 TOKEN=$(curl -s -b "$JAR" "$BASE/ot" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
 [ -n "$TOKEN" ] || { echo "login failed"; exit 1; }
