@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::dates::{Day, MaybeDay};
 use super::schema::{schedule_links, schedule_progress, schedule_tasks, schedule_versions};
 use crate::domain::schedule::{Link, LinkType, Task};
 
@@ -252,6 +253,8 @@ pub fn insert_links(conn: &mut DbConn, version: i32, links: &[Link]) -> QueryRes
     Ok(())
 }
 
+/// A task row as read; dates through `dates::Day`/`MaybeDay` (chrono's parser is most of a row
+/// on SQLite otherwise).
 type TaskTuple = (
     i32,
     i32,
@@ -260,15 +263,15 @@ type TaskTuple = (
     i32,
     Option<i32>,
     String,
-    NaiveDate,
-    NaiveDate,
+    Day,
+    Day,
     i64,
     bool,
     bool,
     Option<i64>,
     i32,
-    Option<NaiveDate>,
-    Option<NaiveDate>,
+    MaybeDay,
+    MaybeDay,
     bool,
     String,
 );
@@ -311,15 +314,15 @@ pub fn tasks_of(conn: &mut DbConn, version: i32) -> QueryResult<Vec<(i32, Task)>
                     outline_level: r.4,
                     parent_uid: r.5,
                     name: r.6,
-                    start: r.7,
-                    finish: r.8,
+                    start: r.7.0,
+                    finish: r.8.0,
                     duration_minutes: r.9,
                     milestone: r.10,
                     summary: r.11,
                     weight: r.12,
                     percent_complete: r.13,
-                    baseline_start: r.14,
-                    baseline_finish: r.15,
+                    baseline_start: r.14.0,
+                    baseline_finish: r.15.0,
                     critical: r.16,
                     resources: r.17,
                 },
@@ -361,8 +364,10 @@ pub struct CaptureRow {
     pub task_id: i32,
     pub real_pct: Option<i32>,
     pub client_pct: Option<i32>,
+    #[diesel(deserialize_as = super::dates::Day)]
     pub applies_on: NaiveDate,
     pub comment: String,
+    #[diesel(deserialize_as = super::dates::Stamp)]
     pub created_at: NaiveDateTime,
     pub username: String,
 }

@@ -466,10 +466,19 @@ pub fn weight_text(w: i64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// Hundredths of a percent as `45.5`.
+/// Hundredths of a percent as `45.5` (the Programa tab writes three per task: written digit by
+/// digit, not through `format!` and trimming).
 pub fn pct_text(hundredths: i32) -> String {
-    let s = format!("{}.{:02}", hundredths / 100, (hundredths % 100).abs());
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let frac = (hundredths % 100).unsigned_abs();
+    let mut s = (hundredths / 100).to_string();
+    if frac != 0 {
+        s.push('.');
+        s.extend(char::from_digit(frac / 10, 10));
+        if !frac.is_multiple_of(10) {
+            s.extend(char::from_digit(frac % 10, 10));
+        }
+    }
+    s
 }
 
 #[cfg(test)]
@@ -585,6 +594,12 @@ mod tests {
         assert_eq!(parse_number("abc"), None);
         assert_eq!(weight_text(weight_from(12.5)), "12.5");
         assert_eq!(pct_text(4550), "45.5");
+        // As the format-and-trim it replaced wrote every value.
+        for h in -20_000i32..=20_000 {
+            let trimmed = format!("{}.{:02}", h / 100, (h % 100).abs());
+            let trimmed = trimmed.trim_end_matches('0').trim_end_matches('.');
+            assert_eq!(pct_text(h), trimmed, "{h}");
+        }
         assert_eq!(pct_text(10000), "100");
     }
 
