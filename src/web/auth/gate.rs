@@ -18,7 +18,7 @@ use super::csrf::{self, Refusal};
 use super::session_cache::{UserRow, read_versioned};
 use super::session_store::USER_KEY;
 use super::{CurrentUser, SeenVersions};
-use crate::db::{users, versions};
+use crate::db::users;
 use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::blocking;
@@ -149,15 +149,15 @@ async fn user_row(
         .get::<Arrived>()
         .map_or_else(Instant::now, |a| a.0);
     if let Some((version, row)) = state.auth.user(uid) {
-        let seen = state
+        let probed = state
             .auth
             .probe
-            .snapshot_since(arrived)
+            .probed_since(arrived)
             .await
             .map_err(AppError::internal)?;
-        if seen.of(versions::AUTH) == version {
+        if probed.auth == version {
             // Read after the request arrived: its pages check their caches against it.
-            req.extensions_mut().insert(SeenVersions(Some(seen)));
+            req.extensions_mut().insert(SeenVersions(probed.all));
             return Ok(Ok(Some(row)));
         }
     }

@@ -58,8 +58,9 @@ impl FromRequest for CurrentUser {
 }
 
 /// The version rows (`db::versions`) as the gate read them after the request arrived, when it
-/// did (a session checked against this instance's copy): a page checks its caches against them
-/// instead of reading them again — on PostgreSQL one round trip less. `None`: read them.
+/// did (PostgreSQL, a session checked against this instance's copy): a page checks its caches
+/// against them instead of reading them again — one round trip less. `None` (SQLite, where a
+/// read is a function call, or a session read from its row): the page reads them.
 #[derive(Debug, Clone, Default)]
 pub struct SeenVersions(pub Option<Arc<Snapshot>>);
 

@@ -28,19 +28,29 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The version rows (the `auth` version among them), read once for every request waiting when
+/// The `auth` version (on PostgreSQL every version), read once for every request waiting when
 /// the read starts.
 pub struct VersionProbe {
     pool: Pool,
     state: Mutex<ProbeState>,
 }
 
-type Waiter = oneshot::Sender<Result<Arc<versions::Snapshot>, String>>;
+type Waiter = oneshot::Sender<Result<Probed, String>>;
+
+/// What one read of the probe found: the `auth` version and, on PostgreSQL, every version (a
+/// page then checks its caches against them instead of reading them: one round trip less). On
+/// SQLite a statement is a function call, not a round trip, and reading every version would cost
+/// a trivial page a sixth of its instructions: the `auth` row alone, as pages read the others.
+#[derive(Debug, Clone)]
+pub struct Probed {
+    pub auth: i64,
+    pub all: Option<Arc<versions::Snapshot>>,
+}
 
 #[derive(Default)]
 struct ProbeState {
     /// The newest completed read: when it started, and what it read.
-    last: Option<(Instant, Arc<versions::Snapshot>)>,
+    last: Option<(Instant, Probed)>,
     /// Requests waiting for the next read.
     waiting: Vec<Waiter>,
     /// A reader task is running (it keeps reading while requests wait).
@@ -57,21 +67,18 @@ impl VersionProbe {
 
     /// The `auth` version as read by a read that started at or after `arrived`.
     pub async fn current_since(self: &Arc<Self>, arrived: Instant) -> anyhow::Result<i64> {
-        Ok(self.snapshot_since(arrived).await?.of(versions::AUTH))
+        Ok(self.probed_since(arrived).await?.auth)
     }
 
-    /// Every version row as read by a read that started at or after `arrived` (the request's
-    /// pages check their caches against it: no read of their own).
-    pub async fn snapshot_since(
-        self: &Arc<Self>,
-        arrived: Instant,
-    ) -> anyhow::Result<Arc<versions::Snapshot>> {
+    /// What a read that started at or after `arrived` found (on PostgreSQL the request's pages
+    /// check their caches against it: no read of their own).
+    pub async fn probed_since(self: &Arc<Self>, arrived: Instant) -> anyhow::Result<Probed> {
         let answer = {
             let mut s = lock(&self.state);
-            if let Some((started, snapshot)) = &s.last
+            if let Some((started, probed)) = &s.last
                 && *started >= arrived
             {
-                return Ok(Arc::clone(snapshot));
+                return Ok(probed.clone());
             }
             let (tx, rx) = oneshot::channel();
             s.waiting.push(tx);
@@ -114,19 +121,29 @@ impl VersionProbe {
                 (std::mem::take(&mut s.waiting), Instant::now())
             };
             let pool = self.pool.clone();
-            let read = crate::web::run_blocking(move || -> anyhow::Result<versions::Snapshot> {
+            let read = crate::web::run_blocking(move || -> anyhow::Result<Probed> {
                 let mut conn = pool.get()?;
-                Ok(versions::Snapshot::read(&mut conn)?)
+                Ok(if matches!(*conn, DbConn::Pg(_)) {
+                    let all = versions::Snapshot::read(&mut conn)?;
+                    Probed {
+                        auth: all.of(versions::AUTH),
+                        all: Some(Arc::new(all)),
+                    }
+                } else {
+                    Probed {
+                        auth: versions::current(&mut conn, versions::AUTH)?,
+                        all: None,
+                    }
+                })
             })
             .await;
             let result = match read {
-                Ok(Ok(snapshot)) => {
-                    let snapshot = Arc::new(snapshot);
+                Ok(Ok(probed)) => {
                     let mut s = lock(&self.state);
                     if s.last.as_ref().is_none_or(|(at, _)| *at < started) {
-                        s.last = Some((started, Arc::clone(&snapshot)));
+                        s.last = Some((started, probed.clone()));
                     }
-                    Ok(snapshot)
+                    Ok(probed)
                 }
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(e) => Err(e.to_string()),
