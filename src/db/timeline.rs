@@ -189,7 +189,7 @@ impl CodeSet for Active {
     const CODES: &'static [i32] = &ACTIVE_STATUSES;
 }
 
-/// The candidates on one site column (see [`active_on_site`]).
+/// The candidates on one site column (see [`active_on_sites`]).
 macro_rules! candidates {
     ($column:expr, $site:expr, $from:expr, $to:expr) => {
         work_orders::table

@@ -105,7 +105,8 @@ pub struct OrderConflict {
 }
 
 /// The double bookings `order` is part of now (empty when it is not active or has no exclusive
-/// site): one indexed query per exclusive booking, for the orders on its site over its window.
+/// site): one statement for the orders on each exclusive booking's site over that booking's
+/// window.
 #[tracing::instrument(
     name = "service",
     skip_all,
