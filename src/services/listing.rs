@@ -24,7 +24,7 @@ pub struct ListData {
     pub physical: HashMap<i32, (i32, i32)>,
     pub children: HashMap<i32, i64>,
     /// The version rows the page was read at, for a caller's further cached counts.
-    pub versions: Arc<versions::Snapshot>,
+    pub versions: versions::Snapshot,
 }
 
 /// One page of the list for `filter`: totals and catalogs from the per-instance caches, checked
@@ -35,12 +35,12 @@ pub fn load(
     c: &mut DbConn,
     filter: &ListFilter,
     caches: &Caches,
-    seen: Option<Arc<versions::Snapshot>>,
+    seen: Option<versions::Snapshot>,
 ) -> diesel::QueryResult<ListData> {
     // Both caches' versions in one read (on PostgreSQL each query is a round trip).
     let versions = match seen {
         Some(v) => v,
-        None => Arc::new(versions::Snapshot::read(c)?),
+        None => versions::Snapshot::read(c)?,
     };
     let catalogs = caches.catalogs.get_at(c, versions.of(versions::CATALOGS))?;
     let mut filter = filter.clone();
@@ -69,12 +69,12 @@ pub struct Pages {
     next: usize,
     size: usize,
     catalogs: Arc<Catalogs>,
-    versions: Arc<versions::Snapshot>,
+    versions: versions::Snapshot,
 }
 
 impl Pages {
     pub fn start(c: &mut DbConn, filter: &ListFilter, size: usize) -> diesel::QueryResult<Pages> {
-        let versions = Arc::new(versions::Snapshot::read(c)?);
+        let versions = versions::Snapshot::read(c)?;
         let catalogs = Arc::new(Catalogs::load(c)?);
         let mut all = filter.clone();
         all.offset = 0;
@@ -104,7 +104,7 @@ impl Pages {
             listed,
             children: facts.children,
             physical: facts.physical,
-            versions: self.versions.clone(),
+            versions: self.versions,
         }))
     }
 }

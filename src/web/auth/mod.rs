@@ -9,7 +9,6 @@ pub mod session_cache;
 pub mod session_store;
 
 use std::future::{Ready, ready};
-use std::sync::Arc;
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 
@@ -62,11 +61,11 @@ impl FromRequest for CurrentUser {
 /// against them instead of reading them again — one round trip less. `None` (SQLite, where a
 /// read is a function call, or a session read from its row): the page reads them.
 #[derive(Debug, Clone, Default)]
-pub struct SeenVersions(pub Option<Arc<Snapshot>>);
+pub struct SeenVersions(pub Option<Snapshot>);
 
 impl SeenVersions {
     pub fn snapshot(&self) -> Option<&Snapshot> {
-        self.0.as_deref()
+        self.0.as_ref()
     }
 }
 

@@ -44,7 +44,7 @@ type Waiter = oneshot::Sender<Result<Probed, String>>;
 #[derive(Debug, Clone)]
 pub struct Probed {
     pub auth: i64,
-    pub all: Option<Arc<versions::Snapshot>>,
+    pub all: Option<versions::Snapshot>,
 }
 
 #[derive(Default)]
@@ -127,7 +127,7 @@ impl VersionProbe {
                     let all = versions::Snapshot::read(&mut conn)?;
                     Probed {
                         auth: all.of(versions::AUTH),
-                        all: Some(Arc::new(all)),
+                        all: Some(all),
                     }
                 } else {
                     Probed {
