@@ -29,6 +29,9 @@ pub fn open_database(config: &Config) -> anyhow::Result<Pool> {
     let mut conn = pool.get()?;
     db::run_migrations(&mut conn)?;
     crate::services::listing::fold_search_texts(&mut conn, Utc::now().naive_utc())?;
+    // Orders written by hand since the last save (the sqlite3 shell) reach the search index now:
+    // every write transaction indexes what was noted before it commits (`db::search_index`).
+    db::write_transaction(&mut conn, |_| Ok::<(), diesel::result::Error>(()))?;
     Ok(pool)
 }
 

@@ -9,7 +9,8 @@
 //! batch returns only after that commit is on disk. A writer whose work fails rolls back to its
 //! savepoint and leaves the rest of the batch untouched; a failed commit fails every writer of the
 //! batch. So each acknowledged write is durable, each transaction is atomic, and writers still
-//! run one after the other, as before — they just share the disk flush.
+//! run one after the other, as before — they just share the disk flush. The batch's changes to
+//! the search index are written once, just before its commit (`db::search_index`).
 
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -211,7 +212,8 @@ impl GroupWriter {
         slot.batch = None;
         let result = match slot.conn.as_mut() {
             Some(_) if slot.poisoned => Err(commit_failed()),
-            Some(c) => <DbConn as TransactionManager<DbConn>>::commit_transaction(c),
+            Some(c) => apply_pending_search(c)
+                .and_then(|()| <DbConn as TransactionManager<DbConn>>::commit_transaction(c)),
             None => Err(commit_failed()),
         };
         if let Err(e) = &result {
@@ -251,6 +253,14 @@ impl GroupWriter {
         } else {
             Ok(())
         }
+    }
+}
+
+/// The batch's search-index changes, in one segment (`db::search_index`).
+fn apply_pending_search(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => super::search_index::apply_pending(c),
+        DbConn::Pg(_) => Ok(()),
     }
 }
 

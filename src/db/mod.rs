@@ -35,6 +35,7 @@ pub mod planning_docs;
 pub mod prepared;
 pub mod schedules;
 pub mod schema;
+pub mod search_index;
 pub mod sessions;
 pub mod settings;
 pub mod slow_queries;
@@ -337,6 +338,14 @@ where
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)));
     match outcome {
         Ok(Ok(value)) => {
+            let indexed = match conn {
+                DbConn::Sqlite(c) => search_index::apply_pending(c),
+                DbConn::Pg(_) => Ok(()),
+            };
+            if let Err(e) = indexed {
+                rollback(conn);
+                return Err(e.into());
+            }
             <DbConn as TransactionManager<DbConn>>::commit_transaction(conn)?;
             Ok(value)
         }

@@ -1174,12 +1174,14 @@ async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
     assert!(found("reparacion tanque").await.is_empty());
     assert_eq!(found("tanque").await, ["OT-OTRA"]);
 
-    // A database written before: its texts kept accents; the start-up step folds them once.
+    // A database written before: its texts kept accents (and its index held them: an older
+    // binary indexed each text as it was written); the start-up step folds them once.
     app.db(move |c| {
         diesel::update(work_orders::table.find(id))
             .set(work_orders::search_text.eq("ot-ducto\nreparación de ducto"))
             .execute(c)
             .unwrap();
+        index_noted_texts(c);
         diesel::delete(
             faena::db::schema::app_settings::table
                 .filter(faena::db::schema::app_settings::name.eq("search_text_folded_2")),
@@ -1201,6 +1203,75 @@ async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
         .db(|c| faena::services::listing::fold_search_texts(c, Utc::now().naive_utc()).unwrap())
         .await;
     assert_eq!(again, 0, "once");
+}
+
+/// What the app's next write transaction does first on SQLite: index the texts written outside
+/// it (`db::search_index`). PostgreSQL indexes each row as it is written.
+fn index_noted_texts(c: &mut DbConn) {
+    if let DbConn::Sqlite(c) = c {
+        faena::db::search_index::apply_pending(c).unwrap();
+    }
+}
+
+/// Texts noted for the search index and not yet in it (SQLite; none on PostgreSQL).
+fn noted_texts(c: &mut DbConn) -> i64 {
+    match c {
+        DbConn::Sqlite(c) => diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT COUNT(*) FROM work_order_search_pending)",
+        ))
+        .get_result(c)
+        .unwrap(),
+        DbConn::Pg(_) => 0,
+    }
+}
+
+/// Issue 14: on SQLite the search index is written once per write transaction (or group-commit
+/// batch), from the texts its triggers noted. Every save leaves nothing noted behind, and a text
+/// written by hand (the sqlite3 shell) is found after the next save of any kind, or after the
+/// next start of an instance.
+#[tokio::test]
+async fn w12_the_search_index_follows_every_save_and_texts_written_by_hand() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (uno, _) = app
+        .create_initial("OT-UNO", &[("descripcion_trabajo", "Pintura de tanque")])
+        .await;
+    let found = async |q: &str| folios(&app, &format!("?q={q}")).await;
+    assert_eq!(found("tanque").await, ["OT-UNO"]);
+    assert_eq!(
+        app.db(noted_texts).await,
+        0,
+        "a create leaves nothing noted"
+    );
+
+    // Written by hand, outside the app.
+    app.db(move |c| {
+        diesel::update(work_orders::table.find(uno))
+            .set(work_orders::search_text.eq("ot-uno\ninspeccion de grua"))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    // Any save: here another order.
+    app.create_initial("OT-DOS", &[("descripcion_trabajo", "Soldadura de ducto")])
+        .await;
+    assert_eq!(found("grua").await, ["OT-UNO"]);
+    assert!(found("tanque").await.is_empty(), "the old text is gone");
+    assert_eq!(found("soldadura").await, ["OT-DOS"]);
+    assert_eq!(app.db(noted_texts).await, 0);
+
+    // Written by hand again; then an instance starts.
+    app.db(move |c| {
+        diesel::update(work_orders::table.find(uno))
+            .set(work_orders::search_text.eq("ot-uno\nrecubrimiento anticorrosivo"))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    app.another_instance().await;
+    assert_eq!(found("anticorrosivo").await, ["OT-UNO"]);
+    assert!(found("grua").await.is_empty());
+    assert_eq!(app.db(noted_texts).await, 0);
 }
 
 /// W12 (issue 12 §5): the search also finds the client representative and the client's and

@@ -413,6 +413,18 @@ async fn w4_concurrent_reprogrammings_of_one_order_get_distinct_revisions() {
         .await;
     revisions.sort();
     assert_eq!(revisions, (1..=10).collect::<Vec<i32>>());
+    // Written in shared commits on SQLite (the search index once per batch): each one is found.
+    let body = app
+        .get("/ot?q=reprogramacion&tipo=todos")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&body, "#lista-ot tbody tr td:first-child a").len(),
+        10,
+        "{body}"
+    );
 }
 
 #[tokio::test]
