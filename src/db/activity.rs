@@ -7,8 +7,11 @@ use super::DbConn;
 use super::schema::{activity_log, users};
 
 /// One entry to record. `field`, `old_value` and `new_value` are set for field-level edits.
+/// `None` is written as NULL (the columns' default), so every entry is the same statement, kept
+/// prepared (issue 14: with `DEFAULT` for each `None` its text depended on the fields set, and
+/// PostgreSQL parsed it on every save).
 #[derive(Debug, Clone, Default, Insertable)]
-#[diesel(table_name = activity_log)]
+#[diesel(table_name = activity_log, treat_none_as_default_value = false)]
 pub struct NewEntry {
     pub at: NaiveDateTime,
     pub user_id: Option<i32>,

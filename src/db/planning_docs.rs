@@ -64,6 +64,16 @@ pub fn find_visible(conn: &mut DbConn, id: i32) -> QueryResult<Option<PlanningDo
         .optional()
 }
 
+/// The folio of a PTE that is not deleted (what an order's search text holds of it).
+pub fn visible_folio(conn: &mut DbConn, id: i32) -> QueryResult<Option<String>> {
+    planning_docs::table
+        .find(id)
+        .filter(planning_docs::record_state.ne(record_state::DELETED))
+        .select(planning_docs::folio)
+        .first(conn)
+        .optional()
+}
+
 pub fn folio_exists(conn: &mut DbConn, folio: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         planning_docs::table

@@ -8,48 +8,48 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::prepared::{IdsQuery, one_of, run_update};
-use super::schema::{statuses, steps};
+use super::schema::{statuses, step_templates, steps};
 use crate::domain::codes::step_status;
 use crate::domain::progress::StepCounts;
 
-/// Creates one pending step per template, in the order given (W3: template id). Each step keeps
-/// its own copy of the template's description and position: later template edits never reach it.
-pub fn create_for_order(
+/// Creates one pending step per active template of `set`, in template-id order (W3), and returns
+/// how many. Each step keeps its own copy of the template's description and position: later
+/// template edits never reach it. One `INSERT … SELECT` from the templates (issue 14): the
+/// templates are not read into the app, and the statement's text is the same for every set, so
+/// it is prepared once per connection (a multi-row `INSERT` of the copies was prepared, and on
+/// PostgreSQL parsed, on every create).
+pub fn create_from_templates(
     conn: &mut DbConn,
     work_order_id: i32,
-    templates: &[TemplateCopy],
+    set: i32,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let rows: Vec<_> = templates
-        .iter()
-        .map(|t| {
-            (
-                steps::work_order_id.eq(work_order_id),
-                steps::template_id.eq(t.id),
-                steps::status_id.eq(step_status::PENDING),
-                steps::comment.eq(""),
-                steps::updated_at.eq(now),
-                steps::description.eq(&t.description),
-                steps::position.eq(t.position),
-            )
-        })
-        .collect();
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    // Multi-row inserts do not compile through MultiConnection: run them on the inner connection.
-    match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(steps::table).values(&rows).execute(c),
-        DbConn::Pg(c) => diesel::insert_into(steps::table).values(&rows).execute(c),
-    }
-}
-
-/// What a new step copies from its template.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct TemplateCopy {
-    pub id: i32,
-    pub description: String,
-    pub position: i32,
+    use diesel::sql_types::{Integer, Text, Timestamp};
+    let copies = step_templates::table
+        .filter(step_templates::set_id.eq(set))
+        .filter(step_templates::active.eq(true))
+        .order(step_templates::id)
+        .select((
+            work_order_id.into_sql::<Integer>(),
+            step_templates::id,
+            step_status::PENDING.into_sql::<Integer>(),
+            "".into_sql::<Text>(),
+            now.into_sql::<Timestamp>(),
+            step_templates::description,
+            step_templates::sort_order,
+        ));
+    on_backend!(conn, |c| diesel::insert_into(steps::table)
+        .values(copies)
+        .into_columns((
+            steps::work_order_id,
+            steps::template_id,
+            steps::status_id,
+            steps::comment,
+            steps::updated_at,
+            steps::description,
+            steps::position,
+        ))
+        .execute(c))
 }
 
 /// A step as the detail page shows it.

@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{step_rules, step_templates};
-use super::steps::TemplateCopy;
 use crate::domain::step_rule::StepRule;
 
 /// The W3 rule table, in id order, as `pick_template_set` reads it.
@@ -24,20 +23,6 @@ pub fn step_rules(conn: &mut DbConn) -> QueryResult<Vec<StepRule>> {
             template_set,
         })
         .collect())
-}
-
-/// The active templates of a set, ordered by template id (W3), as new steps copy them.
-pub fn active_templates(conn: &mut DbConn, set: i32) -> QueryResult<Vec<TemplateCopy>> {
-    step_templates::table
-        .filter(step_templates::set_id.eq(set))
-        .filter(step_templates::active.eq(true))
-        .order(step_templates::id)
-        .select((
-            step_templates::id,
-            step_templates::description,
-            step_templates::sort_order,
-        ))
-        .load(conn)
 }
 
 /// One `step_templates` row.

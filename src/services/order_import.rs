@@ -343,8 +343,7 @@ fn apply(
                     let id = legacy::write_order(c, &row, None)?;
                     // W3: steps for new orders only.
                     if let Some(set) = pick_template_set(&rules, pass, r.client) {
-                        let copies = templates::active_templates(c, set)?;
-                        steps::create_for_order(c, id, &copies, now)?;
+                        steps::create_from_templates(c, id, set, now)?;
                     }
                     if pass == kind::REPROGRAMMING {
                         plan.reprogrammings

@@ -178,18 +178,19 @@ fn insert(
     let mut duplicates = FieldErrors::default();
     let mut input = input.clone();
     let mut revision = None;
+    // The PTE's folio (for the search text), when the checks below read it.
+    let mut pte = None;
     match input.kind {
         WorkOrderKind::Reprogramming => {
+            // Reprogrammings of one parent queue on its row, so the revision below is right
+            // the first time (SQLite writers are already serialised).
             let parent = input
                 .parent_id
-                .map(|p| repo::find_visible(c, p))
+                .map(|p| repo::find_visible_locked(c, p))
                 .transpose()?
                 .flatten();
             match parent {
                 Some(p) if p.kind_id == WorkOrderKind::Initial.id() => {
-                    // Reprogrammings of one parent queue on its row, so the revision below is
-                    // right the first time (SQLite writers are already serialised).
-                    repo::lock_row(c, p.id)?;
                     // W4: the reprogramming inherits the parent's PTE and folio.
                     input.folio = p.folio.clone();
                     input.planning_doc_id = p.planning_doc_id;
@@ -203,14 +204,18 @@ fn insert(
             }
         }
         WorkOrderKind::Initial => {
-            if let Some(pte) = input.planning_doc_id {
-                if planning_docs::find_visible(c, pte)?.is_none() {
-                    errors.add("id_pte", "La PTE no existe o fue eliminada.");
-                } else if let Some((_, folio)) = repo::initial_for_pte(c, pte, None)? {
-                    duplicates.add(
-                        "id_pte",
-                        format!("Esta PTE ya tiene su OT inicial ({folio})."),
-                    );
+            if let Some(id) = input.planning_doc_id {
+                match planning_docs::visible_folio(c, id)? {
+                    None => errors.add("id_pte", "La PTE no existe o fue eliminada."),
+                    Some(folio) => {
+                        if let Some((_, taken)) = repo::initial_for_pte(c, id, None)? {
+                            duplicates.add(
+                                "id_pte",
+                                format!("Esta PTE ya tiene su OT inicial ({taken})."),
+                            );
+                        }
+                        pte = Some(folio);
+                    }
                 }
             }
             if repo::initial_with_folio(c, &input.folio, None)?.is_some() {
@@ -237,16 +242,18 @@ fn insert(
         updated_at: now,
         updated_by: actor.user_id,
     };
-    let pte = pte_folio(c, input.planning_doc_id)?;
+    let pte = match pte {
+        Some(folio) => folio,
+        None => pte_folio(c, input.planning_doc_id)?,
+    };
     let fields = fields_of(&input, &pte);
     let id = repo::insert(c, &create, &fields)?;
     // W3: steps in the same transaction, from the rule table, frozen from now on.
     let rules = templates::step_rules(c)?;
-    let templates = match pick_template_set(&rules, input.kind.id(), input.client_id) {
-        Some(set) => templates::active_templates(c, set)?,
-        None => Vec::new(),
+    let created_steps = match pick_template_set(&rules, input.kind.id(), input.client_id) {
+        Some(set) => steps::create_from_templates(c, id, set, now)?,
+        None => 0,
     };
-    let created_steps = steps::create_for_order(c, id, &templates, now)?;
     let what = if input.kind == WorkOrderKind::Reprogramming {
         format!(
             "Reprogramación {} de la OT {} creada con {created_steps} pasos",

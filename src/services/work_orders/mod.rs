@@ -162,9 +162,7 @@ pub(super) fn check_catalog_ids(
 /// The folio of the order's PTE, for the search text.
 pub(super) fn pte_folio(c: &mut DbConn, pte: Option<i32>) -> QueryResult<String> {
     Ok(match pte {
-        Some(id) => planning_docs::find_visible(c, id)?
-            .map(|p| p.folio)
-            .unwrap_or_default(),
+        Some(id) => planning_docs::visible_folio(c, id)?.unwrap_or_default(),
         None => String::new(),
     })
 }
