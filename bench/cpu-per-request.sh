@@ -10,7 +10,8 @@
 # with DATABASE_URL or KEEP_DB). Knobs: ROUNDS (3), DURATION (4), PAGES (paths; @ID is the
 # newest order; STEP is a write: the steps table's in-place editor, POST /ot/{id}/pasos/{step}
 # with its fragment header and a new comment each time, round-robin over the steps of the list's
-# first 20 orders), PORT (18193).
+# first 20 orders; CREATE is bench/run.sh's create: a reprogramming of one of the list's first
+# 200 orders with its steps, by the HTML form — it adds orders to the database), PORT (18193).
 set -euo pipefail
 # shellcheck source=bench/login.sh
 source "$(dirname "$0")/login.sh"
@@ -23,7 +24,7 @@ PAGES=${PAGES:-/ot /ot/@ID /operaciones/ot/datatable/?start=0&length=25 /ot?q=re
 BASE="http://127.0.0.1:${PORT}"
 export RUST_LOG=warn
 OUT=$(mktemp)
-trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -f "$OUT" "$OUT.lua"' EXIT
+trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -f "$OUT" "$OUT.lua" "$OUT.create.lua"' EXIT
 
 # CPU ticks (1/100 s) of every PostgreSQL process on this machine (0 on SQLite).
 pg_ticks() {
@@ -61,11 +62,28 @@ request = function()
 end
 LUA
     fi
+    if [[ " $PAGES " == *" CREATE "* ]]; then
+      token=$(curl -s -b "$jar" "$BASE/ot" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n1)
+      parents=$(for p in 1 2; do curl -s -b "$jar" "$BASE/ot?per=100&page=$p"; done |
+        sed -n 's/.*href="\/ot\/\([0-9]*\)".*/\1/p' | sort -un | head -n 200 | paste -sd, -)
+      cat >"$OUT.create.lua" <<LUA
+local parents = { $parents }
+request = function()
+  local body = "id_tipo=5&ot_principal=" .. parents[math.random(1, #parents)] ..
+    "&oficio_ot=PEP-BENCH-2026&descripcion_trabajo=Reprogramaci%C3%B3n+de+prueba" ..
+    "&responsable_proyecto=1&responsable_cliente=Ing.+Bench&id_cliente=1&monto_mxn=1%2C234.50" ..
+    "&fecha_inicio_programado=2026-01-01&plazo_dias=30&csrf_token=$token"
+  return wrk.format("POST", "/ot", {
+    ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "$cookie" }, body)
+end
+LUA
+    fi
     rm -f "$jar"
     for page in $PAGES; do
       page=${page//@ID/$id}
       target=("$BASE$page")
       [ "$page" = STEP ] && target=(-s "$OUT.lua" "$BASE/")
+      [ "$page" = CREATE ] && target=(-s "$OUT.create.lua" "$BASE/")
       wrk -t2 -c16 -d1s -H "Cookie: $cookie" "${target[@]}" >/dev/null # warm-up
       p0=$(pg_ticks); a0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
       res=$(wrk -t2 -c16 -d"${DURATION}s" -H "Cookie: $cookie" "${target[@]}")
