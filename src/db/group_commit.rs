@@ -118,14 +118,10 @@ fn open(file: &str) -> QueryResult<DbConn> {
     let mut conn = SqliteConnection::establish(file).map_err(|e| {
         DieselError::QueryBuilderError(format!("cannot open the writer connection: {e}").into())
     })?;
-    // The pool's pragmas, and the rollback data of savepoints and statements kept in memory:
-    // each transaction of a batch is a savepoint, and a create's statements saved about 130 KiB
-    // of original pages for it — past SQLite's 64 KiB in-memory limit, so into a temporary file
-    // opened, written and unlinked under the writer's lock on every create (issue 14). Only this
-    // connection: the pool's reads keep their large sorts on disk.
+    // The pool's pragmas.
     conn.batch_execute(
         "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-         PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+         PRAGMA foreign_keys = ON;",
     )?;
     Ok(DbConn::Sqlite(conn))
 }
