@@ -46,10 +46,10 @@ WORDS=(reparacion repar mantenimiento rehabilitacion+ductos ductos valvulas
 STATUSES=(5 6 7 8 9 10 11 16)
 filter_query() {
   local n=$(($1 % 50))
-  local q="estatus=${STATUSES[$((n % 8))]}&responsable_proyecto=$((n % 3 + 1))"
+  local q="estatus=${STATUSES[$((n % 8))]}&responsable=$((n % 3 + 1))"
   [ $((n % 2)) -eq 0 ] && q="$q&tipo=todos"
   [ "$n" -ge 24 ] && q="$q&anio=$((2024 + n % 3))"
-  [ "$n" -ge 40 ] && q="$q&id_cliente=$((n % 4 + 1))"
+  [ "$n" -ge 40 ] && q="$q&cliente=$((n % 4 + 1))"
   echo "$q"
 }
 N=${N:-100}
