@@ -212,7 +212,7 @@ impl GroupWriter {
         slot.batch = None;
         let result = match slot.conn.as_mut() {
             Some(_) if slot.poisoned => Err(commit_failed()),
-            Some(c) => apply_pending_search(c)
+            Some(c) => super::search_index::before_commit(c)
                 .and_then(|()| <DbConn as TransactionManager<DbConn>>::commit_transaction(c)),
             None => Err(commit_failed()),
         };
@@ -253,14 +253,6 @@ impl GroupWriter {
         } else {
             Ok(())
         }
-    }
-}
-
-/// The batch's search-index changes, in one segment (`db::search_index`).
-fn apply_pending_search(conn: &mut DbConn) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(c) => super::search_index::apply_pending(c),
-        DbConn::Pg(_) => Ok(()),
     }
 }
 

@@ -338,11 +338,7 @@ where
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)));
     match outcome {
         Ok(Ok(value)) => {
-            let indexed = match conn {
-                DbConn::Sqlite(c) => search_index::apply_pending(c),
-                DbConn::Pg(_) => Ok(()),
-            };
-            if let Err(e) = indexed {
+            if let Err(e) = search_index::before_commit(conn) {
                 rollback(conn);
                 return Err(e.into());
             }

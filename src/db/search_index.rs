@@ -11,7 +11,17 @@
 
 use diesel::prelude::*;
 
+use super::DbConn;
 use super::prepared::IdsQuery;
+
+/// [`apply_pending`] on SQLite; nothing on PostgreSQL (its index is written with the row). Every
+/// write transaction runs it just before its COMMIT (`db::write_transaction`, the group commit).
+pub fn before_commit(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => apply_pending(c),
+        DbConn::Pg(_) => Ok(()),
+    }
+}
 
 /// Indexes the texts noted in this transaction and forgets them. Cheap when there are none (one
 /// read of an empty table): most transactions do not write orders.
