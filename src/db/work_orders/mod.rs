@@ -252,20 +252,16 @@ pub fn find_visible(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>
 /// does, in the same statement): the reprogrammings of one parent queue on it. SQLite's writers
 /// are serialised already.
 pub fn find_visible_locked(conn: &mut DbConn, id: i32) -> QueryResult<Option<WorkOrder>> {
-    match conn {
-        DbConn::Sqlite(c) => work_orders::table
-            .find(id)
-            .filter(visible())
-            .select(WorkOrder::as_select())
-            .get_result(c),
-        DbConn::Pg(c) => work_orders::table
+    if let DbConn::Pg(c) = conn {
+        return work_orders::table
             .find(id)
             .filter(visible())
             .select(WorkOrder::as_select())
             .for_update()
-            .get_result(c),
+            .get_result(c)
+            .optional();
     }
-    .optional()
+    find_visible(conn, id)
 }
 
 /// Any row, deleted or not: for restoring (W7), and for administrators' pages.
