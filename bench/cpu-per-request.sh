@@ -11,7 +11,8 @@
 # newest order; STEP is a write: the steps table's in-place editor, POST /ot/{id}/pasos/{step}
 # with its fragment header and a new comment each time, round-robin over the steps of the list's
 # first 20 orders; CREATE is bench/run.sh's create: a reprogramming of one of the list's first
-# 200 orders with its steps, by the HTML form — it adds orders to the database), PORT (18193).
+# 200 orders with its steps, by the HTML form — it adds orders to the database; FILTERS and
+# SEARCHES are bench/run.sh's 50 filters and 50 searches in turn), PORT (18193).
 set -euo pipefail
 # shellcheck source=bench/login.sh
 source "$(dirname "$0")/login.sh"
@@ -84,6 +85,8 @@ LUA
       target=("$BASE$page")
       [ "$page" = STEP ] && target=(-s "$OUT.lua" "$BASE/")
       [ "$page" = CREATE ] && target=(-s "$OUT.create.lua" "$BASE/")
+      [ "$page" = FILTERS ] && target=(-s "$(dirname "$0")/filters.lua" "$BASE/ot")
+      [ "$page" = SEARCHES ] && target=(-s "$(dirname "$0")/searches.lua" "$BASE/ot")
       wrk -t2 -c16 -d1s -H "Cookie: $cookie" "${target[@]}" >/dev/null # warm-up
       p0=$(pg_ticks); a0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
       res=$(wrk -t2 -c16 -d"${DURATION}s" -H "Cookie: $cookie" "${target[@]}")

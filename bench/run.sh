@@ -92,21 +92,6 @@ code=$(curl -s -b "$JAR" -o /dev/null -w '%{http_code}' -F "archivo=@$WORK/progr
   -F "csrf_token=$TOKEN" "$BASE/ot/$DETAIL_ID/programa")
 echo "schedule upload: HTTP $code"
 
-cat >"$WORK/filters.lua" <<'LUA'
--- 50 different filters in turn: status x project manager x kind, year, client.
-local statuses = {5, 6, 7, 8, 9, 10, 11, 16}
-local i = 0
-request = function()
-  i = i + 1
-  local n = i % 50
-  local q = "estatus=" .. statuses[(n % 8) + 1] .. "&responsable=" .. ((n % 3) + 1)
-  if n % 2 == 0 then q = q .. "&tipo=todos" end
-  if n >= 24 then q = q .. "&anio=" .. (2024 + n % 3) end
-  if n >= 40 then q = q .. "&cliente=" .. ((n % 4) + 1) end
-  return wrk.format("GET", "/ot?" .. q)
-end
-LUA
-
 cat >"$WORK/obtener.lua" <<LUA
 -- obtener_datos/ for random order ids.
 math.randomseed(os.time())
@@ -138,24 +123,6 @@ request = function()
 end
 LUA
 
-cat >"$WORK/search.lua" <<'LUA'
--- 50 different searches in turn (the list's count cache holds each one after its first time;
--- `cargo bench --bench search` measures them uncached).
-local words = {"reparacion", "repar", "mantenimiento", "rehabilitacion+ductos", "ductos",
-  "valvulas", "sustitucion+de+valvulas", "inspeccion+pintura", "anticorrosiva", "contra+incendio",
-  "incendio", "habitacional", "modulo", "cableado", "instrumentacion", "patin+medicion", "montaje",
-  "frente+12", "ducto+12", "descarga+frente+7", "lineas", "pemex", "exploracion", "intercom",
-  "sureste", "litoral", "ramirez", "lopez", "hernandez", "villanueva", "perez+salas", "mendez",
-  "dominguez", "rios", "ot-2024", "ot-2023-00", "000123", "00042", "pep-spr", "spr-12", "pte-0001",
-  "pendiente", "2025", "reparacion+tanque", "grua", "xyzzy", "plataforma+marina+norte",
-  "mantenimiento+valvulas", "sustit", "reparaci%C3%B3n"}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/ot?q=" .. words[(i % #words) + 1])
-end
-LUA
-
 TRIVIAL=""
 run_case() {
   local name=$1; shift
@@ -183,9 +150,9 @@ TRIVIAL=$LAST_RPS
 awk -v a="$TRIVIAL" -v b="$HEALTH" 'BEGIN {printf "trivial page / healthz: %.0f%%\n", 100 * a / b}'
 run_case "list (default)" "${LOGGED[@]}" "$BASE/ot"
 run_case "list ?q=reparación" "${LOGGED[@]}" "$BASE/ot?q=reparaci%C3%B3n"
-run_case "list, 50 searches in turn" "${LOGGED[@]}" -s "$WORK/search.lua" "$BASE/ot"
+run_case "list, 50 searches in turn" "${LOGGED[@]}" -s bench/searches.lua "$BASE/ot"
 run_case "list ?estatus=8" "${LOGGED[@]}" "$BASE/ot?estatus=8"
-run_case "list, 50 filters in turn" "${LOGGED[@]}" -s "$WORK/filters.lua" "$BASE/ot"
+run_case "list, 50 filters in turn" "${LOGGED[@]}" -s bench/filters.lua "$BASE/ot"
 run_case "detail /ot/$DETAIL_ID" "${LOGGED[@]}" "$BASE/ot/$DETAIL_ID"
 run_case "Programa tab" "${LOGGED[@]}" "$BASE/ot/$DETAIL_ID/programa"
 run_case "datatable/ first 25" "${LOGGED[@]}" "$BASE/operaciones/ot/datatable/?draw=1&start=0&length=25"
