@@ -1205,6 +1205,44 @@ async fn w12_search_ignores_accents_and_case_and_ands_the_words_in_any_order() {
     assert_eq!(again, 0, "once");
 }
 
+/// W12: a search of several words finds an order however far apart they are in its text and
+/// whichever words share letters (on SQLite the words' phrases are preceded by a `NEAR` group of
+/// one trigram each, with a distance no text reaches: issue 14), and a word with a quote in it
+/// is a word like any other.
+#[tokio::test]
+async fn w12_a_search_of_several_words_finds_them_however_far_apart() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let filler = "sin datos relevantes ".repeat(90);
+    let long = format!("Rehabilitación de ducto {filler} módulo habitacional \"norte\"");
+    assert!(long.chars().count() > 1900);
+    app.create_initial("OT-LARGA", &[("descripcion_trabajo", long.as_str())])
+        .await;
+    app.create_initial(
+        "OT-CORTA",
+        &[("descripcion_trabajo", "Rehabilitación de ductos")],
+    )
+    .await;
+    let found = async |q: &str| folios(&app, &format!("?q={q}")).await;
+    for q in [
+        "rehabilitacion habitacional",
+        "habitacional rehabilitacion",
+        "ducto habitacional",
+        "larga modulo",
+        "\"norte\" rehabilitacion",
+        "norte\" ducto",
+    ] {
+        assert_eq!(found(q).await, ["OT-LARGA"], "{q}");
+    }
+    assert_eq!(
+        found("rehabilitacion ducto").await,
+        ["OT-CORTA", "OT-LARGA"]
+    );
+    assert_eq!(found("ductos rehabilitacion").await, ["OT-CORTA"]);
+    assert!(found("ductos habitacional").await.is_empty());
+    assert!(found("\"sur\" rehabilitacion").await.is_empty());
+}
+
 /// Issue 14: a status filter over every kind (`?estatus=7&tipo=todos`, "every suspended
 /// order") lists that status's initial orders and reprogrammings, newest first, and reads its page
 /// in index order. The status index began with the kind (migration 000012), so SQLite skipped over
