@@ -1243,6 +1243,64 @@ async fn w12_a_search_of_several_words_finds_them_however_far_apart() {
     assert!(found("\"sur\" rehabilitacion").await.is_empty());
 }
 
+/// W12, issue 14: on PostgreSQL a search's first page is first read among the newest 5,000
+/// orders and, when they do not fill it, through the trigram index (planned for the words, a
+/// search whose matches are few or old read every order). Matches older than those are found,
+/// newest first, and a page the newest orders fill is theirs.
+#[tokio::test]
+async fn w12_a_search_finds_matches_older_than_the_newest_five_thousand_orders() {
+    let app = spawn_app().await;
+    app.logged_in("ana", Role::Gestor).await;
+    let (oldest, _) = app
+        .create_initial(
+            "OT-VIEJA",
+            &[("descripcion_trabajo", "Reparación de grúa viajera")],
+        )
+        .await;
+    app.create_initial(
+        "OT-VIEJA-2",
+        &[("descripcion_trabajo", "Grúa viajera, ajuste")],
+    )
+    .await;
+    app.db(move |c| {
+        // 5,100 reprogrammings without a parent, copied from the oldest order in one statement.
+        diesel::sql_query(format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5100) \
+             INSERT INTO work_orders (kind_id, planning_doc_id, folio, oficio, description, \
+                 project_manager_id, client_representative, client_id, status_id, record_state, \
+                 parent_id, revision, planned_start, planned_end, front_id, list_year, \
+                 search_text, version, created_at, created_by, updated_at, updated_by) \
+             SELECT 5, w.planning_doc_id, 'OT-RELLENO', w.oficio, 'Relleno', \
+                 w.project_manager_id, w.client_representative, w.client_id, w.status_id, \
+                 w.record_state, NULL, 1, w.planned_start, w.planned_end, w.front_id, \
+                 w.list_year, 'ot-relleno relleno', w.version, w.created_at, w.created_by, \
+                 w.updated_at, w.updated_by \
+             FROM work_orders w, n WHERE w.id = {oldest}"
+        ))
+        .execute(c)
+        .unwrap();
+        index_noted_texts(c);
+    })
+    .await;
+    app.create_initial("OT-NUEVA", &[("descripcion_trabajo", "Grúa viajera nueva")])
+        .await;
+    let found = async |q: &str| folios(&app, &format!("?q={q}&tipo=todos")).await;
+    assert_eq!(
+        found("viajera").await,
+        ["OT-NUEVA", "OT-VIEJA-2", "OT-VIEJA"]
+    );
+    assert_eq!(
+        found("grua viajera").await,
+        ["OT-NUEVA", "OT-VIEJA-2", "OT-VIEJA"]
+    );
+    assert_eq!(found("viajera ajuste").await, ["OT-VIEJA-2"]);
+    assert_eq!(found("reparacion viajera").await, ["OT-VIEJA"]);
+    assert!(found("viajera relleno").await.is_empty());
+    let filler = found("relleno").await;
+    assert_eq!(filler.len(), 25, "a full first page");
+    assert!(filler.iter().all(|f| f == "OT-RELLENO"), "{filler:?}");
+}
+
 /// Issue 14: a status filter over every kind (`?estatus=7&tipo=todos`, "every suspended
 /// order") lists that status's initial orders and reprogrammings, newest first, and reads its page
 /// in index order. The status index began with the kind (migration 000012), so SQLite skipped over

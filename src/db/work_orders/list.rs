@@ -14,7 +14,7 @@ use crate::db::catalogs::Catalogs;
 use crate::domain::codes::{kind, ot_status, record_state};
 use crate::domain::format::fold;
 use crate::domain::work_order::search_words;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -681,6 +681,14 @@ fn ids_of_page(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
         };
         return q.offset(f.offset).limit(f.limit).load(conn);
     }
+    if plan == Plan::Like
+        && f.text.is_some()
+        && f.offset == 0
+        && f.sort == SortKey::Id
+        && f.descending
+    {
+        return first_page_of_a_search(conn, f, plan);
+    }
     // The names are joined only to sort by them: the default page reads one index, and
     // PostgreSQL plans one table instead of four.
     if !f.sort.sorts_by_a_name() {
@@ -692,6 +700,53 @@ fn ids_of_page(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<i32>> {
     }
     let q = filtered_list!(with_names!(work_orders::table), f, plan).select(work_orders::id);
     sorted!(q, f).offset(f.offset).limit(f.limit).load(conn)
+}
+
+/// How many of the newest order ids the first try of a search's first page reads.
+const SEARCH_WINDOW: i64 = 5000;
+
+/// PostgreSQL, the first page of a text search, newest first. Planned for its words, a search of
+/// common words is read in id order until the page is full, which is quick when they are
+/// together in many orders and reads every order when they are in few or none
+/// ("mantenimiento valvulas": 0 of 1,000,000, 565 ms), or only in old ones. So the page is
+/// first read among the newest `SEARCH_WINDOW` ids (at most 5,000 rows); when that fills it, it
+/// is the page (no older match can come before those). When it finds some, reading on in id
+/// order below them finds the rest soon ("ducto 12": 24 there; the trigram index would have
+/// read every "ducto", 263 ms). When it finds none, the page is read with its order on an expression,
+/// which no index gives, so that PostgreSQL finds the matches through the trigram index and
+/// sorts them (42 ms for those words).
+fn first_page_of_a_search(conn: &mut DbConn, f: &ListFilter, plan: Plan) -> QueryResult<Vec<i32>> {
+    const NEWEST: &str = "work_orders.id > (SELECT COALESCE(MAX(w.id), 0) FROM work_orders w) - ";
+    const OLDER: &str = "work_orders.id <= (SELECT COALESCE(MAX(w.id), 0) FROM work_orders w) - ";
+    let mut ids: Vec<i32> = filtered_list!(work_orders::table, f, plan)
+        .filter(diesel::dsl::sql::<Bool>(NEWEST).bind::<BigInt, _>(SEARCH_WINDOW))
+        .select(work_orders::id)
+        .order(work_orders::id.desc())
+        .limit(f.limit)
+        .load(conn)?;
+    let found = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+    if found == f.limit {
+        return Ok(ids);
+    }
+    if found > 0 {
+        // Found there, so not rare: reading on in id order finds the rest of the page.
+        ids.extend(
+            filtered_list!(work_orders::table, f, plan)
+                .filter(diesel::dsl::sql::<Bool>(OLDER).bind::<BigInt, _>(SEARCH_WINDOW))
+                .select(work_orders::id)
+                .order(work_orders::id.desc())
+                .limit(f.limit - found)
+                .load::<i32>(conn)?,
+        );
+        return Ok(ids);
+    }
+    filtered_list!(work_orders::table, f, plan)
+        .select(work_orders::id)
+        .order(diesel::dsl::sql::<diesel::sql_types::Integer>(
+            "work_orders.id + 0 DESC",
+        ))
+        .limit(f.limit)
+        .load(conn)
 }
 
 /// The list rows of some orders, in the order of `ids`.
