@@ -712,9 +712,9 @@ const SEARCH_WINDOW: i64 = 5000;
 /// first read among the newest `SEARCH_WINDOW` ids (at most 5,000 rows); when that fills it, it
 /// is the page (no older match can come before those). When it finds some, reading on in id
 /// order below them finds the rest soon ("ducto 12": 24 there; the trigram index would have
-/// read every "ducto", 263 ms). When it finds none, the page is read with its order on an expression,
-/// which no index gives, so that PostgreSQL finds the matches through the trigram index and
-/// sorts them (42 ms for those words).
+/// read every "ducto", 263 ms). When it finds none, the page is read with its order on an
+/// expression, which no index gives, so that PostgreSQL finds the matches through the trigram
+/// index and sorts them (42 ms for those words).
 fn first_page_of_a_search(conn: &mut DbConn, f: &ListFilter, plan: Plan) -> QueryResult<Vec<i32>> {
     const NEWEST: &str = "work_orders.id > (SELECT COALESCE(MAX(w.id), 0) FROM work_orders w) - ";
     const OLDER: &str = "work_orders.id <= (SELECT COALESCE(MAX(w.id), 0) FROM work_orders w) - ";
