@@ -18,11 +18,15 @@ use crate::db::{DbConn, versions};
 /// for the same new search each counted its matches, and its slowest answers took 578 ms).
 #[derive(Debug, Default)]
 pub struct CountCache {
-    entries: Mutex<HashMap<String, Arc<Slot>>>,
+    entries: Mutex<HashMap<String, Entry>>,
 }
 
-/// One filter's total and the version it was counted at; locked while it is being counted.
-type Slot = Mutex<Option<(i64, i64)>>;
+/// One filter's total and the version it was counted at, and the lock held while counting it.
+#[derive(Debug, Default)]
+struct Entry {
+    total: Option<(i64, i64)>,
+    counting: Arc<Mutex<()>>,
+}
 
 /// Distinct filters kept; the cache starts over when it is full.
 const CACHED_FILTERS: usize = 1024;
@@ -63,24 +67,32 @@ impl CountCache {
                 &f.ids
             )
         );
-        let slot = {
+        let cached = |entries: &HashMap<String, Entry>| {
+            entries
+                .get(&key)
+                .and_then(|e| e.total)
+                .filter(|(at, _)| *at == version)
+                .map(|(_, n)| n)
+        };
+        let counting = {
             let mut entries = lock(&self.entries);
+            if let Some(n) = cached(&entries) {
+                return Ok(n);
+            }
             if entries.len() >= CACHED_FILTERS && !entries.contains_key(&key) {
                 entries.clear();
             }
-            Arc::clone(entries.entry(key).or_default())
+            Arc::clone(&entries.entry(key.clone()).or_default().counting)
         };
-        // Held while counting: a request for the same filter waits here, then reads the total.
-        let mut total = lock(&slot);
-        if let Some((at, n)) = *total
-            && at == version
-        {
+        // Held while counting: a request missing the same total waits here, then reads it.
+        let _counting = lock(&counting);
+        if let Some(n) = cached(&lock(&self.entries)) {
             return Ok(n);
         }
         // Read after the version: a write committed in between is in the count, and its new
         // version no longer matches what is stored here.
         let n = counter(conn, f)?;
-        *total = Some((version, n));
+        lock(&self.entries).entry(key).or_default().total = Some((version, n));
         Ok(n)
     }
 }
