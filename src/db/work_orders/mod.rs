@@ -7,8 +7,8 @@ mod list;
 
 pub use count_cache::CountCache;
 pub use list::{
-    ListFilter, ListedOrder, NameMatches, PageFacts, SEARCH_COUNT_LIMIT, SortKey, count,
-    count_orders, list, page_facts, page_ids, rows_by_ids,
+    ListFilter, ListedOrder, NameMatches, PageFacts, SEARCH_COUNT_LIMIT, SearchWay, SortKey, count,
+    count_orders, list, page_facts, page_ids, rows_by_ids, search_way,
 };
 
 use chrono::{NaiveDate, NaiveDateTime};
