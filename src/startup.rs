@@ -134,17 +134,19 @@ impl Application {
 
 /// Housekeeping on a plain thread (it only sleeps and runs one statement at a time): folds the
 /// list totals' appended changes every two seconds (PostgreSQL: the fewer there are, the cheaper
-/// each count), and deletes expired sessions every ten minutes (logins purge them too), so
-/// abandoned sessions do not pile up between logins.
+/// each count; their queue is vacuumed now and then: `ListCountFolder`), and deletes expired
+/// sessions every ten minutes (logins purge them too), so abandoned sessions do not pile up
+/// between logins.
 fn housekeeping(pool: Pool) {
     const FOLD_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
     const PURGE_EVERY: u32 = 300;
     let spawned = std::thread::Builder::new()
         .name("faena-housekeeping".into())
         .spawn(move || {
+            let mut folder = crate::db::work_orders::ListCountFolder::default();
             for tick in 1u32.. {
                 std::thread::sleep(FOLD_EVERY);
-                fold_list_counts(&pool);
+                fold_list_counts(&pool, &mut folder);
                 if tick % PURGE_EVERY == 0 {
                     purge_expired_sessions(&pool);
                 }
@@ -155,14 +157,11 @@ fn housekeeping(pool: Pool) {
     }
 }
 
-fn fold_list_counts(pool: &Pool) {
-    let folded = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-        if matches!(*conn, crate::db::DbConn::Sqlite(_)) {
-            return Ok(0);
-        }
-        crate::db::write_transaction(&mut conn, crate::db::work_orders::fold_list_counts)
-            .map_err(|e| e.to_string())
-    });
+fn fold_list_counts(pool: &Pool, folder: &mut crate::db::work_orders::ListCountFolder) {
+    let folded = pool
+        .get()
+        .map_err(|e| e.to_string())
+        .and_then(|mut conn| folder.fold(&mut conn).map_err(|e| e.to_string()));
     if let Err(e) = folded {
         tracing::warn!(error = %e, "cannot fold the list totals");
     }

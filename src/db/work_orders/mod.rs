@@ -219,6 +219,38 @@ pub fn fold_list_counts(conn: &mut DbConn) -> QueryResult<i64> {
     }
 }
 
+/// Folded changes after which `ListCountFolder` vacuums the list totals' queue.
+pub const VACUUM_QUEUE_AFTER: i64 = 1000;
+
+/// Folds the list totals' changes (`fold_list_counts`, in its own write transaction) and, every
+/// `VACUUM_QUEUE_AFTER` changes it folded, vacuums the two tables every write appends to or
+/// updates (`list_count_changes`, `list_versions`). Every count reads the queue whole, and the
+/// space its folded rows leave is reused only after a vacuum: with autovacuum off (as on the CI
+/// machine's PostgreSQL), or between its runs a minute apart while 1,500 orders a second are
+/// created, it grew to 802 pages and a count read them all (2.2 ms instead of 0.4). The vacuum
+/// skips a table another session holds, and runs outside any transaction.
+#[derive(Debug, Default)]
+pub struct ListCountFolder {
+    since_vacuum: i64,
+}
+
+impl ListCountFolder {
+    /// Folds once; returns how many changes were folded.
+    pub fn fold(&mut self, conn: &mut DbConn) -> QueryResult<i64> {
+        if matches!(conn, DbConn::Sqlite(_)) {
+            return Ok(0);
+        }
+        let folded = super::write_transaction(conn, fold_list_counts)?;
+        self.since_vacuum += folded;
+        if self.since_vacuum >= VACUUM_QUEUE_AFTER {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("VACUUM (SKIP_LOCKED) list_count_changes, list_versions")?;
+            self.since_vacuum = 0;
+        }
+        Ok(folded)
+    }
+}
+
 /// Table name in activity-log entries about orders.
 pub const TABLE: &str = "work_orders";
 
