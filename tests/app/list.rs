@@ -1434,9 +1434,31 @@ async fn w12_a_search_reads_its_window_from_the_newest_order_its_filter_lists() 
             [Some(Window), Some(Window), Some(TrigramIndex), Some(Window)],
             "every kind: the newest 5,000 are the filler"
         );
+        // The trigram path's planner setting does not outlive its statement, even inside a
+        // longer transaction.
+        let after = app
+            .db(|c| {
+                c.transaction(|c| {
+                    let way =
+                        faena::db::work_orders::search_way(c, &filter_of("q=grua&tipo=todos"));
+                    assert_eq!(way.unwrap(), Some(TrigramIndex));
+                    diesel::sql_query("SELECT current_setting('enable_indexscan') AS value")
+                        .get_result::<Setting>(c)
+                })
+                .unwrap()
+                .value
+            })
+            .await;
+        assert_eq!(after, "on");
     } else {
         assert_eq!(ways, [None; 4], "SQLite reads its search index");
     }
+}
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
 }
 
 /// Issue 14: a status filter over every kind (`?estatus=7&tipo=todos`, "every suspended

@@ -759,6 +759,13 @@ fn first_page_of_a_search(
         );
         return Ok((ids, SearchWay::BelowTheWindow));
     }
+    // Bitmap scans only: with the list's partial index an alternative, PostgreSQL costed reading
+    // every initial order through it and testing each text about the same as the trigram bitmap
+    // (5,309 vs 5,266 at 100,000 orders) and took it — 24 ms instead of 8 for `ot-2023-00`
+    // (words whose trigrams every folio holds). The setting ends with the statement's transaction
+    // (`with_plans_for_values`), and is put back before anything else runs in it.
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SET LOCAL enable_indexscan = off")?;
     let ids = filtered_list!(work_orders::table, f, plan)
         .select(work_orders::id)
         .order(diesel::dsl::sql::<diesel::sql_types::Integer>(
@@ -766,6 +773,7 @@ fn first_page_of_a_search(
         ))
         .limit(f.limit)
         .load(conn)?;
+    conn.batch_execute("SET LOCAL enable_indexscan TO DEFAULT")?;
     Ok((ids, SearchWay::TrigramIndex))
 }
 
@@ -790,7 +798,7 @@ pub fn search_way(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Option<Searc
     if !reads_a_window(f, plan) {
         return Ok(None);
     }
-    first_page_of_a_search(conn, f, plan).map(|(_, way)| Some(way))
+    with_plans_for_values(conn, |c| first_page_of_a_search(c, f, plan)).map(|(_, way)| Some(way))
 }
 
 /// Whether `f`'s page is a search's first page, newest first, on PostgreSQL's plan.
