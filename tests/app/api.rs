@@ -469,6 +469,71 @@ async fn api_datatable_pages_filters_and_orders_with_legacy_keys() {
     ] {
         assert!(row.get(key).is_some(), "{key}");
     }
+    // Exactly the legacy row's keys (legacy-ot-module.md), plus the manager's name and the
+    // amounts: the row is a struct serialized as it is, and a key left out or renamed fails here.
+    let mut keys: Vec<&str> = row
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected = vec![
+        "id",
+        "id_tipo_id",
+        "id_frente",
+        "id_embarcacion",
+        "id_plataforma",
+        "id_intercom",
+        "id_patio",
+        "descripcion_tipo",
+        "estatus",
+        "estatus_numero",
+        "estatus_ot_id",
+        "estatus_ot_texto",
+        "responsable_proyecto",
+        "responsable_cliente",
+        "id_pte_id",
+        "pte_padre",
+        "oficio_ot",
+        "orden_trabajo",
+        "descripcion_trabajo",
+        "fecha_inicio_programada",
+        "fecha_inicio_real",
+        "fecha_termino_programada",
+        "fecha_termino_real",
+        "comentario",
+        "ot_principal",
+        "plazo_dias",
+        "num_reprogramacion",
+        "total_pasos",
+        "pasos_completados",
+        "progreso_pasos",
+        "progreso_tiempo",
+        "progreso_final",
+        "dias_restantes",
+        "dias_transcurridos",
+        "plazo_total",
+        "progreso_tiempo_real",
+        "progreso_final_real",
+        "dias_restantes_real",
+        "dias_transcurridos_real",
+        "plazo_total_real",
+        "tiene_reprogramaciones",
+        "count_reprogramaciones",
+        "responsable_proyecto_texto",
+        "monto_mxn",
+        "monto_usd",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    assert_eq!(row["fecha_inicio_real"], serde_json::Value::Null);
+    assert_eq!(
+        row["responsable_proyecto_texto"]
+            .as_str()
+            .map(str::is_empty),
+        Some(false)
+    );
     assert_eq!(row["fecha_inicio_programada"], "01/03/2025");
     let (_, t) = get(
         &app,
