@@ -146,7 +146,8 @@ fn main() {
     let mut loads = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let view = faena::routes::work_orders::annex::load_view(&mut conn, order, 1).unwrap();
+        let rate = faena::db::annexes::current_rate(&mut conn).unwrap();
+        let view = faena::routes::work_orders::annex::load_view(&mut conn, order, 1, rate).unwrap();
         loads.push(t.elapsed());
         assert!(view.active.is_some());
     }

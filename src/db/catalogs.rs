@@ -167,9 +167,13 @@ impl Catalogs {
 /// The catalogs as pages show them, kept per instance while the catalogs' version (bumped by
 /// every catalog change, see `db::versions`) is the one they were read at: one primary-key read
 /// instead of five queries per page. Services validate against fresh catalogs, never these.
+///
+/// It also keeps the exchange rate in use (`rate_seen`): setting one bumps the catalogs' version
+/// too, and the order page read it on every request (one more statement of eight: issue 14).
 #[derive(Debug, Default)]
 pub struct CatalogCache {
     current: std::sync::Mutex<Option<(i64, std::sync::Arc<Catalogs>)>>,
+    rate: std::sync::Mutex<Option<(i64, Option<super::annexes::Rate>)>>,
 }
 
 impl CatalogCache {
@@ -190,6 +194,31 @@ impl CatalogCache {
             Some(s) => self.get_at(conn, s.of(super::versions::CATALOGS)),
             None => self.get(conn),
         }
+    }
+
+    /// The exchange rate in use (`annexes::current_rate`) at the catalogs' version in `seen`, or
+    /// at the version read now.
+    pub fn rate_seen(
+        &self,
+        conn: &mut DbConn,
+        seen: Option<&super::versions::Snapshot>,
+    ) -> QueryResult<Option<super::annexes::Rate>> {
+        let version = match seen {
+            Some(s) => s.of(super::versions::CATALOGS),
+            None => super::versions::current(conn, super::versions::CATALOGS)?,
+        };
+        let lock = || {
+            self.rate
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some((_, rate)) = lock().as_ref().filter(|(v, _)| *v == version) {
+            return Ok(rate.clone());
+        }
+        // Read after the version, as the catalogs are.
+        let fresh = super::annexes::current_rate(conn)?;
+        *lock() = Some((version, fresh.clone()));
+        Ok(fresh)
     }
 
     /// The catalogs at `version`, the catalogs' version just read (e.g. in a

@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDateTime;
 
 use crate::db::annexes::{self as repo, NewImport};
-use crate::db::{DbConn, activity, work_orders, write_transaction};
+use crate::db::{DbConn, activity, versions, work_orders, write_transaction};
 use crate::domain::annex::{
     Cell, Item, Reference, RowError, Sheet, find_layout, read_rows, validate,
 };
@@ -458,6 +458,8 @@ pub fn set_rate(
                 crate::domain::format::date(Some(day))
             ));
         activity::record(c, &entry)?;
+        // Pages read the rate in use with the catalogs' version (`CatalogCache::rate_seen`).
+        versions::touch(c, versions::CATALOGS)?;
         Ok(id)
     })
 }

@@ -726,6 +726,21 @@ async fn w14_the_exchange_rate_is_administered_with_its_date() {
     );
     // $100 MXN + $2.50 USD × 18.0567 = $145.14
     assert_eq!(texts(&page, "#total-homologado"), ["$145.14 MXN"]);
+    // Pages keep the rate per instance with the catalogs' version: a new rate shows at once.
+    let r = admin_post(
+        &app,
+        "/admin/tipo-de-cambio",
+        &[("tipo_cambio", "20"), ("fecha", "2025-12-01")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&format!("/ot/{id}")).await.text().await.unwrap();
+    assert_eq!(
+        texts(&page, "#tipo-de-cambio"),
+        ["20 MXN por USD, vigente desde 01/12/2025"]
+    );
+    // $100 MXN + $2.50 USD × 20 = $150.00
+    assert_eq!(texts(&page, "#total-homologado"), ["$150.00 MXN"]);
 }
 
 fn seed_concepts_only(c: &mut DbConn) {

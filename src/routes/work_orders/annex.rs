@@ -96,9 +96,14 @@ pub fn rate_text(rate: Option<&Rate>) -> String {
     }
 }
 
-/// Loads the section for an order (one import's page of items, never every item's row).
-pub fn load_view(c: &mut DbConn, order: i32, page: i64) -> diesel::QueryResult<AnnexView> {
-    let rate = repo::current_rate(c)?;
+/// Loads the section for an order (one import's page of items, never every item's row), with
+/// the exchange rate in use.
+pub fn load_view(
+    c: &mut DbConn,
+    order: i32,
+    page: i64,
+    rate: Option<Rate>,
+) -> diesel::QueryResult<AnnexView> {
     let imports = repo::imports_of(c, order)?;
     let active = match imports.iter().find(|i| i.active) {
         Some(import) => Some(active_view(c, import, page, rate.as_ref())?),

@@ -455,7 +455,8 @@ pub fn load(
         .position(|(o, _)| Some(o.id) == order.parent_id)
         .map(|i| related.remove(i));
     let history = activity::for_record(c, crate::db::work_orders::TABLE, id)?;
-    let annex = annex::load_view(c, id, annex_page)?;
+    let rate = caches.catalogs.rate_seen(c, seen)?;
+    let annex = annex::load_view(c, id, annex_page, rate)?;
     let schedule = crate::db::schedules::active(c, id)?;
     let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
     Ok(Loaded {
