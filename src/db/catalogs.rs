@@ -168,7 +168,7 @@ impl Catalogs {
 /// every catalog change, see `db::versions`) is the one they were read at: one primary-key read
 /// instead of five queries per page. Services validate against fresh catalogs, never these.
 ///
-/// It also keeps the exchange rate in use (`rate_seen`): setting one bumps the catalogs' version
+/// It also keeps the exchange rate in use (`rate_at`): setting one bumps the catalogs' version
 /// too, and the order page read it on every request (one more statement of eight: issue 14).
 #[derive(Debug, Default)]
 pub struct CatalogCache {
@@ -196,17 +196,13 @@ impl CatalogCache {
         }
     }
 
-    /// The exchange rate in use (`annexes::current_rate`) at the catalogs' version in `seen`, or
-    /// at the version read now.
-    pub fn rate_seen(
+    /// The exchange rate in use (`annexes::current_rate`) at the catalogs' `version` (as
+    /// `get_at`): from the cache when it holds that version.
+    pub fn rate_at(
         &self,
         conn: &mut DbConn,
-        seen: Option<&super::versions::Snapshot>,
+        version: i64,
     ) -> QueryResult<Option<super::annexes::Rate>> {
-        let version = match seen {
-            Some(s) => s.of(super::versions::CATALOGS),
-            None => super::versions::current(conn, super::versions::CATALOGS)?,
-        };
         let lock = || {
             self.rate
                 .lock()

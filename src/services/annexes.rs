@@ -458,7 +458,7 @@ pub fn set_rate(
                 crate::domain::format::date(Some(day))
             ));
         activity::record(c, &entry)?;
-        // Pages read the rate in use with the catalogs' version (`CatalogCache::rate_seen`).
+        // Pages read the rate in use with the catalogs' version (`CatalogCache::rate_at`).
         versions::touch(c, versions::CATALOGS)?;
         Ok(id)
     })

@@ -363,10 +363,10 @@ async fn w10_the_order_page_uses_the_same_statements_whatever_its_history_or_rep
     );
     assert_eq!(of_child, few, "a reprogramming's page reads as many");
     // The order with its PTE's folio and step counts, the steps, the parent or reprogrammings
-    // with their counts, the history with names, the exchange rate, the annex imports, the
-    // active schedule (no site: no double-booking candidates); the catalogs from the cache at
+    // with their counts, the history with names, the annex imports, the active schedule (no
+    // site: no double-booking candidates); the catalogs and the exchange rate from the cache at
     // the version the gate read.
-    assert_eq!(few, 7, "statements of an order page");
+    assert_eq!(few, 6, "statements of an order page");
     assert_eq!(
         reading_versions,
         few + 1,

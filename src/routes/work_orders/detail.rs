@@ -10,7 +10,7 @@ use super::annex::{self, AnnexView};
 use super::{ProgressView, front_and_site};
 use crate::db::caches::Caches;
 use crate::db::catalogs::{CatalogKind, Catalogs};
-use crate::db::versions::Snapshot;
+use crate::db::versions::{self, Snapshot};
 use crate::db::work_orders::{self, WorkOrder};
 use crate::db::{DbConn, activity, steps};
 use crate::domain::activity::{action_label, field_label};
@@ -447,7 +447,11 @@ pub fn load(
     if order.record_state == record_state::DELETED && !is_admin {
         return Err(AppError::NotFound);
     }
-    let catalogs = caches.catalogs.get_seen(c, seen)?;
+    let catalogs_version = match seen {
+        Some(s) => s.of(versions::CATALOGS),
+        None => versions::current(c, versions::CATALOGS)?,
+    };
+    let catalogs = caches.catalogs.get_at(c, catalogs_version)?;
     let step_list = steps::for_order(c, id)?;
     let mut related = work_orders::related_with_counts(c, &order)?;
     let parent = related
@@ -455,7 +459,7 @@ pub fn load(
         .position(|(o, _)| Some(o.id) == order.parent_id)
         .map(|i| related.remove(i));
     let history = activity::for_record(c, crate::db::work_orders::TABLE, id)?;
-    let rate = caches.catalogs.rate_seen(c, seen)?;
+    let rate = caches.catalogs.rate_at(c, catalogs_version)?;
     let annex = annex::load_view(c, id, annex_page, rate)?;
     let schedule = crate::db::schedules::active(c, id)?;
     let found = crate::services::timeline::conflicts_of(c, &(&order).into())?;
