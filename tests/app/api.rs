@@ -151,6 +151,52 @@ async fn api_edit_checks_the_version_when_sent_and_answers_honest_statuses() {
     assert_eq!(datos["fecha_termino_programado"], "2025-03-31");
     assert_eq!(datos["pte_padre"], "PTE-OT-1");
     assert_eq!(datos["estatus"], 1);
+    assert_eq!(body["exito"], true);
+    assert_eq!(datos["fecha_inicio_real"], serde_json::Value::Null);
+    // Exactly the keys the edit dialog reads (the row is a struct serialized as it is).
+    let mut keys: Vec<&str> = datos
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected = vec![
+        "id",
+        "id_tipo_id",
+        "id_frente",
+        "id_embarcacion",
+        "id_plataforma",
+        "id_intercom",
+        "id_cliente",
+        "id_patio",
+        "descripcion_tipo",
+        "estatus_ot",
+        "responsable_proyecto",
+        "responsable_cliente",
+        "id_pte_id",
+        "pte_padre",
+        "oficio_ot",
+        "estatus",
+        "orden_trabajo",
+        "descripcion_trabajo",
+        "fecha_inicio_programado",
+        "fecha_inicio_real",
+        "fecha_termino_programado",
+        "fecha_termino_real",
+        "comentario",
+        "ot_principal",
+        "num_reprogramacion",
+        "monto_mxn",
+        "monto_usd",
+        "plazo_dias",
+        "requiere_patio",
+        "fecha_inicio_patio",
+        "fecha_fin_patio",
+        "version",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
 
     let mut form = initial_fields(pte, "OT-1");
     form.push(("id", id.to_string()));

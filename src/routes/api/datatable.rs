@@ -102,7 +102,7 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 }
 
 /// One order as the legacy `datatable/` sends it (its keys are the legacy system's). Serialized
-/// as it is, borrowing the order's texts: built as a `json!` map, each row allocated its 48 keys
+/// as it is, borrowing the order's texts: built as a `json!` map, each row allocated its 45 keys
 /// and values and sorted them into a tree (issue 14: the map's inserts and the allocator were
 /// the top frames of the app's CPU on this route).
 #[derive(Serialize)]

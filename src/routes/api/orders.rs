@@ -230,6 +230,51 @@ pub struct IdQuery {
     frente_id: Option<String>,
 }
 
+/// `obtener_datos/`'s answer: `{"exito": true, "datos": {…}}`.
+#[derive(serde::Serialize)]
+struct DataAnswer<'a> {
+    exito: bool,
+    datos: OrderData<'a>,
+}
+
+/// One order as the legacy `obtener_datos/` sends it (the legacy keys; dates ISO or null),
+/// serialized as it is rather than built as a `json!` map of 32 keys (as `datatable/`'s rows).
+#[derive(serde::Serialize)]
+struct OrderData<'a> {
+    id: i32,
+    id_tipo_id: i32,
+    id_frente: Option<i32>,
+    id_embarcacion: Option<i32>,
+    id_plataforma: Option<i32>,
+    id_intercom: Option<i32>,
+    id_cliente: Option<i32>,
+    id_patio: Option<i32>,
+    descripcion_tipo: &'static str,
+    estatus_ot: i32,
+    responsable_proyecto: i32,
+    responsable_cliente: &'a str,
+    id_pte_id: Option<i32>,
+    pte_padre: &'a str,
+    oficio_ot: &'a str,
+    estatus: i32,
+    orden_trabajo: &'a str,
+    descripcion_trabajo: &'a str,
+    fecha_inicio_programado: Option<String>,
+    fecha_inicio_real: Option<String>,
+    fecha_termino_programado: Option<String>,
+    fecha_termino_real: Option<String>,
+    comentario: &'a str,
+    ot_principal: Option<i32>,
+    num_reprogramacion: Option<i32>,
+    monto_mxn: String,
+    monto_usd: String,
+    plazo_dias: Option<i32>,
+    requiere_patio: bool,
+    fecha_inicio_patio: Option<String>,
+    fecha_fin_patio: Option<String>,
+    version: i32,
+}
+
 /// `GET obtener_datos/?id=`: the order for the edit dialog, with its `version`.
 #[tracing::instrument(name = "handler", skip_all, fields(handler = "api::orders::data"))]
 pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Answer {
@@ -245,48 +290,51 @@ pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Ans
             .map_err(app_error)?
             .map_err(|e| app_error(AppError::internal(e)))?;
             let Some((o, pte)) = found else {
-                return Err(failure(StatusCode::NOT_FOUND, "La OT no existe o fue eliminada."));
+                return Err(failure(
+                    StatusCode::NOT_FOUND,
+                    "La OT no existe o fue eliminada.",
+                ));
             };
-            let iso = format::date_iso;
-            let opt = |d| {
-                let s = iso(d);
-                if s.is_empty() { serde_json::Value::Null } else { json!(s) }
+            let opt = |d: Option<chrono::NaiveDate>| d.map(|d| format::date_iso(Some(d)));
+            let datos = OrderData {
+                id: o.id,
+                id_tipo_id: o.kind_id,
+                id_frente: o.front_id,
+                id_embarcacion: o.vessel_site_id,
+                id_plataforma: o.platform_site_id,
+                id_intercom: o.intercom_site_id,
+                id_cliente: o.client_id,
+                id_patio: o.yard_site_id,
+                descripcion_tipo: if o.kind_id == kind::REPROGRAMMING {
+                    "REPROGRAMACION"
+                } else {
+                    "INICIAL"
+                },
+                estatus_ot: o.status_id,
+                responsable_proyecto: o.project_manager_id,
+                responsable_cliente: &o.client_representative,
+                id_pte_id: o.planning_doc_id,
+                pte_padre: pte.as_deref().unwrap_or_default(),
+                oficio_ot: &o.oficio,
+                estatus: o.record_state,
+                orden_trabajo: &o.folio,
+                descripcion_trabajo: &o.description,
+                fecha_inicio_programado: opt(o.planned_start),
+                fecha_inicio_real: opt(o.real_start),
+                fecha_termino_programado: opt(o.planned_end),
+                fecha_termino_real: opt(o.real_end),
+                comentario: &o.comment,
+                ot_principal: o.parent_id,
+                num_reprogramacion: o.revision,
+                monto_mxn: format::money_plain(o.amount_mxn),
+                monto_usd: format::money_plain(o.amount_usd),
+                plazo_dias: o.duration_days,
+                requiere_patio: o.requires_yard,
+                fecha_inicio_patio: opt(o.yard_start),
+                fecha_fin_patio: opt(o.yard_end),
+                version: o.version,
             };
-            let datos = json!({
-                "id": o.id,
-                "id_tipo_id": o.kind_id,
-                "id_frente": o.front_id,
-                "id_embarcacion": o.vessel_site_id,
-                "id_plataforma": o.platform_site_id,
-                "id_intercom": o.intercom_site_id,
-                "id_cliente": o.client_id,
-                "id_patio": o.yard_site_id,
-                "descripcion_tipo": if o.kind_id == kind::REPROGRAMMING { "REPROGRAMACION" } else { "INICIAL" },
-                "estatus_ot": o.status_id,
-                "responsable_proyecto": o.project_manager_id,
-                "responsable_cliente": o.client_representative,
-                "id_pte_id": o.planning_doc_id,
-                "pte_padre": pte.unwrap_or_default(),
-                "oficio_ot": o.oficio,
-                "estatus": o.record_state,
-                "orden_trabajo": o.folio,
-                "descripcion_trabajo": o.description,
-                "fecha_inicio_programado": opt(o.planned_start),
-                "fecha_inicio_real": opt(o.real_start),
-                "fecha_termino_programado": opt(o.planned_end),
-                "fecha_termino_real": opt(o.real_end),
-                "comentario": o.comment,
-                "ot_principal": o.parent_id,
-                "num_reprogramacion": o.revision,
-                "monto_mxn": format::money_plain(o.amount_mxn),
-                "monto_usd": format::money_plain(o.amount_usd),
-                "plazo_dias": o.duration_days,
-                "requiere_patio": o.requires_yard,
-                "fecha_inicio_patio": opt(o.yard_start),
-                "fecha_fin_patio": opt(o.yard_end),
-                "version": o.version,
-            });
-            Ok(actix_web::HttpResponse::Ok().json(json!({"exito": true, "datos": datos})))
+            Ok(actix_web::HttpResponse::Ok().json(DataAnswer { exito: true, datos }))
         }
         .await,
     )
