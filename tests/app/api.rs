@@ -154,49 +154,43 @@ async fn api_edit_checks_the_version_when_sent_and_answers_honest_statuses() {
     assert_eq!(body["exito"], true);
     assert_eq!(datos["fecha_inicio_real"], serde_json::Value::Null);
     // Exactly the keys the edit dialog reads (the row is a struct serialized as it is).
-    let mut keys: Vec<&str> = datos
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    let mut expected = vec![
-        "id",
-        "id_tipo_id",
-        "id_frente",
-        "id_embarcacion",
-        "id_plataforma",
-        "id_intercom",
-        "id_cliente",
-        "id_patio",
-        "descripcion_tipo",
-        "estatus_ot",
-        "responsable_proyecto",
-        "responsable_cliente",
-        "id_pte_id",
-        "pte_padre",
-        "oficio_ot",
-        "estatus",
-        "orden_trabajo",
-        "descripcion_trabajo",
-        "fecha_inicio_programado",
-        "fecha_inicio_real",
-        "fecha_termino_programado",
-        "fecha_termino_real",
-        "comentario",
-        "ot_principal",
-        "num_reprogramacion",
-        "monto_mxn",
-        "monto_usd",
-        "plazo_dias",
-        "requiere_patio",
-        "fecha_inicio_patio",
-        "fecha_fin_patio",
-        "version",
-    ];
-    expected.sort_unstable();
-    assert_eq!(keys, expected);
+    assert_keys(
+        datos,
+        &[
+            "id",
+            "id_tipo_id",
+            "id_frente",
+            "id_embarcacion",
+            "id_plataforma",
+            "id_intercom",
+            "id_cliente",
+            "id_patio",
+            "descripcion_tipo",
+            "estatus_ot",
+            "responsable_proyecto",
+            "responsable_cliente",
+            "id_pte_id",
+            "pte_padre",
+            "oficio_ot",
+            "estatus",
+            "orden_trabajo",
+            "descripcion_trabajo",
+            "fecha_inicio_programado",
+            "fecha_inicio_real",
+            "fecha_termino_programado",
+            "fecha_termino_real",
+            "comentario",
+            "ot_principal",
+            "num_reprogramacion",
+            "monto_mxn",
+            "monto_usd",
+            "plazo_dias",
+            "requiere_patio",
+            "fecha_inicio_patio",
+            "fecha_fin_patio",
+            "version",
+        ],
+    );
 
     let mut form = initial_fields(pte, "OT-1");
     form.push(("id", id.to_string()));
@@ -517,62 +511,56 @@ async fn api_datatable_pages_filters_and_orders_with_legacy_keys() {
     }
     // Exactly the legacy row's keys (legacy-ot-module.md), plus the manager's name and the
     // amounts: the row is a struct serialized as it is, and a key left out or renamed fails here.
-    let mut keys: Vec<&str> = row
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    let mut expected = vec![
-        "id",
-        "id_tipo_id",
-        "id_frente",
-        "id_embarcacion",
-        "id_plataforma",
-        "id_intercom",
-        "id_patio",
-        "descripcion_tipo",
-        "estatus",
-        "estatus_numero",
-        "estatus_ot_id",
-        "estatus_ot_texto",
-        "responsable_proyecto",
-        "responsable_cliente",
-        "id_pte_id",
-        "pte_padre",
-        "oficio_ot",
-        "orden_trabajo",
-        "descripcion_trabajo",
-        "fecha_inicio_programada",
-        "fecha_inicio_real",
-        "fecha_termino_programada",
-        "fecha_termino_real",
-        "comentario",
-        "ot_principal",
-        "plazo_dias",
-        "num_reprogramacion",
-        "total_pasos",
-        "pasos_completados",
-        "progreso_pasos",
-        "progreso_tiempo",
-        "progreso_final",
-        "dias_restantes",
-        "dias_transcurridos",
-        "plazo_total",
-        "progreso_tiempo_real",
-        "progreso_final_real",
-        "dias_restantes_real",
-        "dias_transcurridos_real",
-        "plazo_total_real",
-        "tiene_reprogramaciones",
-        "count_reprogramaciones",
-        "responsable_proyecto_texto",
-        "monto_mxn",
-        "monto_usd",
-    ];
-    expected.sort_unstable();
-    assert_eq!(keys, expected);
+    assert_keys(
+        row,
+        &[
+            "id",
+            "id_tipo_id",
+            "id_frente",
+            "id_embarcacion",
+            "id_plataforma",
+            "id_intercom",
+            "id_patio",
+            "descripcion_tipo",
+            "estatus",
+            "estatus_numero",
+            "estatus_ot_id",
+            "estatus_ot_texto",
+            "responsable_proyecto",
+            "responsable_cliente",
+            "id_pte_id",
+            "pte_padre",
+            "oficio_ot",
+            "orden_trabajo",
+            "descripcion_trabajo",
+            "fecha_inicio_programada",
+            "fecha_inicio_real",
+            "fecha_termino_programada",
+            "fecha_termino_real",
+            "comentario",
+            "ot_principal",
+            "plazo_dias",
+            "num_reprogramacion",
+            "total_pasos",
+            "pasos_completados",
+            "progreso_pasos",
+            "progreso_tiempo",
+            "progreso_final",
+            "dias_restantes",
+            "dias_transcurridos",
+            "plazo_total",
+            "progreso_tiempo_real",
+            "progreso_final_real",
+            "dias_restantes_real",
+            "dias_transcurridos_real",
+            "plazo_total_real",
+            "tiene_reprogramaciones",
+            "count_reprogramaciones",
+            "responsable_proyecto_texto",
+            "monto_mxn",
+            "monto_usd",
+        ],
+    );
     assert_eq!(row["fecha_inicio_real"], serde_json::Value::Null);
     assert_eq!(
         row["responsable_proyecto_texto"]
@@ -902,4 +890,18 @@ async fn w9_a_delivery_date_without_completado_is_refused_by_the_form_and_the_ap
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(stored().await, (2, None));
+}
+
+/// That a JSON object has exactly these keys, in any order.
+fn assert_keys(object: &serde_json::Value, expected: &[&str]) {
+    let mut keys: Vec<&str> = object
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected = expected.to_vec();
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
 }

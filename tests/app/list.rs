@@ -1328,23 +1328,7 @@ async fn w12_a_search_finds_matches_older_than_the_newest_five_thousand_orders()
     )
     .await;
     app.db(move |c| {
-        // 5,100 reprogrammings without a parent, copied from the oldest order in one statement.
-        diesel::sql_query(format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5100) \
-             INSERT INTO work_orders (kind_id, planning_doc_id, folio, oficio, description, \
-                 project_manager_id, client_representative, client_id, status_id, record_state, \
-                 parent_id, revision, planned_start, planned_end, front_id, list_year, \
-                 search_text, version, created_at, created_by, updated_at, updated_by) \
-             SELECT 5, w.planning_doc_id, 'OT-RELLENO', w.oficio, 'Relleno', \
-                 w.project_manager_id, w.client_representative, w.client_id, w.status_id, \
-                 w.record_state, NULL, 1, w.planned_start, w.planned_end, w.front_id, \
-                 w.list_year, 'ot-relleno relleno', w.version, w.created_at, w.created_by, \
-                 w.updated_at, w.updated_by \
-             FROM work_orders w, n WHERE w.id = {oldest}"
-        ))
-        .execute(c)
-        .unwrap();
-        index_noted_texts(c);
+        insert_filler_reprogrammings(c, oldest);
     })
     .await;
     app.create_initial("OT-NUEVA", &[("descripcion_trabajo", "Grúa viajera nueva")])
@@ -1385,24 +1369,7 @@ async fn w12_a_search_reads_its_window_from_the_newest_order_its_filter_lists() 
                 })
                 .collect();
             seed(c, "OTRA", |_| {});
-            diesel::sql_query(format!(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5100) \
-                 INSERT INTO work_orders (kind_id, planning_doc_id, folio, oficio, description, \
-                     project_manager_id, client_representative, client_id, status_id, \
-                     record_state, parent_id, revision, planned_start, planned_end, front_id, \
-                     list_year, search_text, version, created_at, created_by, updated_at, \
-                     updated_by) \
-                 SELECT 5, w.planning_doc_id, 'OT-RELLENO', w.oficio, 'Relleno', \
-                     w.project_manager_id, w.client_representative, w.client_id, w.status_id, \
-                     w.record_state, NULL, 1, w.planned_start, w.planned_end, w.front_id, \
-                     w.list_year, 'ot-relleno relleno', w.version, w.created_at, w.created_by, \
-                     w.updated_at, w.updated_by \
-                 FROM work_orders w, n WHERE w.id = {}",
-                ids[0]
-            ))
-            .execute(c)
-            .unwrap();
-            index_noted_texts(c);
+            insert_filler_reprogrammings(c, ids[0]);
             ids
         })
         .await;
@@ -1658,6 +1625,27 @@ fn index_noted_texts(c: &mut DbConn) {
     if let DbConn::Sqlite(c) = c {
         faena::db::search_index::apply_pending(c).unwrap();
     }
+}
+
+/// 5,100 reprogrammings without a parent ("OT-RELLENO", text "relleno"), copied from order
+/// `from` in one statement and indexed: the newest ids, fast.
+fn insert_filler_reprogrammings(c: &mut DbConn, from: i32) {
+    diesel::sql_query(format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5100) \
+         INSERT INTO work_orders (kind_id, planning_doc_id, folio, oficio, description, \
+             project_manager_id, client_representative, client_id, status_id, record_state, \
+             parent_id, revision, planned_start, planned_end, front_id, list_year, \
+             search_text, version, created_at, created_by, updated_at, updated_by) \
+         SELECT 5, w.planning_doc_id, 'OT-RELLENO', w.oficio, 'Relleno', \
+             w.project_manager_id, w.client_representative, w.client_id, w.status_id, \
+             w.record_state, NULL, 1, w.planned_start, w.planned_end, w.front_id, \
+             w.list_year, 'ot-relleno relleno', w.version, w.created_at, w.created_by, \
+             w.updated_at, w.updated_by \
+         FROM work_orders w, n WHERE w.id = {from}"
+    ))
+    .execute(c)
+    .unwrap();
+    index_noted_texts(c);
 }
 
 /// Texts noted for the search index and not yet in it (SQLite; none on PostgreSQL).
