@@ -102,26 +102,18 @@ fn parse_role(s: &str) -> Result<Role, String> {
         .map_err(|e: faena::domain::role::UnknownRole| e.to_string())
 }
 
-/// Large allocations (each password check allocates about 19 MiB) go straight to `mmap` and back
-/// to the system when freed. Without this, glibc raises its mmap threshold after the first free
-/// and keeps every thread's freed 19 MiB resident: 128 logins left a server at 1 GiB.
-fn return_large_allocations() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: mallopt only changes allocator tuning; it is called once, before any thread.
-        let ok = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024) };
-        // Two arenas instead of eight per core: the blocking pool's threads each kept an arena
-        // of freed page buffers (issue 14: peak memory under the benchmark's load).
-        // SAFETY: as above.
-        let arenas = unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
-        if ok != 1 || arenas != 1 {
-            eprintln!("aviso: no se pudo ajustar el umbral de mmap del asignador");
-        }
-    }
-}
+/// jemalloc for the whole process: Rust's allocations and, through its unprefixed `malloc`, those
+/// of SQLite and libpq too. glibc's allocator, limited to two arenas to keep peak memory down
+/// (its per-thread arenas each kept freed page buffers), had the request threads wait on those
+/// arenas' locks: under `bench/run.sh` the list page spent about a quarter of its time in
+/// futex waits and wake-ups (issue 14, thirteenth pass). jemalloc's per-thread caches avoid the
+/// locks and return freed memory to the system after a few seconds (dirty page decay), including
+/// each password check's 19 MiB.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    return_large_allocations();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
