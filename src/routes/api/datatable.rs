@@ -9,10 +9,11 @@ use super::{Answer, app_error, either};
 use crate::db::catalogs::CatalogKind;
 use crate::db::versions;
 use crate::db::work_orders::{ListFilter, SortKey};
-use crate::domain::codes::{WorkOrderKind, kind, record_state};
+use crate::domain::codes::{WorkOrderKind, record_state};
 use crate::domain::format;
 use crate::domain::input::{filter_id, filter_year, search_text};
 use crate::domain::progress::Progress;
+use crate::domain::step_rule;
 use crate::error::AppError;
 use crate::services::listing::load;
 use crate::web::AppState;
@@ -204,11 +205,7 @@ pub async fn table(
                         id_plataforma: o.platform_site_id,
                         id_intercom: o.intercom_site_id,
                         id_patio: o.yard_site_id,
-                        descripcion_tipo: if o.kind_id == kind::REPROGRAMMING {
-                            "REPROGRAMACION"
-                        } else {
-                            "INICIAL"
-                        },
+                        descripcion_tipo: step_rule::kind_name(o.kind_id),
                         estatus: if to_define {
                             "Por definir"
                         } else {

@@ -12,11 +12,12 @@ use super::{
 };
 use crate::db::catalogs::Catalogs;
 use crate::db::work_orders as repo;
-use crate::domain::codes::{kind, record_state};
+use crate::domain::codes::record_state;
 use crate::domain::execution::StatusForm;
 use crate::domain::format;
 use crate::domain::progress::Progress;
 use crate::domain::role::Role;
+use crate::domain::step_rule;
 use crate::domain::work_order::{WorkOrderForm, quick_kind};
 use crate::error::AppError;
 use crate::services;
@@ -305,11 +306,7 @@ pub async fn data(state: web::Data<AppState>, query: web::Query<IdQuery>) -> Ans
                 id_intercom: o.intercom_site_id,
                 id_cliente: o.client_id,
                 id_patio: o.yard_site_id,
-                descripcion_tipo: if o.kind_id == kind::REPROGRAMMING {
-                    "REPROGRAMACION"
-                } else {
-                    "INICIAL"
-                },
+                descripcion_tipo: step_rule::kind_name(o.kind_id),
                 estatus_ot: o.status_id,
                 responsable_proyecto: o.project_manager_id,
                 responsable_cliente: &o.client_representative,
