@@ -147,6 +147,7 @@ async fn api_edit_checks_the_version_when_sent_and_answers_honest_statuses() {
     assert_eq!(status, 200);
     let datos = &body["datos"];
     assert_eq!(datos["version"], 1);
+    assert_eq!(datos["descripcion_tipo"], "INICIAL");
     assert_eq!(datos["monto_mxn"], "1234567.89");
     assert_eq!(datos["fecha_termino_programado"], "2025-03-31");
     assert_eq!(datos["pte_padre"], "PTE-OT-1");
@@ -489,6 +490,12 @@ async fn api_datatable_pages_filters_and_orders_with_legacy_keys() {
     assert_eq!(every["recordsFiltered"], 4);
     let (_, reprogrammings) = get(&app, "datatable/?tipo=5").await;
     assert_eq!(reprogrammings["recordsFiltered"], 1);
+    // The legacy kind names, without accent.
+    assert_eq!(
+        reprogrammings["data"][0]["descripcion_tipo"],
+        "REPROGRAMACION"
+    );
+    assert_eq!(t["data"][0]["descripcion_tipo"], "INICIAL");
     let folios: Vec<&str> = t["data"]
         .as_array()
         .unwrap()
